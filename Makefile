@@ -1,0 +1,65 @@
+# Talanoa: `make run` serves the portal; `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+export UV_CACHE_DIR ?= $(CURDIR)/.cache/uv
+
+# A Python >= 3.12: on PATH first, then pyenv's real interpreters (not its shims).
+PYTHON := $(shell for c in python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[23]*/bin/python3.1[23] 2>/dev/null | sort -r); do \
+	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$c; break; }; \
+	done)
+UV := .tools/bin/uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test bench setup db demo lint messages check-python chromium ci clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Talanoa needs Python 3.12 or newer. Install it (Debian 13: apt-get install python3;" \
+	       "Debian 12: apt-get install python3.12 from backports, or pyenv install 3.12) and rerun make."; \
+	  exit 1; fi
+
+$(UV): | check-python
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet 'uv>=0.13,<0.14'
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+db: setup
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_starter_data --if-empty
+	$(MANAGE) create_first_secretariat
+
+run: db
+	@echo "Talanoa: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+demo: db
+	$(MANAGE) demo_data
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+messages: setup
+	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=.tools
+
+lint: setup
+	$(PY) -m ruff check .
+
+test: setup chromium
+	$(PY) -m ruff check .
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m talanoa.bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .venv .tools .cache var/test.sqlite3

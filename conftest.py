@@ -1,0 +1,65 @@
+"""Shared test fixtures: the ICT group's starter data and the demo people, loaded once.
+
+Named people, as in healthchecks' test base: `chair`, `secretariat`, `member` (Fiji's
+representative), `observer` (JICA), `consultative` (PICISOC) and `outsider` (an account with no
+organisation in the group), plus `anonymous`.
+"""
+
+import pytest
+from django.core.management import call_command
+
+DEMO = {
+    "chair": "chair@demo.talanoa.test",
+    "secretariat": "secretariat@demo.talanoa.test",
+    "member": "member@demo.talanoa.test",
+    "observer": "observer@demo.talanoa.test",
+    "consultative": "consultative@demo.talanoa.test",
+    "outsider": "outsider@demo.talanoa.test",
+}
+EDITORS = ("chair", "secretariat")
+
+
+def load_world() -> None:
+    """Starter data, demo people, and TOTP enrolled for the editors (MFA is mandatory)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from members.models import User
+
+    call_command("load_starter_data", "--if-empty", verbosity=0)
+    call_command("demo_data", verbosity=0)
+    for standing in EDITORS:
+        TOTP.activate(User.objects.get(email=DEMO[standing]), "JBSWY3DPEHPK3PXP")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_world()
+
+
+@pytest.fixture
+def people(db):
+    from members.models import User
+
+    return {standing: User.objects.get(email=email) for standing, email in DEMO.items()}
+
+
+@pytest.fixture
+def client_for(client, people):
+    """A test client logged in as the named person, or anonymous for "anonymous"."""
+    from django.test import Client
+
+    def make(standing: str) -> Client:
+        c = Client()
+        if standing != "anonymous":
+            c.force_login(people[standing])
+        return c
+
+    return make
+
+
+@pytest.fixture
+def group(db):
+    from members.models import WorkingGroup
+
+    return WorkingGroup.objects.get(slug="ict")

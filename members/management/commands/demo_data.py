@@ -1,0 +1,97 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Membership, Organisation, Person, Representative, User, WorkingGroup
+from portal.models import Post
+
+DEMO_ACCOUNTS = [
+    # (email, name, organisation slug, role, membership standing of the organisation)
+    ("chair@demo.talanoa.test", "Dr Mele Taufa (demo chair)", "usp", "chair", None),
+    ("secretariat@demo.talanoa.test", "Sione Latu (demo secretariat)", "spc", "secretariat", None),
+    ("member@demo.talanoa.test", "Ana Raikadroka (demo member)", "gov-fji", "representative",
+     None),
+    ("observer@demo.talanoa.test", "Kenji Sato (demo observer)", "jica", "representative", None),
+    ("consultative@demo.talanoa.test", "Losa Tuilagi (demo consultative)", "picisoc",
+     "representative", "consultative"),
+    ("outsider@demo.talanoa.test", "Pat Outsider (demo outsider)", None, None, None),
+]
+
+DEMO_PEOPLE = [
+    ("Tevita Fifita", "gov-ton", "Director of ICT, Ministry of MEIDECC"),
+    ("Marie-Laure Teriitahi", "gov-pyf", "Direction générale de l'économie numérique"),
+    ("Jean-Pierre Wamytan", "gov-ncl", "Direction du numérique"),
+    ("Litia Naivalu", "pifs", "Adviser, Digital Economy"),
+    ("Rahul Prasad", "pita", "Policy manager"),
+    ("Grace Kaetavara", "gov-png", "Department of Information and Communications Technology"),
+]
+
+POSTS = [
+    ("public", "[public] Regional ICT Initiative: progress update",
+     "[public] Initiative régionale sur les TIC : point d'avancement",
+     "The working group reviewed progress on the Regional ICT Initiative endorsed in 2015."),
+    ("members", "[members] Draft agenda for the next working group meeting",
+     "[members] Projet d'ordre du jour de la prochaine réunion",
+     "For representatives of member, observer and consultative organisations."),
+    ("core", "[core] Position of member organisations on the submarine cable proposal",
+     "[core] Position des membres sur la proposition de câble sous-marin",
+     "For member organisations only."),
+    ("restricted", "[restricted] Ministerial advisory request: confidential draft",
+     "[restricted] Demande de conseil ministérielle : projet confidentiel",
+     "Named recipients only: the chair and the secretariat."),
+]
+
+
+class Command(BaseCommand):
+    help = "Add demo people, the six demo accounts and one item at each dissemination level."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD", "talanoa-demo")
+        group = WorkingGroup.objects.get(slug=settings.DEFAULT_GROUP_SLUG)
+        year = timezone.localdate().year
+        picisoc, _ = Organisation.objects.get_or_create(
+            slug="picisoc", defaults={
+                "acronym": "PICISOC", "kind": Organisation.Kind.CIVIL_SOCIETY,
+                "name_en": "Pacific Islands Chapter of the Internet Society",
+                "name_fr": "Section des îles du Pacifique de l'Internet Society"})
+        if not Membership.objects.filter(group=group, organisation=picisoc).exists():
+            Membership.objects.create(group=group, organisation=picisoc,
+                                      kind=Membership.Kind.CONSULTATIVE,
+                                      note="Invited by the chair (R3)")
+        people = {}
+        for email, name, org_slug, role, _standing in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first() or User.objects.create_user(email)
+            user.set_password(password)
+            user.save()
+            org = Organisation.objects.get(slug=org_slug) if org_slug else None
+            person, _ = Person.objects.update_or_create(
+                email=email, defaults={"name": name, "organisation": org, "user": user})
+            people[email] = person
+            if org and role:
+                Representative.objects.get_or_create(
+                    group=group, organisation=org, person=person, year=year,
+                    defaults={"role": role, "status": Representative.Status.CONFIRMED})
+        for name, org_slug, position in DEMO_PEOPLE:
+            org = Organisation.objects.get(slug=org_slug)
+            email = name.lower().replace(" ", ".").replace("'", "") + "@example.org"
+            person, _ = Person.objects.get_or_create(
+                email=email, defaults={"name": name, "organisation": org, "position": position,
+                                       "language": org.language})
+            Representative.objects.get_or_create(
+                group=group, organisation=org, person=person, year=year,
+                defaults={"status": Representative.Status.CONFIRMED})
+        named = [people["chair@demo.talanoa.test"], people["secretariat@demo.talanoa.test"]]
+        for level, title_en, title_fr, body in POSTS:
+            post, created = Post.objects.get_or_create(
+                title_en=title_en, group=group,
+                defaults={"title_fr": title_fr, "body_en": body, "level": level,
+                          "kind": Post.Kind.DOCUMENT if level != "public" else Post.Kind.NEWS})
+            if created and level == "restricted":
+                post.restricted_people.set(named)
+        self.stdout.write(self.style.SUCCESS(
+            "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
+            + ", ".join(a[0] for a in DEMO_ACCOUNTS)))

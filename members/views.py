@@ -1,0 +1,207 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from members import operations
+from members.forms import (
+    ConsultativeInviteForm,
+    InvitePersonForm,
+    ItemInviteForm,
+    SetPasswordForm,
+)
+from members.models import (
+    Invitation,
+    Membership,
+    NominationLetter,
+    Organisation,
+    Person,
+    Representative,
+    WorkingGroup,
+)
+from portal.models import Post
+from portal.views import default_group
+from talanoa.access import (
+    get_item_for_user,
+    grant_item,
+    require_member,
+    viewer_for,
+    visible,
+)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What needs me: my standing, items for members, and for editors what awaits action."""
+    viewer = viewer_for(request)
+    representations = (Representative.objects.current().filter(person_id=viewer.person_id)
+                       .select_related("group", "organisation"))
+    shared = (visible(Post.objects.select_related("group"), viewer)
+              .filter(archived_at__isnull=True).exclude(level=Post.Level.PUBLIC)[:10])
+    unanswered = NominationLetter.objects.none()
+    pending = Invitation.objects.none()
+    if viewer.is_editor:
+        unanswered = (NominationLetter.objects.filter(round__group_id__in=viewer.editor_groups,
+                                                      round__closed_at__isnull=True)
+                      .exclude(status=NominationLetter.Status.ANSWERED)
+                      .select_related("organisation", "round")[:20])
+        pending = (Invitation.objects.filter(group_id__in=viewer.editor_groups,
+                                             accepted_at__isnull=True, revoked_at__isnull=True)
+                   .order_by("-created_at")[:10])
+    return render(request, "members/home.html", {
+        "representations": representations, "shared": shared,
+        "unanswered": unanswered, "pending": pending})
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    group = default_group()
+    memberships = (Membership.objects.active().filter(group=group)
+                   .select_related("organisation", "organisation__country"))
+    by_kind: dict[str, list] = {kind: [] for kind in Membership.Kind.values}
+    for membership in memberships:
+        by_kind[membership.kind].append(membership)
+    sections = [(label, by_kind[value]) for value, label in Membership.Kind.choices]
+    return render(request, "members/directory.html", {"group": group, "sections": sections})
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request)
+    organisation = get_object_or_404(Organisation.objects.current().select_related("country"),
+                                     slug=slug)
+    memberships = Membership.objects.active().filter(organisation=organisation).select_related(
+        "group")
+    representatives = (Representative.objects.current().filter(
+        organisation=organisation, group_id__in=viewer.member_groups | viewer.editor_groups)
+        .select_related("person", "group") if viewer.is_authenticated else [])
+    return render(request, "members/organisation.html", {
+        "organisation": organisation, "memberships": memberships,
+        "representatives": representatives})
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request)
+    person = get_object_or_404(Person.objects.current().select_related("organisation"), pk=pk)
+    representations = Representative.objects.filter(person=person).select_related(
+        "group", "organisation")
+    shared_groups = {r.group_id for r in representations} & (
+        viewer.member_groups | viewer.editor_groups)
+    if not (viewer.is_superuser or person.pk == viewer.person_id or shared_groups):
+        raise Http404
+    return render(request, "members/person.html", {
+        "person": person, "representations": representations,
+        "can_edit": bool(shared_groups & viewer.editor_groups) or viewer.is_superuser})
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(WorkingGroup.objects.current().select_related("parent"), slug=slug)
+    viewer = viewer_for(request)
+    posts = visible(Post.objects.filter(group=group), viewer).filter(archived_at__isnull=True)[:10]
+    return render(request, "members/group.html", {
+        "group": group, "children": group.children.filter(archived_at__isnull=True),
+        "objectives": group.objectives.all(), "posts": posts,
+        "memberships": Membership.objects.active().filter(group=group).select_related(
+            "organisation")})
+
+
+@login_required
+@require_GET
+def representatives(request: HttpRequest, slug: str) -> HttpResponse:
+    """The written list of representatives (R2), with past years."""
+    group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
+    viewer = require_member(request, group)
+    year = timezone.localdate().year
+    rows = (Representative.objects.filter(group=group)
+            .select_related("organisation", "person").order_by("-year", "organisation__name_en"))
+    current = [r for r in rows if r.year >= year - 1 and r.ended_on is None]
+    past = [r for r in rows if r not in current]
+    return render(request, "members/representatives.html", {
+        "group": group, "current": current, "past": past, "can_edit": viewer.edits(group.pk)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    """The secretariat invites a person to an account."""
+    viewer = viewer_for(request)
+    if not viewer.is_editor:
+        raise Http404
+    form = InvitePersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.person_to_invite()
+        operations.invite_person(person, request.user, form.cleaned_data["message"])
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+        return redirect("members:home")
+    return render(request, "members/invite.html", {"form": form, "kind": "account"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_consultative(request: HttpRequest) -> HttpResponse:
+    """The chair invites an agency or individual in a consultative capacity (R3)."""
+    viewer = viewer_for(request)
+    if not viewer.is_editor:
+        raise Http404
+    form = ConsultativeInviteForm(request.POST or None, groups=viewer.editor_groups)
+    if request.method == "POST" and form.is_valid():
+        person = form.person_to_invite()
+        operations.invite_consultative(person, form.cleaned_data["group"], request.user,
+                                       form.cleaned_data["message"])
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+        return redirect("members:home")
+    return render(request, "members/invite.html", {"form": form, "kind": "consultative"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_to_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share one item with someone who has no account."""
+    post = get_item_for_user(request, Post, pk, write=True)
+    form = ItemInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        operations.invite_to_item(post, form.cleaned_data["email"], request.user,
+                                  form.cleaned_data["language"], form.cleaned_data["message"])
+        messages.success(request, _("Invitation sent."))
+        return redirect(post)
+    return render(request, "members/invite.html", {"form": form, "kind": "item", "item": post},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Where an emailed invitation link lands."""
+    found = operations.find_invitation(token)
+    if found is None or not found.is_usable:
+        return render(request, "members/invitation_invalid.html", status=410 if found else 404)
+    if found.kind == Invitation.Kind.ITEM:
+        item = operations.invitation_item(found)
+        if item is None or getattr(item, "archived_at", None):
+            return render(request, "members/invitation_invalid.html", status=410)
+        grant_item(request, item)
+        if found.accepted_at is None:
+            found.accepted_at = timezone.now()
+            found.save(update_fields=["accepted_at"])
+        return redirect(item)
+    if found.kind == Invitation.Kind.CONSULTATIVE:
+        if request.method == "POST":
+            operations.accept_consultative_invitation(found)
+            messages.success(request, _("Thank you: your participation is recorded."))
+            return redirect("portal:home")
+        return render(request, "members/invitation_consultative.html", {"invitation": found})
+    form = SetPasswordForm(request.POST or None, email=found.email)
+    if request.method == "POST" and form.is_valid():
+        operations.accept_account_invitation(found, form.cleaned_data["password1"])
+        messages.success(request, _("Your password is set. Sign in with your email address."))
+        return redirect("account_login")
+    return render(request, "members/invitation_account.html",
+                  {"invitation": found, "form": form}, status=400 if form.errors else 200)

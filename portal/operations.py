@@ -1,0 +1,29 @@
+"""Named state changes of portal items."""
+
+from django.utils import timezone
+
+from portal.models import Post
+from talanoa.lib.editing import save_versioned
+
+
+def save_post(post: Post, form, user, expected_version: int | None) -> Post:
+    """Create or edit a post; a stale edit raises EditConflict and saves nothing."""
+    if post.pk is None:
+        post.created_by = user
+    save_versioned(post, expected_version)
+    form.save_m2m()
+    return post
+
+
+def archive_post(post: Post) -> Post:
+    post.archived_at = timezone.now()
+    post.version += 1
+    post.save(update_fields=["archived_at", "version", "updated_at"])
+    return post
+
+
+def unarchive_post(post: Post) -> Post:
+    post.archived_at = None
+    post.version += 1
+    post.save(update_fields=["archived_at", "version", "updated_at"])
+    return post

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("governance/", views.governance, name="governance"),
+    path("member-access/", views.member_access, name="member_access"),
+    path("posts/", views.post_list, name="posts"),
+    path("posts/new/", views.post_edit, name="post_new"),
+    path("posts/<int:pk>/", views.post_detail, name="post"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/archive/", views.post_archive, name="post_archive"),
+    path("posts/<int:pk>/file", views.post_file, name="post_file"),
+    path("search/", views.search, name="search"),
+]

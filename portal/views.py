@@ -1,0 +1,153 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.models import Objective, Organisation, WorkingGroup
+from portal import operations
+from portal.forms import PostForm, SearchForm
+from portal.models import Post
+from talanoa.access import get_item_for_user, viewer_for, visible
+from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict
+
+PAGE_SIZE = 20
+
+
+def default_group() -> WorkingGroup:
+    group = WorkingGroup.objects.filter(slug=settings.DEFAULT_GROUP_SLUG).first()
+    if group is None:
+        raise Http404("No working group is set up yet: run `python manage.py load_starter_data`.")
+    return group
+
+
+def _posts_for(request: HttpRequest):
+    return visible(Post.objects.select_related("group"), viewer_for(request))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    group = default_group()
+    objectives = Objective.objects.filter(group=group).exclude(kind=Objective.Kind.GOVERNANCE)
+    latest = _posts_for(request).filter(archived_at__isnull=True)[:8]
+    return render(request, "portal/home.html",
+                  {"group": group, "objectives": objectives, "latest": latest})
+
+
+@require_GET
+def governance(request: HttpRequest) -> HttpResponse:
+    group = default_group()
+    rules = Objective.objects.filter(group=group, kind=Objective.Kind.GOVERNANCE)
+    subgroups = WorkingGroup.objects.current().filter(parent=group)
+    return render(request, "portal/governance.html",
+                  {"group": group, "rules": rules, "subgroups": subgroups,
+                   "levels": Post.Level.choices})
+
+
+@require_GET
+def member_access(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/member_access.html")
+
+
+@require_GET
+def post_list(request: HttpRequest) -> HttpResponse:
+    posts = _posts_for(request).filter(archived_at__isnull=True)
+    kind = request.GET.get("kind")
+    if kind in Post.Kind.values:
+        posts = posts.filter(kind=kind)
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/post_list.html",
+                  {"page": page, "kinds": Post.Kind.choices, "kind": kind})
+
+
+@require_GET
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_item_for_user(request, Post.objects.select_related("group").prefetch_related(
+        "restricted_organisations", "restricted_people"), pk)
+    viewer = viewer_for(request)
+    return render(request, "portal/post_detail.html",
+                  {"post": post, "can_edit": viewer.edits(post.group_id)})
+
+
+@require_GET
+def post_file(request: HttpRequest, pk: int) -> FileResponse:
+    post = get_item_for_user(request, Post, pk)
+    if not post.attachment:
+        raise Http404
+    # Always a download, never rendered by the browser in our origin.
+    response = FileResponse(post.attachment.open("rb"), as_attachment=True,
+                            filename=post.attachment.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if post.level != Post.Level.PUBLIC else (
+        "public, max-age=3600")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    viewer = viewer_for(request)
+    if pk is None:
+        if not viewer.is_editor:
+            raise Http404
+        post = Post()
+    else:
+        post = get_item_for_user(request, Post, pk, write=True)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post,
+                    editable_groups=viewer.editor_groups if not viewer.is_superuser else
+                    WorkingGroup.objects.values_list("pk", flat=True))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.save_post(form.instance, form, request.user,
+                                 form.cleaned_data.get("expected_version"))
+        except EditConflict as exc:
+            conflict = exc.current
+            messages.error(request, CONFLICT_MESSAGE)
+            form.data = form.data.copy()
+            form.data["expected_version"] = conflict.version
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(post)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(request, "portal/post_form.html",
+                  {"form": form, "post": post, "conflict": conflict}, status=status)
+
+
+@login_required
+@require_POST
+def post_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_item_for_user(request, Post, pk, write=True)
+    if post.is_archived:
+        operations.unarchive_post(post)
+        messages.success(request, _("Restored from the archive."))
+    else:
+        operations.archive_post(post)
+        messages.success(request, _("Archived. It can be restored from its page."))
+    return redirect(post)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    posts, organisations, groups = [], [], []
+    query = ""
+    if form.is_valid() and (query := form.cleaned_data["q"].strip()):
+        text = (Q(title_en__icontains=query) | Q(title_fr__icontains=query)
+                | Q(body_en__icontains=query) | Q(body_fr__icontains=query))
+        posts = _posts_for(request).filter(text, archived_at__isnull=True)[:50]
+        names = (Q(name_en__icontains=query) | Q(name_fr__icontains=query)
+                 | Q(acronym__icontains=query))
+        organisations = Organisation.objects.current().filter(names)[:20]
+        groups = WorkingGroup.objects.current().filter(names)[:10]
+    return render(request, "portal/search.html",
+                  {"form": form, "query": query, "posts": posts,
+                   "organisations": organisations, "groups": groups})
+
+
+def group_or_404(slug: str) -> WorkingGroup:
+    return get_object_or_404(WorkingGroup.objects.current(), slug=slug)

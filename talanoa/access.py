@@ -1,0 +1,284 @@
+"""The one access policy (R7: Data Protocol and Information Dissemination Guideline).
+
+Every view, list, search, feed, export, API answer and download asks this module. Items carry a
+working group and a dissemination level (``talanoa.lib.models.Protected``):
+
+- ``public``: everyone, signed in or not;
+- ``members``: people currently representing a member, observer or consultative organisation of
+  the item's group or of a group above it (a taskforce's parent);
+- ``core``: the same, but through a *member* organisation only;
+- ``restricted``: only the organisations and people named on the item.
+
+The chair, vice-chair and secretariat of a group (or of a group above it) see and edit
+everything in it. A person invited to one item by email sees that item alone. Anything a viewer
+may not see is answered with 404, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from talanoa.lib.models import Protected
+
+Level = Protected.Level
+SESSION_GRANTS_KEY = "talanoa_item_grants"
+
+# The policy's own table: which standing sees which level. The access tests compute their
+# expectations from this table, never from the views.
+STANDINGS = ("anonymous", "outsider", "consultative", "observer", "member", "chair",
+             "secretariat")
+LEVEL_AUDIENCE: dict[str, frozenset[str]] = {
+    Level.PUBLIC: frozenset(STANDINGS),
+    Level.MEMBERS: frozenset({"consultative", "observer", "member", "chair", "secretariat"}),
+    Level.CORE: frozenset({"member", "chair", "secretariat"}),
+    # plus whoever the item names
+    Level.RESTRICTED: frozenset({"chair", "secretariat"}),
+}
+EDITOR_STANDINGS = frozenset({"chair", "secretariat"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one request may see, computed once per request (a constant number of queries)."""
+
+    user_id: int | None = None
+    person_id: int | None = None
+    is_superuser: bool = False
+    org_ids: frozenset[int] = frozenset()
+    member_groups: frozenset[int] = frozenset()
+    core_groups: frozenset[int] = frozenset()
+    editor_groups: frozenset[int] = frozenset()
+    chair_groups: frozenset[int] = frozenset()
+    # group id -> the viewer's own standing there ("member", "observer", "chair", …)
+    standings: dict[int, str] = field(default_factory=dict)
+    grants: frozenset[tuple[int, int]] = frozenset()  # (content type id, object id)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_superuser or bool(self.editor_groups)
+
+    def standing(self, group_id: int) -> str:
+        if self.user_id is None:
+            return "anonymous"
+        return self.standings.get(group_id, "outsider")
+
+    def sees_members_level(self, group_id: int) -> bool:
+        return self.is_superuser or group_id in self.member_groups or group_id in self.editor_groups
+
+    def edits(self, group_id: int) -> bool:
+        return self.is_superuser or group_id in self.editor_groups
+
+
+ANONYMOUS = Viewer()
+_STANDING_RANK = {"consultative": 1, "observer": 2, "member": 3, "chair": 5, "secretariat": 5}
+
+
+def _descendants(groups: Iterable[int], parent_of: dict[int, int | None]) -> set[int]:
+    """The groups given plus every group below them (taskforces, sub-working groups: R6)."""
+    result = set(groups)
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parent_of.items():
+            if parent in result and child not in result:
+                result.add(child)
+                changed = True
+    return result
+
+
+def build_viewer(user, grants: Iterable[tuple[int, int]] = ()) -> Viewer:
+    from members.models import Membership, Representative, WorkingGroup
+
+    grants = frozenset(tuple(g) for g in grants)
+    if user is None or not user.is_authenticated:
+        return Viewer(grants=grants) if grants else ANONYMOUS
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is None:
+        return Viewer(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
+
+    standing_of_org = (Membership.objects.active()
+                       .filter(group_id=OuterRef("group_id"),
+                               organisation_id=OuterRef("organisation_id"))
+                       .values("kind")[:1])
+    reps = list(
+        Representative.objects.current()
+        .filter(person_id=person_id)
+        .annotate(membership_kind=standing_of_org)
+        .values_list("group_id", "organisation_id", "role", "membership_kind")
+    )
+    parent_of = dict(WorkingGroup.objects.values_list("id", "parent_id")) if reps else {}
+    org_ids: set[int] = set()
+    member, core, editor, chair = set(), set(), set(), set()
+    standings: dict[int, str] = {}
+    for group_id, org_id, role, membership_kind in reps:
+        if role in Representative.EDITOR_ROLES:
+            editor.add(group_id)
+            own = "secretariat" if role == Representative.Role.SECRETARIAT else "chair"
+            if role != Representative.Role.SECRETARIAT:
+                chair.add(group_id)
+        elif membership_kind:
+            own = membership_kind
+        else:
+            continue  # the organisation's standing in the group has ended
+        org_ids.add(org_id)
+        member.add(group_id)
+        if own in ("member", "chair", "secretariat"):
+            core.add(group_id)
+        for gid in _descendants([group_id], parent_of):
+            if _STANDING_RANK.get(own, 0) > _STANDING_RANK.get(standings.get(gid, ""), 0):
+                standings[gid] = own
+    return Viewer(
+        user_id=user.pk,
+        person_id=person_id,
+        is_superuser=user.is_superuser,
+        org_ids=frozenset(org_ids),
+        member_groups=frozenset(_descendants(member, parent_of)),
+        core_groups=frozenset(_descendants(core, parent_of)),
+        editor_groups=frozenset(_descendants(editor, parent_of)),
+        chair_groups=frozenset(_descendants(chair, parent_of)),
+        standings=standings,
+        grants=grants,
+    )
+
+
+def viewer_for(request: HttpRequest) -> Viewer:
+    """The request's viewer, computed on first use and kept on the request."""
+    viewer = getattr(request, "_talanoa_viewer", None)
+    if viewer is None:
+        grants = request.session.get(SESSION_GRANTS_KEY, []) if hasattr(request, "session") else []
+        viewer = build_viewer(getattr(request, "user", None), grants)
+        request._talanoa_viewer = viewer
+    return viewer
+
+
+def visible_q(model: type[Protected], viewer: Viewer) -> Q:
+    """A filter selecting the items of `model` the viewer may see."""
+    if viewer.is_superuser:
+        return Q()
+    q = Q(level=Level.PUBLIC, archived_at__isnull=True)
+    if viewer.is_authenticated:
+        named = Q()
+        if viewer.person_id:
+            people = model.restricted_people.through
+            named |= Exists(people.objects.filter(
+                **{f"{model._meta.model_name}_id": OuterRef("pk"), "person_id": viewer.person_id}))
+        if viewer.org_ids:
+            orgs = model.restricted_organisations.through
+            named |= Exists(orgs.objects.filter(
+                **{f"{model._meta.model_name}_id": OuterRef("pk"),
+                   "organisation_id__in": viewer.org_ids}))
+        current = Q(archived_at__isnull=True)
+        q |= current & Q(level=Level.MEMBERS, group_id__in=viewer.member_groups)
+        q |= current & Q(level=Level.CORE, group_id__in=viewer.core_groups)
+        if named:
+            q |= current & Q(level=Level.RESTRICTED) & named
+        # Editors also see what was archived in their groups, so they can restore it.
+        q |= Q(group_id__in=viewer.editor_groups)
+    if viewer.grants:
+        ct = ContentType.objects.get_for_model(model)
+        ids = [obj_id for ct_id, obj_id in viewer.grants if ct_id == ct.pk]
+        if ids:
+            q |= Q(pk__in=ids, archived_at__isnull=True)
+    return q
+
+
+def visible(queryset: QuerySet, viewer: Viewer) -> QuerySet:
+    return queryset.filter(visible_q(queryset.model, viewer))
+
+
+def can_view(item: Protected, viewer: Viewer) -> bool:
+    if viewer.is_superuser or item.group_id in viewer.editor_groups:
+        return True
+    if item.archived_at is not None:
+        return False
+    if item.level == Level.PUBLIC:
+        return True
+    if viewer.grants:
+        ct = ContentType.objects.get_for_model(type(item))
+        if (ct.pk, item.pk) in viewer.grants:
+            return True
+    if not viewer.is_authenticated:
+        return False
+    if item.level == Level.MEMBERS:
+        return item.group_id in viewer.member_groups
+    if item.level == Level.CORE:
+        return item.group_id in viewer.core_groups
+    if item.level == Level.RESTRICTED:
+        people = {p.pk for p in item.restricted_people.all()}
+        orgs = {o.pk for o in item.restricted_organisations.all()}
+        return viewer.person_id in people or bool(orgs & viewer.org_ids)
+    return False
+
+
+def can_edit(item: Protected, viewer: Viewer) -> bool:
+    return viewer.edits(item.group_id)
+
+
+def get_item_for_user(request: HttpRequest, queryset: QuerySet | type[Model], pk,
+                      write: bool = False):
+    """The item if the request may see it (and edit it, with ``write``); else 404 or 403."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    viewer = viewer_for(request)
+    item = visible(queryset, viewer).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if write and not can_edit(item, viewer):
+        raise PermissionDenied
+    return item
+
+
+def require_group_editor(request: HttpRequest, group) -> Viewer:
+    """Chair, vice-chair or secretariat of the group, or raise 403 (404 to strangers)."""
+    viewer = viewer_for(request)
+    if viewer.edits(group.pk):
+        return viewer
+    if viewer.sees_members_level(group.pk):
+        raise PermissionDenied
+    raise Http404
+
+
+def require_member(request: HttpRequest, group) -> Viewer:
+    """Anyone who sees the group's members-level items, or 404."""
+    viewer = viewer_for(request)
+    if not viewer.sees_members_level(group.pk):
+        raise Http404
+    return viewer
+
+
+def audience(item: Protected) -> str:
+    """Who can see this item, in words, for the item's page."""
+    group = item.group
+    if item.level == Level.PUBLIC:
+        return _("Everyone: this item is public.")
+    if item.level == Level.MEMBERS:
+        return _("Representatives of the member, observer and consultative organisations of "
+                 "%(group)s, and its chair and secretariat.") % {"group": group}
+    if item.level == Level.CORE:
+        return _("Representatives of the member organisations of %(group)s only (not observers "
+                 "or consultative participants), and its chair and secretariat.") % {"group": group}
+    named = [o.short for o in item.restricted_organisations.all()]
+    named += [p.name for p in item.restricted_people.all()]
+    return _("Restricted to: %(names)s; and the chair and secretariat of %(group)s.") % {
+        "names": ", ".join(named) or _("nobody named"), "group": group}
+
+
+def grant_item(request: HttpRequest, item: Model) -> None:
+    """Let this browser session read one item (an emailed item invitation)."""
+    ct = ContentType.objects.get_for_model(type(item))
+    grants = [tuple(g) for g in request.session.get(SESSION_GRANTS_KEY, [])]
+    if (ct.pk, item.pk) not in grants:
+        grants.append((ct.pk, item.pk))
+    request.session[SESSION_GRANTS_KEY] = grants
+    request.__dict__.pop("_talanoa_viewer", None)

@@ -1,0 +1,44 @@
+"""Edits that never silently overwrite one another."""
+
+from django import forms
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+
+class EditConflict(Exception):
+    """Someone saved the record after this edit began; `current` is what they saved."""
+
+    def __init__(self, current: Model):
+        super().__init__("edit conflict")
+        self.current = current
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the editor started from, so a stale save is caught."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["expected_version"] = instance.version
+        elif instance is not None and not instance.pk:
+            self.fields["expected_version"].required = False
+
+
+def save_versioned(instance: Model, expected_version: int | None, **save_kwargs) -> Model:
+    """Save `instance` only if nobody saved it since `expected_version`; bump the version."""
+    with transaction.atomic():
+        if instance.pk:
+            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            if expected_version is None or current.version != expected_version:
+                raise EditConflict(current)
+            instance.version = current.version + 1
+        instance.save(**save_kwargs)
+    return instance
+
+
+CONFLICT_MESSAGE = _("Someone else saved this record while you were editing it. Nothing of yours "
+                     "was saved yet: compare the two versions below, then save again.")

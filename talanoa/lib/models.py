@@ -1,0 +1,54 @@
+"""Base models shared by every app: archiving instead of deleting, versions against lost edits."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchivableQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Archivable(models.Model):
+    """Content is archived, never deleted; `version` makes concurrent edits conflict."""
+
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Protected(Archivable):
+    """An item of a working group with a dissemination level (R7); see talanoa.access."""
+
+    class Level(models.TextChoices):
+        PUBLIC = "public", _("public")
+        MEMBERS = "members", _("members")
+        CORE = "core", _("core members")
+        RESTRICTED = "restricted", _("restricted")
+
+    group = models.ForeignKey("members.WorkingGroup", on_delete=models.PROTECT)
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.MEMBERS,
+                             db_index=True)
+    restricted_organisations = models.ManyToManyField(
+        "members.Organisation", blank=True, related_name="+")
+    restricted_people = models.ManyToManyField("members.Person", blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True

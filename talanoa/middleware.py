@@ -1,0 +1,32 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from talanoa.access import viewer_for
+
+# Pages an editor without TOTP may still reach: enrolling, logging out, switching language.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+
+class RequireMFAForEditorsMiddleware:
+    """The chair and secretariat must enrol a TOTP authenticator before doing anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (user.is_authenticated and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+                and viewer_for(request).is_editor and not _has_totp(request)):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        return self.get_response(request)
+
+
+def _has_totp(request) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    if request.session.get("talanoa_has_totp"):
+        return True
+    has = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+    if has:
+        request.session["talanoa_has_totp"] = True
+    return has

@@ -1,0 +1,45 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from talanoa import access
+from talanoa.lib.bilingual import Localized
+from talanoa.lib.markup import render_markdown
+
+register = template.Library()
+_LANGUAGE_NAMES = {"en": "English", "fr": "français"}
+
+
+@register.filter
+def bi(value):
+    """A bilingual text, marked with its language when it is not the reader's."""
+    if not isinstance(value, Localized):
+        return value
+    if not value.fallback:
+        return value.text
+    return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>',
+                       value.lang, value.text,
+                       _("in %(language)s") % {"language": _LANGUAGE_NAMES[value.lang]})
+
+
+@register.filter
+def markdown(value):
+    if isinstance(value, Localized):
+        html = render_markdown(value.text)
+        if value.fallback:
+            return format_html('<div lang="{}">{}</div><p class="fallback">({})</p>', value.lang,
+                               html, _("Not yet translated; shown in %(language)s") % {
+                                   "language": _LANGUAGE_NAMES[value.lang]})
+        return html
+    return render_markdown(value)
+
+
+@register.simple_tag
+def level_badge(item):
+    return format_html('<span class="level level-{}">{}</span>', item.level,
+                       item.get_level_display())
+
+
+@register.simple_tag
+def audience(item):
+    return access.audience(item)

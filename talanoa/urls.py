@@ -1,0 +1,10 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("", include("members.urls")),
+    path("history/", include("talanoa.history_urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
