@@ -118,8 +118,8 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                   {"form": form, "post": post, "conflict": conflict}, status=status)
 
 
-@login_required
 @require_POST
+@login_required
 def post_archive(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_item_for_user(request, Post, pk, write=True)
     if post.is_archived:

@@ -90,8 +90,8 @@ def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
                   {"obj": obj, "label": label, "rows": _changes(records)})
 
 
-@login_required
 @require_POST
+@login_required
 def restore(request: HttpRequest, label: str, pk: int, history_id: int) -> HttpResponse:
     """Put the record back as it was at one point of its history (itself a new change)."""
     model = _model(label)

@@ -1,0 +1,87 @@
+"""Every URL pattern's access rule, stated independently of the views.
+
+A URL name missing from ROUTES fails test_url_access.py. Expectations come from
+talanoa.access.LEVEL_AUDIENCE (the policy's own table) and the rules below, never from the views.
+"""
+
+from dataclasses import dataclass
+
+from talanoa.access import EDITOR_STANDINGS, LEVEL_AUDIENCE, STANDINGS
+
+MEMBER_STANDINGS = frozenset(LEVEL_AUDIENCE["members"])
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who gets the page. `kwargs` names a sample (see test_url_access.SAMPLES)."""
+
+    audience: frozenset[str]
+    login_required: bool = True
+    sample: str | None = None
+    method: str = "GET"
+
+    def expected(self, standing: str) -> set[int]:
+        if standing in self.audience:
+            return {200}
+        if standing == "anonymous" and self.login_required:
+            return {302}
+        return {404, 403}
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """An item page: visible per its dissemination level (one check per level)."""
+
+    sample: str  # "post" or "post_file"
+
+
+@dataclass(frozen=True)
+class PostOnly:
+    """A state change: GET is refused; POST is checked by the view's own tests."""
+
+    sample: str | None = None
+    login_required: bool = True
+
+
+@dataclass(frozen=True)
+class Redirects:
+    """Answers every GET with a redirect and shows nothing (the language switch)."""
+
+
+@dataclass(frozen=True)
+class External:
+    """A page of allauth (login, password reset, MFA): must not error and must not leak."""
+
+    sample: str | None = None
+
+
+EVERYONE = frozenset(STANDINGS)
+SIGNED_IN = frozenset(STANDINGS) - {"anonymous"}
+EDITORS = EDITOR_STANDINGS
+
+ROUTES = {
+    "portal:home": Rule(EVERYONE, login_required=False),
+    "portal:governance": Rule(EVERYONE, login_required=False),
+    "portal:member_access": Rule(EVERYONE, login_required=False),
+    "portal:posts": Rule(EVERYONE, login_required=False),
+    "portal:search": Rule(EVERYONE, login_required=False),
+    "portal:post": ItemRule("post"),
+    "portal:post_file": ItemRule("post_file"),
+    "portal:post_new": Rule(EDITORS),
+    "portal:post_edit": Rule(EDITORS, sample="post_public"),
+    "portal:post_archive": PostOnly("post_public"),
+    "members:home": Rule(SIGNED_IN),
+    "members:directory": Rule(EVERYONE, login_required=False),
+    "members:organisation": Rule(EVERYONE, login_required=False, sample="organisation"),
+    "members:person": Rule(MEMBER_STANDINGS, sample="person"),
+    "members:group": Rule(EVERYONE, login_required=False, sample="group"),
+    "members:representatives": Rule(MEMBER_STANDINGS, sample="group"),
+    "members:invite": Rule(EDITORS),
+    "members:invite_consultative": Rule(EDITORS),
+    "members:invite_to_post": Rule(EDITORS, sample="post_public"),
+    "members:invitation": Rule(frozenset(), login_required=False, sample="token"),
+    "history:recent": Rule(EDITORS),
+    "history:object": Rule(EDITORS, sample="history_post"),
+    "history:restore": PostOnly("history_restore"),
+    "set_language": Redirects(),
+}

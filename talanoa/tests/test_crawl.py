@@ -1,0 +1,61 @@
+"""Crawl the demo data as each standing: no title above the reader's level appears anywhere."""
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.core.files.base import ContentFile
+
+from portal.models import Post
+from talanoa.access import LEVEL_AUDIENCE, STANDINGS
+
+pytestmark = pytest.mark.django_db
+HREF = re.compile(rb'href="([^"]+)"')
+SEEDS = ["/", "/me/", "/posts/", "/search/?q=%5B", "/search/?q=draft", "/directory/",
+         "/governance/", "/groups/ict/", "/groups/ict/representatives/", "/history/"]
+SKIP = ("/accounts/", "/i18n/", "/static/")
+MAX_PAGES = 400
+
+
+def forbidden_markers(standing: str) -> list[bytes]:
+    return [f"[{level}]".encode() for level, audience in LEVEL_AUDIENCE.items()
+            if standing not in audience]
+
+
+@pytest.fixture
+def attachments(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for post in Post.objects.all():
+        post.attachment.save(f"{post.level}.txt", ContentFile(post.title_en.encode()))
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_crawl_shows_nothing_above_the_level(client_for, attachments, standing):
+    client = client_for(standing)
+    markers = forbidden_markers(standing)
+    queue, seen = deque(SEEDS), set(SEEDS)
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        visited += 1
+        if response.status_code in (301, 302):
+            continue
+        assert response.status_code in (200, 404), (url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        for marker in markers:
+            assert marker not in body, f"{standing} sees {marker!r} on {url}"
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for href in HREF.findall(body):
+            link = urldefrag(href.decode().replace("&amp;", "&"))[0]
+            parsed = urlparse(link)
+            if parsed.scheme or parsed.netloc or not link.startswith("/") or link.startswith(SKIP):
+                continue
+            if link not in seen:
+                seen.add(link)
+                queue.append(link)
+    assert visited > 20
+    if standing in LEVEL_AUDIENCE["restricted"]:
+        assert b"[restricted]" in client.get("/posts/").content
