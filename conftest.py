@@ -37,6 +37,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_world()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits live in the cache, which a test's rollback does not undo."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def people(db):
     from members.models import User

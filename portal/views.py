@@ -103,8 +103,8 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            operations.save_post(form.instance, form, request.user,
-                                 form.cleaned_data.get("expected_version"))
+            post = operations.save_post(form, request.user,
+                                        form.cleaned_data.get("expected_version"))
         except EditConflict as exc:
             conflict = exc.current
             messages.error(request, CONFLICT_MESSAGE)
