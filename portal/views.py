@@ -13,7 +13,7 @@ from portal import operations
 from portal.forms import PostForm, SearchForm
 from portal.models import Post
 from talanoa.access import get_item_for_user, viewer_for, visible
-from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict
+from talanoa.lib.editing import form_status, save_form_versioned
 
 PAGE_SIZE = 20
 
@@ -100,22 +100,14 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = PostForm(request.POST or None, request.FILES or None, instance=post,
                     editable_groups=viewer.editor_groups if not viewer.is_superuser else
                     WorkingGroup.objects.values_list("pk", flat=True))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            post = operations.save_post(form, request.user,
-                                        form.cleaned_data.get("expected_version"))
-        except EditConflict as exc:
-            conflict = exc.current
-            messages.error(request, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["expected_version"] = conflict.version
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(post)
-    status = 409 if conflict else (400 if form.errors else 200)
+    saved = save_form_versioned(request, form, lambda f: operations.save_post(
+        f, request.user, f.cleaned_data.get("expected_version")))
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(saved)
     return render(request, "portal/post_form.html",
-                  {"form": form, "post": post, "conflict": conflict}, status=status)
+                  {"form": form, "post": post, "conflict": form.conflict},
+                  status=form_status(form))
 
 
 @require_POST

@@ -42,3 +42,30 @@ def save_versioned(instance: Model, expected_version: int | None, **save_kwargs)
 
 CONFLICT_MESSAGE = _("Someone else saved this record while you were editing it. Nothing of yours "
                      "was saved yet: compare the two versions below, then save again.")
+
+
+def save_form_versioned(request, form, save) -> Model | None:
+    """Run `save(form)` for a valid bound form; on a conflict, say so and return None.
+
+    After a conflict the form is re-bound at the current version, so the editor's next save is
+    a deliberate choice made after seeing the other version (`form.conflict`)."""
+    from django.contrib import messages
+
+    form.conflict = None
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form)
+    except EditConflict as exc:
+        form.conflict = exc.current
+        messages.error(request, CONFLICT_MESSAGE)
+        form.data = form.data.copy()
+        form.data["expected_version"] = exc.current.version
+        return None
+
+
+def form_status(form) -> int:
+    """409 for a conflict, 400 for invalid input, else 200."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
+    return 400 if form.is_bound and form.errors else 200
