@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organisation, Person, Representative, WorkingGroup
+from members.models import Membership, Organisation, Person, Representative, WorkingGroup
+from talanoa.lib.editing import VersionedFormMixin
 
 
 class InvitePersonForm(forms.Form):
@@ -88,3 +89,81 @@ class RepresentativeForm(forms.ModelForm):
     class Meta:
         model = Representative
         fields = ["organisation", "person", "year", "role", "status", "nomination_document"]
+
+
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["acronym", "name_en", "name_fr", "kind", "country", "language", "head_name",
+                  "head_title", "head_email", "address", "website", "description_en",
+                  "description_fr"]
+
+
+class NewOrganisationForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        fields = ["slug", *OrganisationForm.Meta.fields]
+
+
+class PersonForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "honorific", "position", "email", "phone", "organisation", "language",
+                  "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.current()
+
+    def clean_time_zone(self):
+        import zoneinfo
+
+        value = self.cleaned_data["time_zone"]
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Unknown time zone: use a name such as Pacific/Apia."))
+        return value
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        clash = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if email and clash.exists():
+            raise forms.ValidationError(_("Another person already has this email address."))
+        return email
+
+
+class GroupForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["acronym", "name_en", "name_fr", "description_en", "description_fr",
+                  "established"]
+
+
+class SubGroupForm(GroupForm):
+    """A sub-working group or taskforce, reporting to its parent group (R6)."""
+
+    class Meta(GroupForm.Meta):
+        fields = ["slug", "kind", *GroupForm.Meta.fields]
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if kind == WorkingGroup.Kind.WORKING_GROUP:
+            raise forms.ValidationError(_("Choose sub-working group or taskforce."))
+        return kind
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organisation", "kind", "start", "note"]
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["organisation"].queryset = Organisation.objects.current()
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        if Membership.objects.active().filter(group=self.group,
+                                              organisation=organisation).exists():
+            raise forms.ValidationError(_("This organisation already has a standing in the "
+                                          "group: end it first."))
+        return organisation

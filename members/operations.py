@@ -1,8 +1,10 @@
-"""Named state changes of the members app: invitations, accounts, representatives."""
+"""Named state changes of the members app: invitations, accounts, representatives, the yearly
+nomination round."""
 
 import datetime
 import hashlib
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -12,16 +14,21 @@ from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from simple_history.utils import bulk_create_with_history
 
 from members.models import (
     Invitation,
+    Language,
     Membership,
+    NominationLetter,
+    NominationRound,
     Organisation,
     Person,
     Representative,
     User,
     WorkingGroup,
 )
+from talanoa.lib.editing import save_model_form
 
 INVITATION_DAYS = {Invitation.Kind.ACCOUNT: 14, Invitation.Kind.CONSULTATIVE: 30,
                    Invitation.Kind.ITEM: 30}
@@ -144,5 +151,146 @@ def set_representative_status(representative: Representative, status: str) -> Re
 def end_representation(representative: Representative) -> Representative:
     """A representative leaves; the row stays in the register's history."""
     representative.ended_on = timezone.localdate()
-    representative.save(update_fields=["ended_on"])
+    _with_reason(representative, "Ended").save(update_fields=["ended_on"])
     return representative
+
+
+# The annual nomination round (R1) and the register of representatives (R2).
+
+ROUND_KINDS = (Membership.Kind.MEMBER, Membership.Kind.OBSERVER)
+
+
+def _with_reason(obj: Model, reason: str) -> Model:
+    """simple-history records this with the change, so the register says why it changed."""
+    obj._change_reason = reason
+    return obj
+
+
+@transaction.atomic
+def open_nomination_round(group: WorkingGroup, year: int, deadline: datetime.date,
+                          user: User | None) -> NominationRound:
+    """Draft one letter per member and observer organisation (R1). Opening the same year again
+    returns the same round, with letters added for organisations that have joined since."""
+    round_, _ = NominationRound.objects.get_or_create(
+        group=group, year=year, defaults={"deadline": deadline, "opened_by": user})
+    if round_.closed_at is not None:
+        return round_
+    already = set(round_.letters.values_list("organisation_id", flat=True))
+    organisations = (Organisation.objects.current()
+                     .filter(memberships__in=Membership.objects.active()
+                             .filter(group=group, kind__in=ROUND_KINDS))
+                     .exclude(pk__in=already).distinct().order_by("name_en"))
+    letters = [NominationLetter(round=round_, organisation=org,
+                                language=org.language if org.language in Language.values
+                                else Language.EN)
+               for org in organisations]
+    bulk_create_with_history(letters, NominationLetter, default_user=user,
+                             default_change_reason="Drafted when the round opened")
+    return round_
+
+
+def mark_letter_sent(letter: NominationLetter) -> NominationLetter:
+    """The chair has signed and sent the letter; answered letters stay answered."""
+    if letter.status == NominationLetter.Status.DRAFTED:
+        letter.status = NominationLetter.Status.SENT
+        letter.sent_at = timezone.now()
+        _with_reason(letter, "Sent").save(update_fields=["status", "sent_at"])
+    return letter
+
+
+@transaction.atomic
+def mark_round_sent(round_: NominationRound) -> int:
+    """Mark every drafted letter of the round as sent; returns how many."""
+    letters = list(round_.letters.filter(status=NominationLetter.Status.DRAFTED))
+    for letter in letters:
+        mark_letter_sent(letter)
+    return len(letters)
+
+
+def _nominee_person(nominee: Person | tuple[str, str], organisation: Organisation,
+                    language: str) -> Person:
+    """An existing person, or the one with this email, or a new person of the organisation."""
+    if isinstance(nominee, Person):
+        person = nominee
+    else:
+        name, email = nominee
+        email = email.strip().lower()
+        person = Person.objects.filter(email__iexact=email).first() or Person(
+            name=name.strip(), email=email, language=language)
+    if person._state.adding or person.organisation_id is None:
+        person.organisation = person.organisation or organisation
+        person.save()
+    return person
+
+
+@transaction.atomic
+def record_reply(letter: NominationLetter, nominees, note: str = "", document=None,
+                 user: User | None = None) -> list[Representative]:
+    """An organisation's answer: its nominees enter the register as nominated for the round's
+    year (R2), and the letter is answered. `nominees` is a list of (person, role), where person
+    is a Person or a (name, email) pair; `document` is the uploaded nomination letter, if any."""
+    if not nominees:
+        raise ValueError("A reply names at least one representative.")
+    round_ = letter.round
+    if document is not None:
+        letter.reply_document.save(PurePath(document.name).name, document, save=False)
+    representatives = []
+    for nominee, role in nominees:
+        person = _nominee_person(nominee, letter.organisation, letter.language)
+        representative = Representative.objects.filter(
+            group_id=round_.group_id, organisation_id=letter.organisation_id, person=person,
+            year=round_.year, ended_on__isnull=True).first() or Representative(
+            group_id=round_.group_id, organisation_id=letter.organisation_id, person=person,
+            year=round_.year, status=Representative.Status.NOMINATED)
+        representative.role = role
+        if letter.reply_document:
+            representative.nomination_document.name = letter.reply_document.name
+        _with_reason(representative, f"Nominated in reply to the {round_.year} letter").save()
+        representatives.append(representative)
+    letter.status = NominationLetter.Status.ANSWERED
+    letter.replied_at = timezone.now()
+    if note:
+        letter.reply_note = f"{letter.reply_note}\n\n{note}".strip()
+    letter.version += 1
+    _with_reason(letter, "Reply recorded").save()
+    return representatives
+
+
+def confirm_representative(representative: Representative) -> Representative:
+    """The secretariat confirms a nomination: the person now represents the organisation."""
+    if representative.ended_on is not None:
+        raise ValueError("This representation has ended.")
+    representative.status = Representative.Status.CONFIRMED
+    _with_reason(representative, "Confirmed").save(update_fields=["status"])
+    return representative
+
+
+def close_round(round_: NominationRound) -> NominationRound:
+    """Stop waiting for replies; late replies can still be recorded."""
+    if round_.closed_at is None:
+        round_.closed_at = timezone.now()
+        _with_reason(round_, "Closed").save(update_fields=["closed_at"])
+    return round_
+
+
+def save_record(form) -> Model:
+    """Create or edit an organisation, person or group; a stale edit raises EditConflict."""
+    return save_model_form(form)
+
+
+def create_subgroup(parent: WorkingGroup, form) -> WorkingGroup:
+    """A sub-working group or taskforce that reports to `parent` (R6)."""
+    form.instance.parent = parent
+    return save_model_form(form)
+
+
+def add_membership(group: WorkingGroup, form) -> Membership:
+    form.instance.group = group
+    return form.save()
+
+
+def end_membership(membership: Membership) -> Membership:
+    """The organisation leaves the group; its representatives lose access with it."""
+    membership.end = timezone.localdate()
+    membership.save(update_fields=["end"])
+    return membership

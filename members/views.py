@@ -2,16 +2,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import operations
 from members.forms import (
     ConsultativeInviteForm,
+    GroupForm,
     InvitePersonForm,
     ItemInviteForm,
+    MembershipForm,
+    NewOrganisationForm,
+    OrganisationForm,
+    PersonForm,
     SetPasswordForm,
+    SubGroupForm,
 )
 from members.models import (
     Invitation,
@@ -27,10 +34,13 @@ from portal.views import default_group
 from talanoa.access import (
     get_item_for_user,
     grant_item,
+    require_editor,
+    require_group_editor,
     require_member,
     viewer_for,
     visible,
 )
+from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 
 
 @login_required
@@ -106,7 +116,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request)
     posts = visible(Post.objects.filter(group=group), viewer).filter(archived_at__isnull=True)[:10]
     return render(request, "members/group.html", {
-        "group": group, "children": group.children.filter(archived_at__isnull=True),
+        "group": group, "can_edit": viewer.edits(group.pk),
+        "children": group.children.filter(archived_at__isnull=True),
         "objectives": group.objectives.all(), "posts": posts,
         "memberships": Membership.objects.active().filter(group=group).select_related(
             "organisation")})
@@ -205,3 +216,90 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("account_login")
     return render(request, "members/invitation_account.html",
                   {"invitation": found, "form": form}, status=400 if form.errors else 200)
+
+
+def _record_form(request: HttpRequest, form, heading: str, save, cancel_url: str = "",
+                 history_url: str = "") -> HttpResponse:
+    """The shared create/edit page: saves through `save`, or shows errors or a conflict."""
+    saved = save_form_versioned(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(saved)
+    return render(request, "talanoa/record_form.html", {
+        "form": form, "heading": heading, "conflict_rows": conflict_rows(form),
+        "cancel_url": cancel_url, "history_url": history_url}, status=form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    require_editor(request)
+    organisation = get_object_or_404(Organisation, slug=slug) if slug else Organisation()
+    form_class = OrganisationForm if slug else NewOrganisationForm
+    form = form_class(request.POST or None, instance=organisation)
+    return _record_form(
+        request, form, str(organisation) if slug else _("New organisation"),
+        operations.save_record, organisation.get_absolute_url() if slug else "",
+        reverse("history:object", args=["members.organisation", organisation.pk]) if slug
+        else "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_editor(request)
+    person = get_object_or_404(Person, pk=pk) if pk else Person()
+    form = PersonForm(request.POST or None, instance=person)
+    return _record_form(
+        request, form, person.name if pk else _("New person"), operations.save_record,
+        person.get_absolute_url() if pk else "",
+        reverse("history:object", args=["members.person", pk]) if pk else "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
+    require_group_editor(request, group)
+    form = GroupForm(request.POST or None, instance=group)
+    return _record_form(request, form, str(group), operations.save_record,
+                        group.get_absolute_url(),
+                        reverse("history:object", args=["members.workinggroup", group.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subgroup_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create a sub-working group or taskforce that reports to this group (R6)."""
+    parent = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
+    require_group_editor(request, parent)
+    form = SubGroupForm(request.POST or None, instance=WorkingGroup())
+    return _record_form(
+        request, form, _("New sub-working group or taskforce of %(group)s") % {"group": parent},
+        lambda f: operations.create_subgroup(parent, f), parent.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
+    require_group_editor(request, group)
+    form = MembershipForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        operations.add_membership(group, form)
+        messages.success(request, _("Saved."))
+        return redirect(group)
+    return render(request, "talanoa/record_form.html", {
+        "form": form, "heading": _("Add an organisation to %(group)s") % {"group": group},
+        "cancel_url": group.get_absolute_url()}, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("group"), pk=pk)
+    require_group_editor(request, membership.group)
+    if membership.end is None:
+        operations.end_membership(membership)
+        messages.success(request, _("The organisation's standing has ended today."))
+    return redirect(membership.group)

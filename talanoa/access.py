@@ -249,6 +249,14 @@ def require_group_editor(request: HttpRequest, group) -> Viewer:
     raise Http404
 
 
+def require_editor(request: HttpRequest) -> Viewer:
+    """The chair or secretariat of some group (for shared records: organisations, people)."""
+    viewer = viewer_for(request)
+    if not viewer.is_editor:
+        raise Http404
+    return viewer
+
+
 def require_member(request: HttpRequest, group) -> Viewer:
     """Anyone who sees the group's members-level items, or 404."""
     viewer = viewer_for(request)

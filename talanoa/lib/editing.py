@@ -69,3 +69,30 @@ def form_status(form) -> int:
     if getattr(form, "conflict", None) is not None:
         return 409
     return 400 if form.is_bound and form.errors else 200
+
+
+def save_model_form(form) -> Model:
+    """Save a valid versioned ModelForm (and its many-to-many fields) in one transaction."""
+    with transaction.atomic():
+        instance = form.save(commit=False)
+        save_versioned(instance, form.cleaned_data.get("expected_version"))
+        form.save_m2m()
+    return instance
+
+
+def conflict_rows(form) -> list[tuple[str, object, object]]:
+    """(label, their saved value, your value) for each field the two versions disagree on."""
+    current = getattr(form, "conflict", None)
+    if current is None:
+        return []
+    rows = []
+    for name, field in form.fields.items():
+        if name == "expected_version" or not hasattr(current, name):
+            continue
+        theirs = getattr(current, name)
+        yours = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if hasattr(theirs, "all"):
+            continue
+        if str(theirs or "") != str(yours or ""):
+            rows.append((field.label or name, theirs, yours))
+    return rows

@@ -44,6 +44,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": Person.objects.get(email="litia.naivalu@example.org").pk}
     if sample == "group":
         return {"slug": "ict"}
+    if sample == "membership":
+        from members.models import Membership
+
+        return {"pk": Membership.objects.get(organisation__slug="pita").pk}
     if sample == "token":
         return {"token": "not-a-real-token"}
     if sample == "history_post":
