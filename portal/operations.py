@@ -1,22 +1,17 @@
 """Named state changes of portal items."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Post
-from talanoa.lib.editing import save_versioned
+from talanoa.lib.editing import save_model_form
 
 
-def save_post(form, user, expected_version: int | None) -> Post:
+def save_post(form, user) -> Post:
     """Create or edit a post from a valid PostForm; a stale edit raises EditConflict and saves
     nothing."""
-    with transaction.atomic():
-        post = form.save(commit=False)
-        if post.pk is None:
-            post.created_by = user
-        save_versioned(post, expected_version)
-        form.save_m2m()
-    return post
+    if form.instance.pk is None:
+        form.instance.created_by = user
+    return save_model_form(form)
 
 
 def archive_post(post: Post) -> Post:

@@ -100,8 +100,7 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = PostForm(request.POST or None, request.FILES or None, instance=post,
                     editable_groups=viewer.editor_groups if not viewer.is_superuser else
                     WorkingGroup.objects.values_list("pk", flat=True))
-    saved = save_form_versioned(request, form, lambda f: operations.save_post(
-        f, request.user, f.cleaned_data.get("expected_version")))
+    saved = save_form_versioned(request, form, lambda f: operations.save_post(f, request.user))
     if saved is not None:
         messages.success(request, _("Saved."))
         return redirect(saved)
