@@ -59,6 +59,7 @@ class Viewer:
     # group id -> the viewer's own standing there ("member", "observer", "chair", …)
     standings: dict[int, str] = field(default_factory=dict)
     grants: frozenset[tuple[int, int]] = frozenset()  # (content type id, object id)
+    time_zone: str | None = None  # the person's own zone, for showing times
 
     @property
     def is_authenticated(self) -> bool:
@@ -103,7 +104,8 @@ def build_viewer(user, grants: Iterable[tuple[int, int]] = ()) -> Viewer:
     grants = frozenset(tuple(g) for g in grants)
     if user is None or not user.is_authenticated:
         return Viewer(grants=grants) if grants else ANONYMOUS
-    person_id = getattr(getattr(user, "person", None), "pk", None)
+    person = getattr(user, "person", None)
+    person_id = getattr(person, "pk", None)
     if person_id is None:
         return Viewer(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
 
@@ -149,6 +151,7 @@ def build_viewer(user, grants: Iterable[tuple[int, int]] = ()) -> Viewer:
         chair_groups=frozenset(_descendants(chair, parent_of)),
         standings=standings,
         grants=grants,
+        time_zone=person.time_zone or None,
     )
 
 

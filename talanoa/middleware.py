@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.urls import reverse
 
 from talanoa.access import viewer_for
@@ -30,3 +33,24 @@ def _has_totp(request) -> bool:
     if has:
         request.session["talanoa_has_totp"] = True
     return has
+
+
+class PersonTimeZoneMiddleware:
+    """Show times in the reader's own zone (Apia is UTC+13, Rarotonga UTC-10: the same meeting
+    falls on different dates); anonymous readers see the secretariat's zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = None
+        if request.user.is_authenticated:
+            zone = viewer_for(request).time_zone
+        if zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

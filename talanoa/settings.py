@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "talanoa.middleware.RequireMFAForEditorsMiddleware",
+    "talanoa.middleware.PersonTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -49,3 +49,4 @@ def test_the_right_password_signs_in(client):
                                                       "password": "talanoa-demo"})
     assert response.status_code == 302
     assert client.get(reverse("members:home")).status_code == 200
+
