@@ -1,8 +1,8 @@
 import zoneinfo
 
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from talanoa.access import viewer_for
 
