@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organisation, Person, Representative, WorkingGroup
@@ -61,6 +64,109 @@ class ItemInviteForm(forms.Form):
                                  label=_("language of the invitation"))
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               label=_("message"))
+
+
+class OpenRoundForm(forms.Form):
+    """The year's round of nomination letters (R1)."""
+
+    group = forms.ModelChoiceField(WorkingGroup.objects.none(), label=_("group"))
+    year = forms.IntegerField(min_value=2015, max_value=2100, label=_("year"))
+    deadline = forms.DateField(label=_("replies due by"), widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups if groups is not None else (
+            WorkingGroup.objects.none())
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["deadline"].initial = today + datetime.timedelta(weeks=6)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline is in the past."))
+        return deadline
+
+
+class NomineeForm(forms.Form):
+    """One representative named in a reply: a person on record, or a new person."""
+
+    ROLES = [(role, label) for role, label in Representative.Role.choices
+             if role in (Representative.Role.REPRESENTATIVE, Representative.Role.ALTERNATE)]
+
+    person = forms.ModelChoiceField(Person.objects.none(), required=False,
+                                    label=_("person on record"))
+    name = forms.CharField(max_length=200, required=False, label=_("or a new person: name"))
+    email = forms.EmailField(required=False, label=_("email"))
+    role = forms.ChoiceField(choices=ROLES, initial=Representative.Role.REPRESENTATIVE,
+                             label=_("role"))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+    def clean(self):
+        cleaned = super().clean()
+        person, name, email = cleaned.get("person"), cleaned.get("name"), cleaned.get("email")
+        if person and (name or email):
+            raise forms.ValidationError(_("Choose a person on record, or give a new person's "
+                                          "name and email, not both."))
+        if not person and (name or email) and not (name and email):
+            raise forms.ValidationError(_("Give both the name and the email of the new person."))
+        return cleaned
+
+    @property
+    def nominee(self):
+        """The person, or a (name, email) pair, or None for a row left empty."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("person"):
+            return data["person"]
+        if data.get("name") and data.get("email"):
+            return (data["name"], data["email"])
+        return None
+
+
+class BaseNomineeFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            nominee = form.nominee
+            key = nominee.pk if isinstance(nominee, Person) else (
+                nominee[1].lower() if nominee else None)
+            if key is not None and key in seen:
+                raise forms.ValidationError(_("The same person is named twice."))
+            seen.add(key)
+        if not self.nominees():
+            raise forms.ValidationError(_("Name at least one representative: the reply is not "
+                                          "recorded without one."))
+
+    def nominees(self) -> list:
+        return [(f.nominee, f.cleaned_data["role"]) for f in self.forms
+                if getattr(f, "cleaned_data", None) and f.nominee is not None]
+
+
+NomineeFormSet = forms.formset_factory(NomineeForm, formset=BaseNomineeFormSet, extra=3,
+                                       max_num=10, validate_max=True)
+
+
+class ReplyForm(forms.Form):
+    """What came back with the reply, besides the names."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           label=_("note"))
+    document = forms.FileField(required=False, label=_("nomination letter or email (file)"))
+
+    def clean_document(self):
+        from portal.forms import validate_upload
+
+        upload = self.cleaned_data.get("document")
+        if upload:
+            validate_upload(upload)
+        return upload
 
 
 class SetPasswordForm(forms.Form):

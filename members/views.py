@@ -1,13 +1,17 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import operations
+from members import letters, operations
 from members.forms import (
     ConsultativeInviteForm,
     GroupForm,
@@ -15,8 +19,11 @@ from members.forms import (
     ItemInviteForm,
     MembershipForm,
     NewOrganisationForm,
+    NomineeFormSet,
+    OpenRoundForm,
     OrganisationForm,
     PersonForm,
+    ReplyForm,
     SetPasswordForm,
     SubGroupForm,
 )
@@ -24,6 +31,7 @@ from members.models import (
     Invitation,
     Membership,
     NominationLetter,
+    NominationRound,
     Organisation,
     Person,
     Representative,
@@ -136,6 +144,205 @@ def representatives(request: HttpRequest, slug: str) -> HttpResponse:
     past = [r for r in rows if r not in current]
     return render(request, "members/representatives.html", {
         "group": group, "current": current, "past": past, "can_edit": viewer.edits(group.pk)})
+
+
+def _editable_round(request: HttpRequest, pk: int) -> NominationRound:
+    """The round, if the request edits its group: 403 for its members, 404 for others."""
+    round_ = get_object_or_404(NominationRound.objects.select_related("group"), pk=pk)
+    require_group_editor(request, round_.group)
+    return round_
+
+
+def _editable_letter(request: HttpRequest, pk: int) -> NominationLetter:
+    letter = get_object_or_404(
+        NominationLetter.objects.select_related("round", "round__group", "organisation",
+                                                "organisation__country"), pk=pk)
+    require_group_editor(request, letter.round.group)
+    return letter
+
+
+def _editable_representative(request: HttpRequest, pk: int) -> Representative:
+    representative = get_object_or_404(
+        Representative.objects.select_related("group", "person", "organisation"), pk=pk)
+    require_group_editor(request, representative.group)
+    return representative
+
+
+def _download(field_file) -> FileResponse:
+    """A stored file, always as a download: never rendered by the browser in our origin."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, as_attachment=True,
+                            filename=field_file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rounds(request: HttpRequest) -> HttpResponse:
+    """The yearly nomination rounds (R1) of the groups the viewer chairs or supports."""
+    viewer = require_editor(request)
+    groups = WorkingGroup.objects.current()
+    if not viewer.is_superuser:
+        groups = groups.filter(pk__in=viewer.editor_groups)
+    form = OpenRoundForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        group, year = form.cleaned_data["group"], form.cleaned_data["year"]
+        existed = NominationRound.objects.filter(group=group, year=year).exists()
+        round_ = operations.open_nomination_round(group, year, form.cleaned_data["deadline"],
+                                                  request.user)
+        if existed:
+            messages.info(request, _("%(year)s already has a round: letters were added only "
+                                     "for organisations that had none.") % {"year": year})
+        else:
+            messages.success(request, _("Round opened: %(count)s letters drafted.") % {
+                "count": round_.letters.count()})
+        return redirect(round_)
+    answered = Q(letters__status=NominationLetter.Status.ANSWERED)
+    round_list = (NominationRound.objects.filter(group__in=groups).select_related("group")
+                  .annotate(letter_count=Count("letters"),
+                            answered=Count("letters", filter=answered))
+                  .order_by("-year", "group__name_en"))
+    return render(request, "members/rounds.html", {"round_list": round_list, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def nomination_round(request: HttpRequest, pk: int) -> HttpResponse:
+    """One round: each letter's state, who has not answered, who is on the register."""
+    round_ = _editable_round(request, pk)
+    letters = list(round_.letters.select_related("organisation"))
+    on_register: dict[int, list[Representative]] = {}
+    for rep in (Representative.objects.filter(group_id=round_.group_id, year=round_.year,
+                                              ended_on__isnull=True)
+                .select_related("person").order_by("role", "person__name")):
+        on_register.setdefault(rep.organisation_id, []).append(rep)
+    counts = Counter(letter.status for letter in letters)
+    return render(request, "members/round.html", {
+        "round": round_, "total": len(letters),
+        "counts": {status: counts.get(status, 0) for status in NominationLetter.Status.values},
+        "rows": [(letter, on_register.get(letter.organisation_id, [])) for letter in letters],
+        "not_answered": [letter for letter in letters
+                         if letter.status != NominationLetter.Status.ANSWERED]})
+
+
+@require_POST
+@login_required
+def round_send(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _editable_round(request, pk)
+    count = operations.mark_round_sent(round_)
+    messages.success(request, _("%(count)s letters marked as sent.") % {"count": count})
+    return redirect(round_)
+
+
+@require_POST
+@login_required
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _editable_round(request, pk)
+    operations.close_round(round_)
+    messages.success(request, _("The round is closed. Late replies can still be recorded."))
+    return redirect(round_)
+
+
+@login_required
+@require_GET
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter as a page, in the organisation's language (EN/FR)."""
+    letter = _editable_letter(request, pk)
+    context = letters.letter_context(letter)
+    return render(request, "members/letter.html", {
+        **context, "body": letters.render_body(letter, context)})
+
+
+@login_required
+@require_GET
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _editable_letter(request, pk)
+    response = HttpResponse(letters.render_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, letters.pdf_filename(letter))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _editable_letter(request, pk)
+    operations.mark_letter_sent(letter)
+    messages.success(request, _("Marked as sent."))
+    return redirect(letter.round)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an organisation's answer: its nominees enter the register as nominated (R2)."""
+    letter = _editable_letter(request, pk)
+    people = Person.objects.current().filter(organisation=letter.organisation)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    formset = NomineeFormSet(data, prefix="nominee", form_kwargs={"people": people})
+    form = ReplyForm(data, files)
+    if request.method == "POST" and formset.is_valid() and form.is_valid():
+        nominees = operations.record_reply(letter, formset.nominees(),
+                                           form.cleaned_data["note"],
+                                           form.cleaned_data["document"], request.user)
+        messages.success(request, _("Reply recorded: %(names)s nominated.") % {
+            "names": ", ".join(r.person.name for r in nominees)})
+        return redirect(letter.round)
+    nominated = (Representative.objects.filter(
+        group_id=letter.round.group_id, organisation=letter.organisation,
+        year=letter.round.year, ended_on__isnull=True).select_related("person"))
+    invalid = request.method == "POST"
+    return render(request, "members/letter_reply.html", {
+        "letter": letter, "round": letter.round, "formset": formset, "form": form,
+        "nominated": nominated}, status=400 if invalid else 200)
+
+
+@login_required
+@require_GET
+def letter_document(request: HttpRequest, pk: int) -> FileResponse:
+    letter = _editable_letter(request, pk)
+    return _download(letter.reply_document)
+
+
+@require_POST
+@login_required
+def representative_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    representative = _editable_representative(request, pk)
+    if representative.ended_on is None:
+        operations.confirm_representative(representative)
+        messages.success(request, _("%(name)s is confirmed.") % {
+            "name": representative.person.name})
+    return redirect("members:representatives", representative.group.slug)
+
+
+@require_POST
+@login_required
+def representative_end(request: HttpRequest, pk: int) -> HttpResponse:
+    representative = _editable_representative(request, pk)
+    if representative.ended_on is None:
+        operations.end_representation(representative)
+        messages.success(request, _("%(name)s no longer represents %(org)s.") % {
+            "name": representative.person.name, "org": representative.organisation.short})
+    return redirect("members:representatives", representative.group.slug)
+
+
+@login_required
+@require_GET
+def nomination_document(request: HttpRequest, pk: int) -> FileResponse:
+    """A representative's nomination document: for members of the group only (R2, R7)."""
+    representative = get_object_or_404(Representative.objects.select_related("group"), pk=pk)
+    require_member(request, representative.group)
+    return _download(representative.nomination_document)
 
 
 @login_required

@@ -48,6 +48,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         from members.models import Membership
 
         return {"pk": Membership.objects.get(organisation__slug="pita").pk}
+    if sample in ("round", "letter", "letter_document", "representative",
+                  "nomination_document"):
+        from members.tests.samples import nomination_sample
+
+        return {"pk": nomination_sample(sample).pk}
     if sample == "token":
         return {"token": "not-a-real-token"}
     if sample == "history_post":
