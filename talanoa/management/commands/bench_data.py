@@ -1,0 +1,28 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from members.models import Person
+from talanoa.synthetic import BENCH, grow
+
+DEMO_MEMBER = "member@demo.talanoa.test"
+
+
+class Command(BaseCommand):
+    help = ("Add the benchmark's large synthetic dataset (10 years of posts at every level, "
+            "organisations, people, representatives) to the database. Needs the starter data; "
+            "for a separate database only: it adds thousands of rows.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help=f"Multiply every size (default 1: {BENCH.as_dict()}).")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, scale=1.0, seed=1, **options):
+        started = time.monotonic()
+        sizes = BENCH.scaled(scale)
+        counts = grow(sizes, seed=seed,
+                      representing=Person.objects.filter(email=DEMO_MEMBER, user__isnull=False))
+        self.stdout.write(self.style.SUCCESS(
+            f"Synthetic data added in {time.monotonic() - started:.1f} s: "
+            + ", ".join(f"{v} {k}" for k, v in counts.items())))

@@ -1,0 +1,69 @@
+"""Every page costs the same number of queries whatever the amount of data (BUDGETS.md).
+
+Each case measures a page, adds many more rows of everything (`talanoa.synthetic.grow`: posts at
+every level, organisations, memberships, people, representatives, including more of the member's
+own), measures again and expects the same count: no N+1, whatever the lists hold.
+"""
+
+import pytest
+
+from portal.models import Post
+from talanoa.synthetic import TEST_GROWTH, grow
+from talanoa.tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("anonymous", "/"),
+    ("member", "/me/"),
+    ("observer", "/me/"),
+    ("anonymous", "/posts/"),
+    ("member", "/posts/"),
+    ("secretariat", "/posts/"),
+    ("anonymous", "/posts/?kind=news"),
+    ("anonymous", "/directory/"),
+    ("member", "/directory/"),
+    ("anonymous", "/governance/"),
+    ("anonymous", "/posts/{public}/"),
+    ("member", "/posts/{core}/"),
+    ("member", "/posts/{restricted to Fiji}/"),
+    ("secretariat", "/posts/{restricted}/"),
+    ("anonymous", "/search/?q=cable"),
+    ("member", "/search/?q=cable"),
+]
+
+
+def _post(name: str, people) -> int:
+    if name == "restricted to Fiji":
+        post = Post.objects.create(group_id=people["member"].person.organisation.memberships
+                                   .first().group_id, level=Post.Level.RESTRICTED,
+                                   title_en="Named: Fiji")
+        post.restricted_organisations.add(people["member"].person.organisation)
+        post.restricted_people.add(people["observer"].person)
+        return post.pk
+    return Post.objects.get(title_en__startswith=f"[{name}]").pk
+
+
+@pytest.mark.parametrize(("standing", "path"), PAGES)
+def test_queries_stay_constant_as_data_grows(client_for, people, standing, path):
+    if "{" in path:
+        name = path.split("{")[1].split("}")[0]
+        path = path.replace("{" + name + "}", str(_post(name, people)))
+    client = client_for(standing)
+    before = count_queries(client, path)
+    added = grow(TEST_GROWTH, representing=[people["member"].person, people["observer"].person])
+    assert added["posts"] == TEST_GROWTH.posts
+    after = count_queries(client, path)
+    assert after == before, f"{standing} {path}: {before} queries, then {after} with more data"
+
+
+def test_grown_lists_are_longer_than_a_page(client_for, people):
+    """The growth is big enough to matter: full pages, everywhere the tests look."""
+    grow(TEST_GROWTH, representing=[people["member"].person])
+    member = client_for("member")
+    assert member.get("/posts/").context["page"].paginator.num_pages > 2
+    assert len(member.get("/me/").context["representations"]) > 2
+    assert len(member.get("/me/").context["shared"]) == 10
+    directory = client_for("anonymous").get("/directory/").context["sections"]
+    assert sum(len(rows) for _, rows in directory) > 40
+    assert len(client_for("anonymous").get("/search/?q=cable").context["posts"]) > 20
