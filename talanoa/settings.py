@@ -151,6 +151,11 @@ AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# allauth throttles failed logins too, and it checks before axes does: with its default
+# (5 per account in 5 minutes) the attempt after an axes lockout would get allauth's terser
+# "try again later" on the login form instead of the lockout page. Its per-account limit stays
+# (it catches guessing spread over many addresses) but sits above axes's.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/5m/key"}
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

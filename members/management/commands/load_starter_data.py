@@ -80,6 +80,7 @@ class Command(BaseCommand):
         return result
 
     def _group(self, fields: dict) -> WorkingGroup:
+        fields = dict(fields)  # starter.ICT_GROUP must survive a second load in one process
         slug = fields.pop("slug")
         group, _ = WorkingGroup.objects.update_or_create(slug=slug, defaults=fields)
         return group
