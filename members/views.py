@@ -79,10 +79,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     group = default_group()
     memberships = (Membership.objects.active().filter(group=group)
-                   .select_related("organisation", "organisation__country"))
+                   .select_related("organisation").order_by("organisation__name_en")
+                   .only("kind", "organisation__slug", "organisation__name_en",
+                         "organisation__name_fr", "organisation__acronym", "organisation__kind"))
+    # Hundreds of rows: resolve the URL pattern and the kind labels once, not once per row.
+    url_of = reverse("members:organisation", args=["slug"]).removesuffix("slug/")
+    kind_labels = dict(Organisation.Kind.choices)
     by_kind: dict[str, list] = {kind: [] for kind in Membership.Kind.values}
     for membership in memberships:
-        by_kind[membership.kind].append(membership)
+        organisation = membership.organisation
+        by_kind[membership.kind].append({
+            "url": f"{url_of}{organisation.slug}/", "name": organisation.name,
+            "acronym": organisation.acronym, "kind": kind_labels.get(organisation.kind, "")})
     sections = [(label, by_kind[value]) for value, label in Membership.Kind.choices]
     return render(request, "members/directory.html", {"group": group, "sections": sections})
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from portal.forms import PostForm, SearchForm
 from portal.models import Post
 from talanoa.access import get_item_for_user, viewer_for, visible
 from talanoa.lib.editing import form_status, save_form_versioned
+from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
 
@@ -59,9 +59,11 @@ def post_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
     if kind in Post.Kind.values:
         posts = posts.filter(kind=kind)
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(posts, before=request.GET.get("before"), after=request.GET.get("after"),
+                       size=PAGE_SIZE)
     return render(request, "portal/post_list.html",
-                  {"page": page, "kinds": Post.Kind.choices, "kind": kind})
+                  {"page": page, "kinds": Post.Kind.choices, "kind": kind,
+                   "paged": bool(request.GET.get("before") or request.GET.get("after"))})
 
 
 @require_GET

@@ -57,11 +57,24 @@ def test_queries_stay_constant_as_data_grows(client_for, people, standing, path)
     assert after == before, f"{standing} {path}: {before} queries, then {after} with more data"
 
 
+def test_a_deep_page_costs_what_the_first_costs(client_for, people):
+    grow(TEST_GROWTH, representing=[people["member"].person])
+    member = client_for("member")
+    first = count_queries(member, "/posts/")
+    page = member.get("/posts/").context["page"]
+    for _ in range(3):
+        page = member.get(f"/posts/?before={page.older}").context["page"]
+    assert count_queries(member, f"/posts/?before={page.older}") == first
+    assert count_queries(member, f"/posts/?after={page.newer}") == first
+
+
 def test_grown_lists_are_longer_than_a_page(client_for, people):
     """The growth is big enough to matter: full pages, everywhere the tests look."""
     grow(TEST_GROWTH, representing=[people["member"].person])
     member = client_for("member")
-    assert member.get("/posts/").context["page"].paginator.num_pages > 2
+    first = member.get("/posts/").context["page"]
+    assert len(first) == 20 and first.older
+    assert member.get(f"/posts/?before={first.older}").context["page"].older
     assert len(member.get("/me/").context["representations"]) > 2
     assert len(member.get("/me/").context["shared"]) == 10
     directory = client_for("anonymous").get("/directory/").context["sections"]
