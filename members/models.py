@@ -226,15 +226,22 @@ class Membership(models.Model):
         ordering = ["group", "organisation__name_en"]
 
     def __str__(self) -> str:
-        return f"{self.organisation} — {self.get_kind_display()} of {self.group}"
+        return _("%(organisation)s — %(kind)s of %(group)s") % {
+            "organisation": self.organisation, "kind": self.get_kind_display(),
+            "group": self.group}
 
 
 class RepresentativeQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Confirmed for this year or, until this year's round confirms, for last year."""
         on = on or timezone.localdate()
-        return self.filter(status=Representative.Status.CONFIRMED, year__in=[on.year, on.year - 1],
-                           ended_on__isnull=True)
+        confirmed = self.model.objects.filter(status=Representative.Status.CONFIRMED,
+                                              ended_on__isnull=True)
+        replaced = confirmed.filter(year=on.year, group_id=models.OuterRef("group_id"),
+                                    organisation_id=models.OuterRef("organisation_id"))
+        # An organisation's confirmed nominations for this year replace all of last year's.
+        return self.filter(status=Representative.Status.CONFIRMED, ended_on__isnull=True).filter(
+            models.Q(year=on.year) | models.Q(year=on.year - 1) & ~models.Exists(replaced))
 
 
 class Representative(models.Model):

@@ -30,12 +30,8 @@ class Post(Protected):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
-            # The latest live items at a level (the public home and lists), newest first.
-            models.Index(fields=["level", "-published_at", "-id"], name="post_live_by_level",
-                         condition=models.Q(archived_at__isnull=True)),
-            # The same within a group: what members of that group see.
-            models.Index(fields=["group", "level", "-published_at", "-id"],
-                         name="post_live_by_group_level",
+            # Live items newest first: every list and the home walk it (talanoa.lib.paging).
+            models.Index(fields=["-published_at", "-id"], name="post_live_newest_first",
                          condition=models.Q(archived_at__isnull=True)),
         ]
 

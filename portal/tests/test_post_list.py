@@ -1,6 +1,7 @@
 """The news list pages by date with "newer / older" cursors: every item once, in order."""
 
 import datetime
+import itertools
 
 import pytest
 from django.utils import timezone
@@ -42,7 +43,7 @@ def test_walking_older_then_newer_shows_every_item_once_in_order(client_for, man
         page = response.context["page"]
     assert seen == expected
     # …and back: each "newer" link gives the page that was before it.
-    for earlier, later in zip(pages, pages[1:], strict=False):
+    for earlier, later in itertools.pairwise(pages):
         assert _titles(client.get(f"/posts/?after={later.newer}").context["page"]) == \
             _titles(earlier)
 

@@ -42,8 +42,10 @@ class Protected(Archivable):
         RESTRICTED = "restricted", _("restricted")
 
     group = models.ForeignKey("members.WorkingGroup", on_delete=models.PROTECT)
-    level = models.CharField(max_length=12, choices=Level.choices, default=Level.MEMBERS,
-                             db_index=True)
+    # No index on the level alone: SQLite would then answer "what may I see, newest first" by
+    # gathering every visible row and sorting them. Subclasses index their live rows by date
+    # instead (see portal.Post), which the visibility filter walks and stops after one page.
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.MEMBERS)
     restricted_organisations = models.ManyToManyField(
         "members.Organisation", blank=True, related_name="+")
     restricted_people = models.ManyToManyField("members.Person", blank=True, related_name="+")
