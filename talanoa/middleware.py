@@ -20,7 +20,10 @@ class RequireMFAForEditorsMiddleware:
         user = request.user
         if (user.is_authenticated and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
                 and viewer_for(request).is_editor and not _has_totp(request)):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+            # allauth ignores ?next= after enrolment: the recovery codes page links back instead.
+            if request.method == "GET":
+                request.session["talanoa_after_mfa"] = request.get_full_path()
+            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -50,3 +52,23 @@ def test_the_right_password_signs_in(client):
     assert response.status_code == 302
     assert client.get(reverse("members:home")).status_code == 200
 
+
+
+def test_after_enrolling_the_editor_is_offered_the_page_they_asked_for(client, people):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    secretariat = people["secretariat"]
+    Authenticator.objects.filter(user=secretariat).delete()
+    client.post(reverse("account_login"), {"login": secretariat.email,
+                                           "password": "talanoa-demo"})
+    wanted = reverse("portal:posts") + "?kind=notice"
+    assert client.get(wanted)["Location"] == reverse("mfa_activate_totp")
+    client.post(reverse("account_reauthenticate"), {"password": "talanoa-demo"})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    done = client.post(reverse("mfa_activate_totp"), {"code": code}, follow=True)
+    assert Authenticator.objects.filter(user=secretariat, type="totp").exists()
+    assert f'href="{wanted.replace("&", "&amp;")}"'.encode() in done.content
+    assert client.get(wanted).status_code == 200
