@@ -32,10 +32,15 @@ def _posts_for(request: HttpRequest):
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     group = default_group()
-    objectives = Objective.objects.filter(group=group).exclude(kind=Objective.Kind.GOVERNANCE)
+    objectives: dict[str, list[Objective]] = {}
+    for objective in (Objective.objects.filter(group=group).order_by("order")
+                      .exclude(kind=Objective.Kind.GOVERNANCE)):
+        objectives.setdefault(objective.kind, []).append(objective)
+    kinds = [(label, objectives[kind]) for kind, label in Objective.Kind.choices
+             if kind in objectives]
     latest = _posts_for(request).filter(archived_at__isnull=True)[:8]
-    return render(request, "portal/home.html",
-                  {"group": group, "objectives": objectives, "latest": latest})
+    return render(request, "portal/home.html", {"group": group, "objective_kinds": kinds,
+                                                "latest": latest})
 
 
 @require_GET
