@@ -49,7 +49,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 messages: setup
-	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=.tools
+	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=.tools --ignore=.cache
 
 lint: setup
 	$(PY) -m ruff check .

@@ -1,13 +1,15 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talanoa import access
 from talanoa.lib.bilingual import Localized
 from talanoa.lib.markup import render_markdown
 
 register = template.Library()
-_LANGUAGE_NAMES = {"en": "English", "fr": "français"}
+# Named in the reader's language: "(in French)", "(en anglais)".
+_LANGUAGE_NAMES = {"en": gettext_lazy("English"), "fr": gettext_lazy("French")}
 
 
 @register.filter
@@ -20,6 +22,12 @@ def bi(value):
     return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>',
                        value.lang, value.text,
                        _("in %(language)s") % {"language": _LANGUAGE_NAMES[value.lang]})
+
+
+@register.filter
+def language_name(code):
+    """A language's name in the reader's language ("French", "anglais"), for use in a sentence."""
+    return _LANGUAGE_NAMES.get(code, code)
 
 
 @register.filter
