@@ -300,7 +300,10 @@ def _seeds(standing: str) -> list[str]:
 
 def _html(response) -> str | None:
     if response.streaming:
-        response.close()
+        # Read it through: the test client then closes it with the request_finished handlers
+        # held off. A bare close() would run close_old_connections, which drops PostgreSQL's
+        # connection in the middle of the test's transaction.
+        b"".join(response.streaming_content)
         return None
     if "html" not in response.get("Content-Type", ""):
         return None
