@@ -195,16 +195,6 @@ class RepresentativeForm(forms.ModelForm):
     class Meta:
         model = Representative
         fields = ["organisation", "person", "year", "role", "status", "nomination_document"]
-        labels = {"organisation": _("Organisation"), "person": _("Person"), "year": _("Year"),
-                  "role": _("Role"), "status": _("Status"),
-                  "nomination_document": _("Nomination document")}
-
-
-# Labels of model fields that have no translated verbose name of their own.
-NAME_LABELS = {"slug": _("Slug"), "acronym": _("Acronym"), "name_en": _("Name (English)"),
-               "name_fr": _("Name (French)"), "kind": _("Kind"),
-               "description_en": _("Description (English)"),
-               "description_fr": _("Description (French)")}
 
 
 class OrganisationForm(VersionedFormMixin, forms.ModelForm):
@@ -213,8 +203,6 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
         fields = ["acronym", "name_en", "name_fr", "kind", "country", "language", "head_name",
                   "head_title", "head_email", "address", "website", "description_en",
                   "description_fr"]
-        labels = {**NAME_LABELS, "country": _("Country"), "language": _("Language"),
-                  "address": _("Address"), "website": _("Website")}
 
 
 class NewOrganisationForm(OrganisationForm):
@@ -227,7 +215,6 @@ class PersonForm(VersionedFormMixin, forms.ModelForm):
         model = Person
         fields = ["name", "honorific", "position", "email", "phone", "organisation", "language",
                   "time_zone"]
-        labels = {"organisation": _("Organisation")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +241,6 @@ class GroupForm(VersionedFormMixin, forms.ModelForm):
         model = WorkingGroup
         fields = ["acronym", "name_en", "name_fr", "description_en", "description_fr",
                   "established"]
-        labels = {**NAME_LABELS, "established": _("Established")}
 
 
 class SubGroupForm(GroupForm):
@@ -274,8 +260,6 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "kind", "start", "note"]
-        labels = {"organisation": _("Organisation"), "kind": _("Kind"), "start": _("Start"),
-                  "note": _("Note")}
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,18 +49,20 @@ class User(AbstractUser):
 class Country(BilingualNameMixin, models.Model):
     """A country or territory; the 22 Pacific Island Countries and Territories are flagged."""
 
-    iso3 = models.CharField(max_length=3, unique=True)
-    iso2 = models.CharField(max_length=2, blank=True)
-    numeric = models.CharField(max_length=3, blank=True)
-    name_en = models.CharField(max_length=120)
-    name_fr = models.CharField(max_length=120, blank=True)
-    political_status = models.CharField(max_length=200, blank=True)
-    languages = models.CharField(max_length=60, blank=True, help_text="ISO 639 codes, ;-separated")
-    is_pict = models.BooleanField(default=False)
+    iso3 = models.CharField(_("ISO 3166 three-letter code"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 two-letter code"), max_length=2, blank=True)
+    numeric = models.CharField(_("ISO 3166 numeric code"), max_length=3, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    political_status = models.CharField(_("political status"), max_length=200, blank=True)
+    languages = models.CharField(_("languages"), max_length=60, blank=True,
+                                 help_text=_("ISO 639 language codes, separated by semicolons"))
+    is_pict = models.BooleanField(_("Pacific Island Country or Territory"), default=False)
 
     class Meta:
         ordering = ["name_en"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return self.name_en
@@ -81,25 +83,31 @@ class Organisation(BilingualNameMixin, Archivable):
         CIVIL_SOCIETY = "civil_society", _("Civil society")
         ACADEMIA = "academia", _("Academia")
 
-    slug = models.SlugField(max_length=40, unique=True)
-    acronym = models.CharField(max_length=20, blank=True)
-    name_en = models.CharField(max_length=200)
-    name_fr = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN,
+    slug = models.SlugField(_("short name (in web addresses)"), max_length=40, unique=True,
+                            error_messages={"unique": _("Another organisation already has this "
+                                                        "short name.")})
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
+                                verbose_name=_("country"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices,
+                                default=Language.EN,
                                 help_text=_("Language of official correspondence"))
     head_name = models.CharField(_("head of organisation"), max_length=200, blank=True)
     head_title = models.CharField(_("title of the head"), max_length=200, blank=True)
     head_email = models.EmailField(_("email of the head"), blank=True)
-    address = models.TextField(blank=True)
-    website = models.URLField(blank=True)
-    description_en = models.TextField(blank=True)
-    description_fr = models.TextField(blank=True)
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def get_absolute_url(self) -> str:
         return reverse("members:organisation", args=[self.slug])
@@ -118,17 +126,19 @@ class Person(Archivable):
     email = models.EmailField(_("email"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="people")
+                                     on_delete=models.PROTECT, related_name="people",
+                                     verbose_name=_("organisation"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices,
                                 default=Language.EN)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Pacific/Fiji")
     user = models.OneToOneField("members.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="person")
+                                related_name="person", verbose_name=_("account"))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.name
@@ -145,20 +155,25 @@ class WorkingGroup(BilingualNameMixin, Archivable):
         SUB_WORKING_GROUP = "sub_working_group", _("Sub-working group")
         TASKFORCE = "taskforce", _("Taskforce")
 
-    slug = models.SlugField(max_length=40, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    name_en = models.CharField(max_length=200)
-    name_fr = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKING_GROUP)
+    slug = models.SlugField(_("short name (in web addresses)"), max_length=40, unique=True,
+                            error_messages={"unique": _("Another group already has this short "
+                                                        "name.")})
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.WORKING_GROUP)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
-    description_en = models.TextField(blank=True)
-    description_fr = models.TextField(blank=True)
-    established = models.DateField(null=True, blank=True)
+                               related_name="children", verbose_name=_("parent group"))
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    established = models.DateField(_("established"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
 
     def get_absolute_url(self) -> str:
         return reverse("members:group", args=[self.slug])
@@ -176,16 +191,19 @@ class Objective(models.Model):
         SPECIFIC = "specific", _("Specific objective")
         GOVERNANCE = "governance", _("Governance rule")
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="objectives")
-    code = models.CharField(max_length=8)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    text_en = models.TextField()
-    text_fr = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="objectives",
+                              verbose_name=_("group"))
+    code = models.CharField(_("code"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text_en = models.TextField(_("text (English)"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order in the list"), default=0)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["group", "order"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
         constraints = [models.UniqueConstraint(fields=["group", "code"], name="objective_code")]
 
     def __str__(self) -> str:
@@ -211,19 +229,22 @@ class Membership(models.Model):
         OBSERVER = "observer", _("Observer")
         CONSULTATIVE = "consultative", _("Consultative")
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="memberships")
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="memberships",
+                              verbose_name=_("group"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="memberships")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBER)
-    start = models.DateField(default=timezone.localdate)
-    end = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+                                     related_name="memberships", verbose_name=_("organisation"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEMBER)
+    start = models.DateField(_("start"), default=timezone.localdate)
+    end = models.DateField(_("end"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "organisation__name_en"]
+        verbose_name = _("standing in a group")
+        verbose_name_plural = _("standings in groups")
 
     def __str__(self) -> str:
         return _("%(organisation)s — %(kind)s of %(group)s") % {
@@ -262,21 +283,28 @@ class Representative(models.Model):
     EDITOR_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARIAT)
 
     group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT,
-                              related_name="representatives")
+                              related_name="representatives", verbose_name=_("group"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="representatives")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="representations")
-    year = models.PositiveSmallIntegerField()
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REPRESENTATIVE)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOMINATED)
-    nomination_document = models.FileField(upload_to="nominations/%Y/", blank=True)
-    ended_on = models.DateField(null=True, blank=True)
+                                     related_name="representatives",
+                                     verbose_name=_("organisation"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="representations",
+                               verbose_name=_("person"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices,
+                            default=Role.REPRESENTATIVE)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.NOMINATED)
+    nomination_document = models.FileField(_("nomination document"), upload_to="nominations/%Y/",
+                                           blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = RepresentativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "-year", "organisation__name_en", "role"]
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
         indexes = [models.Index(fields=["person", "status", "year"])]
 
     def __str__(self) -> str:
@@ -286,16 +314,20 @@ class Representative(models.Model):
 class NominationRound(models.Model):
     """The chair's yearly request to every member and observer organisation for its names (R1)."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="rounds")
-    year = models.PositiveSmallIntegerField()
-    deadline = models.DateField()
-    opened_at = models.DateTimeField(default=timezone.now)
-    opened_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="rounds",
+                              verbose_name=_("group"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    deadline = models.DateField(_("replies due by"))
+    opened_at = models.DateTimeField(_("opened on"), default=timezone.now)
+    opened_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("opened by"))
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
+        verbose_name = _("nomination round")
+        verbose_name_plural = _("nomination rounds")
         constraints = [models.UniqueConstraint(fields=["group", "year"], name="one_round_a_year")]
 
     def __str__(self) -> str:
@@ -313,19 +345,25 @@ class NominationLetter(models.Model):
         SENT = "sent", _("Sent")
         ANSWERED = "answered", _("Answered")
 
-    round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="letters")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    language = models.CharField(max_length=2, choices=Language.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFTED)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    reply_note = models.TextField(blank=True)
-    reply_document = models.FileField(upload_to="nominations/replies/%Y/", blank=True)
-    version = models.PositiveIntegerField(default=1)
+    round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="letters",
+                              verbose_name=_("nomination round"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFTED)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    reply_note = models.TextField(_("note on the reply"), blank=True)
+    reply_document = models.FileField(_("reply document"), upload_to="nominations/replies/%Y/",
+                                      blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "organisation__name_en"]
+        verbose_name = _("nomination letter")
+        verbose_name_plural = _("nomination letters")
         constraints = [models.UniqueConstraint(fields=["round", "organisation"],
                                                name="one_letter_per_org")]
 
@@ -345,25 +383,29 @@ class Invitation(models.Model):
         CONSULTATIVE = "consultative", _("Consultative participation")
         ITEM = "item", _("One item")
 
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    email = models.EmailField()
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    email = models.EmailField(_("email"))
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="invitations")
-    group = models.ForeignKey(WorkingGroup, null=True, blank=True, on_delete=models.PROTECT)
+                               related_name="invitations", verbose_name=_("person"))
+    group = models.ForeignKey(WorkingGroup, null=True, blank=True, on_delete=models.PROTECT,
+                              verbose_name=_("group"))
     item_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True,
-                                  on_delete=models.PROTECT)
-    item_id = models.PositiveBigIntegerField(null=True, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    message = models.TextField(blank=True)
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+                                  on_delete=models.PROTECT, verbose_name=_("kind of item"))
+    item_id = models.PositiveBigIntegerField(_("item number"), null=True, blank=True)
+    token_hash = models.CharField(_("fingerprint of the link"), max_length=64, unique=True)
+    message = models.TextField(_("message"), blank=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires on"))
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.email}"

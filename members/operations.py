@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from members.models import (
@@ -29,9 +30,20 @@ from members.models import (
     WorkingGroup,
 )
 from talanoa.lib.editing import save_model_form
+from talanoa.lib.reasons import template, with_reason
 
 INVITATION_DAYS = {Invitation.Kind.ACCOUNT: 14, Invitation.Kind.CONSULTATIVE: 30,
                    Invitation.Kind.ITEM: 30}
+
+# Why a record changed, kept with the change so the register says why: stored in English (it is
+# data) and shown in the reader's language by the history pages (talanoa.lib.reasons).
+ENDED = gettext_noop("Ended")
+DRAFTED = gettext_noop("Drafted when the round opened")
+SENT = gettext_noop("Sent")
+NOMINATED_IN_REPLY = template(gettext_noop("Nominated in reply to the %(year)s letter"))
+REPLY_RECORDED = gettext_noop("Reply recorded")
+CONFIRMED = gettext_noop("Confirmed")
+CLOSED = gettext_noop("Closed")
 
 
 def hash_token(token: str) -> str:
@@ -151,19 +163,13 @@ def set_representative_status(representative: Representative, status: str) -> Re
 def end_representation(representative: Representative) -> Representative:
     """A representative leaves; the row stays in the register's history."""
     representative.ended_on = timezone.localdate()
-    _with_reason(representative, "Ended").save(update_fields=["ended_on"])
+    with_reason(representative, ENDED).save(update_fields=["ended_on"])
     return representative
 
 
 # The annual nomination round (R1) and the register of representatives (R2).
 
 ROUND_KINDS = (Membership.Kind.MEMBER, Membership.Kind.OBSERVER)
-
-
-def _with_reason(obj: Model, reason: str) -> Model:
-    """simple-history records this with the change, so the register says why it changed."""
-    obj._change_reason = reason
-    return obj
 
 
 @transaction.atomic
@@ -185,7 +191,7 @@ def open_nomination_round(group: WorkingGroup, year: int, deadline: datetime.dat
                                 else Language.EN)
                for org in organisations]
     bulk_create_with_history(letters, NominationLetter, default_user=user,
-                             default_change_reason="Drafted when the round opened")
+                             default_change_reason=DRAFTED)
     return round_
 
 
@@ -194,7 +200,7 @@ def mark_letter_sent(letter: NominationLetter) -> NominationLetter:
     if letter.status == NominationLetter.Status.DRAFTED:
         letter.status = NominationLetter.Status.SENT
         letter.sent_at = timezone.now()
-        _with_reason(letter, "Sent").save(update_fields=["status", "sent_at"])
+        with_reason(letter, SENT).save(update_fields=["status", "sent_at"])
     return letter
 
 
@@ -245,14 +251,14 @@ def record_reply(letter: NominationLetter, nominees, note: str = "", document=No
         representative.role = role
         if letter.reply_document:
             representative.nomination_document.name = letter.reply_document.name
-        _with_reason(representative, f"Nominated in reply to the {round_.year} letter").save()
+        with_reason(representative, NOMINATED_IN_REPLY, year=round_.year).save()
         representatives.append(representative)
     letter.status = NominationLetter.Status.ANSWERED
     letter.replied_at = timezone.now()
     if note:
         letter.reply_note = f"{letter.reply_note}\n\n{note}".strip()
     letter.version += 1
-    _with_reason(letter, "Reply recorded").save()
+    with_reason(letter, REPLY_RECORDED).save()
     return representatives
 
 
@@ -261,7 +267,7 @@ def confirm_representative(representative: Representative) -> Representative:
     if representative.ended_on is not None:
         raise ValueError("This representation has ended.")
     representative.status = Representative.Status.CONFIRMED
-    _with_reason(representative, "Confirmed").save(update_fields=["status"])
+    with_reason(representative, CONFIRMED).save(update_fields=["status"])
     return representative
 
 
@@ -269,7 +275,7 @@ def close_round(round_: NominationRound) -> NominationRound:
     """Stop waiting for replies; late replies can still be recorded."""
     if round_.closed_at is None:
         round_.closed_at = timezone.now()
-        _with_reason(round_, "Closed").save(update_fields=["closed_at"])
+        with_reason(round_, CLOSED).save(update_fields=["closed_at"])
     return round_
 
 

@@ -107,7 +107,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("person", "group") if viewer.is_authenticated else [])
     return render(request, "members/organisation.html", {
         "organisation": organisation, "memberships": memberships,
-        "representatives": representatives})
+        "representatives": representatives, "can_edit": viewer.is_editor})
 
 
 @login_required

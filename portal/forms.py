@@ -29,9 +29,6 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
         model = Post
         fields = ["group", "kind", "level", "restricted_organisations", "restricted_people",
                   "title_en", "title_fr", "body_en", "body_fr", "attachment", "published_at"]
-        labels = {"group": _("Group"), "level": _("Level"),
-                  "restricted_organisations": _("Restricted organisations"),
-                  "restricted_people": _("Restricted people")}
         widgets = {"restricted_organisations": forms.CheckboxSelectMultiple,
                    "restricted_people": forms.SelectMultiple(attrs={"size": 6})}
 

@@ -29,6 +29,8 @@ class Post(Protected):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
         indexes = [
             # Live items newest first: every list and the home walk it (talanoa.lib.paging).
             models.Index(fields=["-published_at", "-id"], name="post_live_newest_first",

@@ -3,13 +3,16 @@
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from talanoa.access import Viewer, viewer_for
+from talanoa.lib.reasons import translated
 
 # Models whose history the secretariat can read and restore, and where their group is.
 TRACKED: dict[str, str | None] = {
@@ -48,15 +51,41 @@ def may_read_history(viewer: Viewer, obj, label: str) -> bool:
     return viewer.edits(group_id) if group_id is not None else viewer.is_editor
 
 
-def _changes(records: list) -> list[dict]:
+def _shown(field: models.Field, value):
+    """A value as the record's page would say it: choices by their label, related records by
+    name, yes or no."""
+    if value is None or value == "":
+        return ""
+    if field.many_to_many:
+        target = field.m2m_reverse_field_name()
+        return ", ".join(str(row[target]) for row in value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _changes(model, records: list) -> list[dict]:
+    """Each record with what changed since the one before it: (field's verbose name, old, new)
+    in the order of the model's fields, and why, in the reader's language."""
+    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
     rows = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older)
-            changes = [(c.field, c.old, c.new) for c in delta.changes
-                       if c.field not in ("updated_at", "version")]
-        rows.append({"record": newer, "changes": changes})
+            delta = newer.diff_against(older, excluded_fields=("updated_at", "version"),
+                                       foreign_keys_are_objs=True)
+            for change in sorted(delta.changes, key=lambda c: order.get(c.field, len(order))):
+                try:
+                    field = model._meta.get_field(change.field)
+                except FieldDoesNotExist:
+                    changes.append((change.field, change.old, change.new))
+                    continue
+                changes.append((capfirst(field.verbose_name), _shown(field, change.old),
+                                _shown(field, change.new)))
+        rows.append({"record": newer, "changes": changes,
+                     "reason": translated(newer.history_change_reason)})
     return rows
 
 
@@ -72,8 +101,9 @@ def recent(request: HttpRequest) -> HttpResponse:
         if group_path in ("group_id", "pk") and not viewer.is_superuser:
             field = "id" if group_path == "pk" else "group_id"
             history = history.filter(**{f"{field}__in": viewer.editor_groups})
-        entries += [(label, record) for record in history.order_by("-history_date")[:30]]
-    entries.sort(key=lambda e: e[1].history_date, reverse=True)
+        name = capfirst(apps.get_model(label)._meta.verbose_name)
+        entries += [(label, name, record) for record in history.order_by("-history_date")[:30]]
+    entries.sort(key=lambda e: e[2].history_date, reverse=True)
     return render(request, "talanoa/history_recent.html", {"entries": entries[:100]})
 
 
@@ -87,7 +117,7 @@ def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     records = list(obj.history.select_related("history_user").order_by("-history_date",
                                                                         "-history_id"))
     return render(request, "talanoa/history_object.html",
-                  {"obj": obj, "label": label, "rows": _changes(records)})
+                  {"obj": obj, "label": label, "rows": _changes(model, records)})
 
 
 @require_POST

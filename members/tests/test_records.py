@@ -117,3 +117,18 @@ def test_members_cannot_edit_records(client_for, group, standing):
     org.refresh_from_db()
     group.refresh_from_db()
     assert org.name_en != "Hijacked" and group.name_en != "Hijacked"
+
+
+@pytest.mark.parametrize("standing", ["secretariat", "chair", "member", "observer", "anonymous"])
+def test_only_editors_see_the_organisation_edit_and_history_links(client_for, standing):
+    org = Organisation.objects.get(slug="pita")
+    response = client_for(standing).get(org.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    edit = reverse("members:organisation_edit", args=[org.slug])
+    history = reverse("history:object", args=["members.organisation", org.pk])
+    editor = standing in ("secretariat", "chair")
+    assert (f'<a class="button" href="{edit}">Edit</a>' in html) is editor
+    assert (f'href="{history}"' in html) is editor
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "href" not in title and "Edit" not in title

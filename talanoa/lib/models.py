@@ -17,10 +17,10 @@ class ArchivableQuerySet(models.QuerySet):
 class Archivable(models.Model):
     """Content is archived, never deleted; `version` makes concurrent edits conflict."""
 
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("date archived"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -41,16 +41,21 @@ class Protected(Archivable):
         CORE = "core", _("core members")
         RESTRICTED = "restricted", _("restricted")
 
-    group = models.ForeignKey("members.WorkingGroup", on_delete=models.PROTECT)
+    group = models.ForeignKey("members.WorkingGroup", on_delete=models.PROTECT,
+                              verbose_name=_("group"))
     # No index on the level alone: SQLite would then answer "what may I see, newest first" by
     # gathering every visible row and sorting them. Subclasses index their live rows by date
     # instead (see portal.Post), which the visibility filter walks and stops after one page.
-    level = models.CharField(max_length=12, choices=Level.choices, default=Level.MEMBERS)
+    level = models.CharField(_("dissemination level"), max_length=12, choices=Level.choices,
+                             default=Level.MEMBERS)
     restricted_organisations = models.ManyToManyField(
-        "members.Organisation", blank=True, related_name="+")
-    restricted_people = models.ManyToManyField("members.Person", blank=True, related_name="+")
+        "members.Organisation", blank=True, related_name="+",
+        verbose_name=_("restricted organisations"))
+    restricted_people = models.ManyToManyField("members.Person", blank=True, related_name="+",
+                                               verbose_name=_("restricted people"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
 
     class Meta:
         abstract = True

@@ -31,6 +31,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from talanoa.tests.access_table import ROUTES, Rule
 from talanoa.tests.test_crawl import SEEDS, SKIP
@@ -409,3 +410,61 @@ def test_forms_label_their_fields_in_french(client_for):
     for label in ("Groupe", "Niveau de diffusion", "Titre (anglais)", "Texte (français)"):
         assert f">{label}" in html, label
     assert "membres de plein droit" in html
+
+
+def _in_french(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    return client
+
+
+@pytest.mark.django_db
+def test_a_taken_short_name_is_refused_in_french(client_for):
+    """Django's own messages name the model and field by their translated verbose names."""
+    client = _in_french(client_for("secretariat"))
+    response = client.post(reverse("members:organisation_new"), {
+        "slug": "pita", "name_en": "Another PITA", "kind": "private", "language": "en"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Une autre organisation a déjà cet identifiant court." in html
+    assert "already" not in html and "Organisation with this" not in html
+    assert ">Identifiant court (dans les adresses web)" in html
+
+
+@pytest.mark.django_db
+def test_the_history_names_fields_values_and_reasons_in_french(client_for, group):
+    from members import operations
+    from members.models import Organisation, Representative
+
+    client = _in_french(client_for("secretariat"))
+    org = Organisation.objects.get(slug="pita")
+    response = client.post(reverse("members:organisation_edit", args=[org.slug]), {
+        "acronym": org.acronym, "name_en": org.name_en, "name_fr": org.name_fr,
+        "kind": "civil_society", "language": org.language, "head_name": "Ms Aiko Tanaka",
+        "website": "https://pita.example.org", "expected_version": org.version})
+    assert response.status_code == 302
+    html = client.get(reverse("history:object", args=["members.organisation", org.pk])
+                      ).content.decode()
+    for label in ("Type", "Responsable de l’organisation", "Site web"):
+        assert f"<strong>{label}</strong>" in html, label
+    for name in ("kind", "head_name", "website"):
+        assert f"<strong>{name}</strong>" not in html, name
+    assert "<del>Secteur privé</del> → <ins>Société civile</ins>" in html
+
+    # Reasons written by the code are stored in English and shown in French.
+    year = timezone.localdate().year
+    round_ = operations.open_nomination_round(group, year, timezone.localdate(), None)
+    letter = round_.letters.get(organisation__slug="gov-fji")
+    representative = Representative.objects.get(person__email="member@demo.talanoa.test")
+    [nominee] = operations.record_reply(letter, [(representative.person, "alternate")])
+    operations.confirm_representative(nominee)
+    assert nominee.history.first().history_change_reason == "Confirmed"
+    html = client.get(reverse("history:object", args=["members.representative", nominee.pk])
+                      ).content.decode()
+    assert f"Désigné en réponse à la lettre de {year}" in html and "Confirmé" in html
+    assert "<strong>Rôle</strong>" in html and "<ins>Suppléant</ins>" in html
+    assert "Nominated" not in html and ">Confirmed<" not in html
+    html = client.get(reverse("history:object", args=["members.nominationletter", letter.pk])
+                      ).content.decode()
+    assert "Rédigée à l’ouverture de la campagne" in html and "Réponse enregistrée" in html
+    html = client.get(reverse("history:recent")).content.decode()
+    assert "(Organisation, modification)" in html and "(members.organisation," not in html
