@@ -1,8 +1,10 @@
 from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -75,24 +77,73 @@ def home(request: HttpRequest) -> HttpResponse:
         "unanswered": unanswered, "pending": pending})
 
 
+# Past this many organisations of one kind, the directory shows the first ones and links to
+# that kind's own alphabetical pages: the first view stays within one round trip (BUDGETS.md).
+DIRECTORY_SECTION_SIZE = 100
+
+
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
+    """The group's organisations by kind; `?kind=` pages through one kind alphabetically."""
     group = default_group()
-    memberships = (Membership.objects.active().filter(group=group)
-                   .select_related("organisation").order_by("organisation__name_en")
+    kind = request.GET.get("kind")
+    kind = kind if kind in Membership.Kind.values else None
+    active = Membership.objects.active().filter(group=group)
+    counts = dict(active.order_by().values_list("kind").annotate(n=Count("pk")))
+    memberships = (active.select_related("organisation")
                    .only("kind", "organisation__slug", "organisation__name_en",
                          "organisation__name_fr", "organisation__acronym", "organisation__kind"))
+    next_cursor = None
+    if kind:
+        memberships = memberships.filter(kind=kind).order_by("organisation__name_en", "pk")
+        after = _directory_cursor(request.GET.get("after"))
+        if after is not None:
+            name = Membership.objects.filter(pk=after).values("organisation__name_en")[:1]
+            memberships = memberships.filter(
+                Q(organisation__name_en__gt=Subquery(name))
+                | Q(organisation__name_en=Subquery(name), pk__gt=after))
+        memberships = list(memberships[:DIRECTORY_SECTION_SIZE + 1])
+        if len(memberships) > DIRECTORY_SECTION_SIZE:
+            memberships = memberships[:DIRECTORY_SECTION_SIZE]
+            next_cursor = memberships[-1].pk
+    else:
+        # One query for every section: each kind's first rows, numbered by a window function.
+        memberships = (memberships.annotate(place=Window(
+            RowNumber(), partition_by=F("kind"), order_by=F("organisation__name_en").asc()))
+            .filter(place__lte=DIRECTORY_SECTION_SIZE).order_by("organisation__name_en", "pk"))
     # Hundreds of rows: resolve the URL pattern and the kind labels once, not once per row.
     url_of = reverse("members:organisation", args=["slug"]).removesuffix("slug/")
     kind_labels = dict(Organisation.Kind.choices)
-    by_kind: dict[str, list] = {kind: [] for kind in Membership.Kind.values}
+    by_kind: dict[str, list] = {value: [] for value in Membership.Kind.values}
     for membership in memberships:
         organisation = membership.organisation
         by_kind[membership.kind].append({
             "url": f"{url_of}{organisation.slug}/", "name": organisation.name,
             "acronym": organisation.acronym, "kind": kind_labels.get(organisation.kind, "")})
-    sections = [(label, by_kind[value]) for value, label in Membership.Kind.choices]
-    return render(request, "members/directory.html", {"group": group, "sections": sections})
+    sections = [
+        DirectorySection(value, label, by_kind[value], counts.get(value, 0))
+        for value, label in Membership.Kind.choices if kind in (None, value)]
+    return render(request, "members/directory.html", {
+        "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor})
+
+
+@dataclass
+class DirectorySection:
+    kind: str
+    label: str
+    rows: list
+    count: int
+
+    @property
+    def is_partial(self) -> bool:
+        return len(self.rows) < self.count
+
+
+def _directory_cursor(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 @require_GET

@@ -23,6 +23,8 @@ PAGES = [
     ("anonymous", "/posts/?kind=news"),
     ("anonymous", "/directory/"),
     ("member", "/directory/"),
+    ("anonymous", "/directory/?kind=member"),
+    ("anonymous", "/directory/?kind=member&after=1"),
     ("anonymous", "/governance/"),
     ("anonymous", "/posts/{public}/"),
     ("member", "/posts/{core}/"),
@@ -78,5 +80,5 @@ def test_grown_lists_are_longer_than_a_page(client_for, people):
     assert len(member.get("/me/").context["representations"]) > 2
     assert len(member.get("/me/").context["shared"]) == 10
     directory = client_for("anonymous").get("/directory/").context["sections"]
-    assert sum(len(rows) for _, rows in directory) > 40
+    assert sum(len(section.rows) for section in directory) > 40
     assert len(client_for("anonymous").get("/search/?q=cable").context["posts"]) > 20
