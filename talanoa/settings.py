@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "simple_history",
+    "django_tasks_db",
     "talanoa",
     "members",
     "portal",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +114,10 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
+# starts beside the web server; the queue is a table in the same database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -239,4 +245,6 @@ LOGGING = {
 
 # The working group a fresh install serves first.
 DEFAULT_GROUP_SLUG = env.str("DEFAULT_GROUP_SLUG", default="ict")
+# Days before a meeting when invitees are reminded, unless the meeting says otherwise.
+MEETING_REMINDER_DAYS = env.str("MEETING_REMINDER_DAYS", default="14,1")
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR / "members" / "data")))

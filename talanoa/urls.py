@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("members.urls")),
+    path("", include("meetings.urls")),
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

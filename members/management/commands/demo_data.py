@@ -45,6 +45,19 @@ POSTS = [
 ]
 
 
+MEETINGS = [
+    # (level, days from now, zone, title_en, title_fr)
+    ("public", 21, "Pacific/Apia", "[public] CROP ICT Working Group meeting, Apia",
+     "[public] Réunion du groupe de travail TIC du CROP, Apia"),
+    ("members", 35, "Pacific/Fiji", "[members] Taskforce call on submarine cable resilience",
+     "[members] Appel du groupe spécial sur la résilience des câbles sous-marins"),
+    ("core", 42, "Pacific/Fiji", "[core] Members' caucus before the ICT Ministers' Meeting",
+     "[core] Concertation des membres avant la réunion des ministres des TIC"),
+    ("restricted", 49, "Pacific/Fiji", "[restricted] Chair and secretariat planning call",
+     "[restricted] Appel de préparation de la présidence et du secrétariat"),
+]
+
+
 class Command(BaseCommand):
     help = "Add demo people, the six demo accounts and one item at each dissemination level."
 
@@ -92,6 +105,31 @@ class Command(BaseCommand):
                           "kind": Post.Kind.DOCUMENT if level != "public" else Post.Kind.NEWS})
             if created and level == "restricted":
                 post.restricted_people.set(named)
+        self._meetings(group, named)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))
+
+    def _meetings(self, group, named) -> None:
+        import datetime
+        import zoneinfo
+
+        from meetings.models import Meeting
+        from meetings.operations import invite_group
+
+        today = timezone.localdate()
+        for level, days, zone, title_en, title_fr in MEETINGS:
+            day = today + datetime.timedelta(days=days)
+            start = datetime.datetime.combine(day, datetime.time(9), zoneinfo.ZoneInfo(zone))
+            online = level != "public"
+            meeting, created = Meeting.objects.get_or_create(
+                title_en=title_en, group=group,
+                defaults={"title_fr": title_fr, "level": level, "time_zone": zone,
+                          "starts_at": start, "ends_at": start + datetime.timedelta(hours=7),
+                          "mode": Meeting.Mode.ONLINE if online else Meeting.Mode.IN_PERSON,
+                          "online_url": "https://meet.example.org/ict-" + level if online else "",
+                          "city": "" if online else "Apia", "status": Meeting.Status.CONVENED})
+            if created:
+                if level == "restricted":
+                    meeting.restricted_people.set(named)
+                invite_group(meeting)

@@ -1,0 +1,55 @@
+"""Background work of meetings, run by `manage.py db_worker` (django.tasks + django-tasks-db)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+
+from meetings.models import Invitee, Meeting, ReminderSent
+
+
+@task()
+def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
+    """Email every invitee who has not had this revision (SEQUENCE) of the meeting yet."""
+    from meetings.notices import notice_message
+
+    meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    sent = 0
+    invitees = (meeting.invitees.select_related("person")
+                .filter(notified_sequence__lt=meeting.sequence).exclude(person__email=""))
+    for invitee in invitees:
+        notice_message(meeting, invitee, kind, reason=reason).send()
+        Invitee.objects.filter(pk=invitee.pk).update(notified_sequence=meeting.sequence)
+        sent += 1
+    return sent
+
+
+@task()
+def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
+    """Remind the invitees, if the meeting is still convened for the start this was planned for.
+
+    A meeting that moved had new reminders planned for its new start; this one then does nothing.
+    """
+    from meetings.notices import notice_message
+
+    meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
+    start = datetime.datetime.fromisoformat(for_start)
+    if (meeting is None or meeting.status != Meeting.Status.CONVENED
+            or meeting.starts_at != start or meeting.archived_at is not None
+            or meeting.starts_at <= timezone.now()):
+        return 0
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(meeting=meeting, days_before=days_before, for_start=start)
+    except IntegrityError:
+        return 0  # already sent (by the sweep, or a task run twice)
+    sent = 0
+    invitees = (meeting.invitees.select_related("person").exclude(person__email="")
+                .exclude(response=Invitee.Response.DECLINED))
+    for invitee in invitees:
+        notice_message(meeting, invitee, "reminder", days=days_before).send()
+        sent += 1
+    return sent

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    # The calendar and its feeds
+    path("calendar/", views.calendar_month, name="calendar"),
+    path("calendar/upcoming/", views.calendar_upcoming, name="upcoming"),
+    path("calendar/<int:year>/", views.calendar_year, name="year"),
+    path("calendar/feed.ics", views.public_feed, name="public_feed"),
+    path("calendar/groups/<slug:slug>/feed.ics", views.group_feed, name="group_feed"),
+    path("calendar/mine/", views.calendar_token, name="calendar_token"),
+    path("calendar/personal/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    # One meeting
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/request/", views.meeting_request, name="meeting_request"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/status/", views.meeting_status, name="meeting_status"),
+    path("meetings/<int:pk>/answer/", views.meeting_rsvp, name="meeting_rsvp"),
+    path("meetings/answer/<str:token>/", views.rsvp, name="rsvp"),
+    # Agenda and documents
+    path("meetings/<int:pk>/agenda/", views.agenda_edit, name="agenda_edit"),
+    # Minutes, decisions, attendance and actions
+    # Meeting pack, notices and reminders
+]

@@ -1,0 +1,456 @@
+import calendar as pycalendar
+import datetime
+import hashlib
+import secrets
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings import ical, operations
+from meetings.forms import (
+    AgendaFormSet,
+    CalendarFilterForm,
+    MeetingForm,
+    RequestMeetingForm,
+    RsvpForm,
+    StatusForm,
+)
+from meetings.models import AgendaItem, CalendarToken, Invitee, Meeting
+from meetings.notices import invitee_from_token
+from members.models import WorkingGroup
+from talanoa.access import (
+    ANONYMOUS,
+    Viewer,
+    build_viewer,
+    get_item_for_user,
+    grant_item,
+    viewer_for,
+    visible,
+)
+from talanoa.lib.editing import EditConflict, form_status, save_form_versioned
+from talanoa.lib.models import Protected
+from talanoa.lib.paging import keyset_page
+
+UPCOMING_SIZE = 30
+FEED_PAST_DAYS = 366
+
+
+def _meetings_for(viewer: Viewer):
+    """What a viewer may see of the calendar: convened meetings and after (requests are not)."""
+    return visible(Meeting.objects.select_related("group"), viewer).filter(
+        status__in=Meeting.SCHEDULED, archived_at__isnull=True)
+
+
+def reader_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
+    return timezone.get_current_timezone()
+
+
+def sees_online_link(meeting: Meeting, viewer: Viewer, invitee: Invitee | None) -> bool:
+    return invitee is not None or viewer.sees_members_level(meeting.group_id)
+
+
+def _filtered(request: HttpRequest, meetings):
+    form = CalendarFilterForm(request.GET or None)
+    group = kind = None
+    if form.is_valid():
+        if form.cleaned_data["group"]:
+            group = WorkingGroup.objects.current().filter(slug=form.cleaned_data["group"]).first()
+            if group is not None:
+                meetings = meetings.filter(group=group)
+        if kind := form.cleaned_data["kind"]:
+            meetings = meetings.filter(kind=kind)
+    return meetings, group, kind
+
+
+# The calendar ------------------------------------------------------------------------------
+
+@require_GET
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    """A month grid in the reader's time zone; each meeting on the days it covers there."""
+    zone = reader_zone(request)
+    today = timezone.localdate()
+    form = CalendarFilterForm(request.GET or None)
+    month = form.cleaned_data.get("month") if form.is_valid() else None
+    year, number = (int(part) for part in month.split("-")) if month else (today.year,
+                                                                          today.month)
+    first = datetime.date(year, number, 1)
+    last = first.replace(day=pycalendar.monthrange(year, number)[1])
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
+    grid_start, grid_end = weeks[0][0], weeks[-1][-1]
+    start = datetime.datetime.combine(grid_start, datetime.time(), zone)
+    end = datetime.datetime.combine(grid_end + datetime.timedelta(days=1), datetime.time(), zone)
+    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    meetings = list(meetings.filter(starts_at__lt=end, ends_at__gt=start)
+                    .order_by("starts_at", "pk")[:500])
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in meetings:
+        day = max(meeting.starts_at.astimezone(zone).date(), grid_start)
+        # An end at local midnight belongs to the day before.
+        last_day = min((meeting.ends_at.astimezone(zone) - datetime.timedelta(
+            microseconds=1)).date(), grid_end)
+        while day <= last_day:
+            by_day.setdefault(day, []).append(meeting)
+            day += datetime.timedelta(days=1)
+    grid = [[(day, day.month == number, day == today, by_day.get(day, [])) for day in week]
+            for week in weeks]
+    previous = (first - datetime.timedelta(days=1)).strftime("%Y-%m")
+    following = (last + datetime.timedelta(days=1)).strftime("%Y-%m")
+    return render(request, "meetings/calendar_month.html", {
+        "grid": grid, "first": first, "previous": previous, "following": following,
+        "zone": zone.key, "groups": WorkingGroup.objects.current().only("slug", "name_en",
+                                                                         "name_fr"),
+        "kinds": Meeting.Kind.choices, "group": group, "kind": kind,
+        "query": _query_without_month(request)})
+
+
+def _query_without_month(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("month", None)
+    return query.urlencode()
+
+
+@require_GET
+def calendar_upcoming(request: HttpRequest) -> HttpResponse:
+    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    upcoming = list(meetings.filter(ends_at__gte=timezone.now(),
+                                    status__in=(Meeting.Status.CONVENED,
+                                                Meeting.Status.POSTPONED))
+                    .order_by("starts_at", "pk")[:UPCOMING_SIZE])
+    this_year = timezone.localdate().year
+    return render(request, "meetings/calendar_upcoming.html", {
+        "meetings": upcoming, "years": range(this_year, this_year - 11, -1),
+        "groups": WorkingGroup.objects.current().only("slug", "name_en", "name_fr"),
+        "kinds": Meeting.Kind.choices, "group": group, "kind": kind,
+        "zone": reader_zone(request).key})
+
+
+@require_GET
+def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
+    """The archive of a year, newest first, paged by a cursor (see talanoa.lib.paging)."""
+    if not 1900 < year < 3000:
+        raise Http404
+    zone = reader_zone(request)
+    start = datetime.datetime(year, 1, 1, tzinfo=zone)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    page = keyset_page(meetings.filter(starts_at__gte=start, starts_at__lt=end),
+                       before=request.GET.get("before"), after=request.GET.get("after"),
+                       size=UPCOMING_SIZE, date_field="starts_at")
+    return render(request, "meetings/calendar_year.html", {
+        "page": page, "year": year, "group": group, "kind": kind, "zone": zone.key})
+
+
+# Feeds ---------------------------------------------------------------------------------------
+
+def _ics_response(content: bytes, filename: str, *, private: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _feed_window(meetings):
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    return meetings.filter(ends_at__gte=since).select_related("country").order_by("starts_at",
+                                                                               "pk")
+
+
+@require_GET
+def public_feed(request: HttpRequest) -> HttpResponse:
+    """Every public meeting (never a members-level one: the anonymous viewer asks the policy)."""
+    meetings = _feed_window(_meetings_for(ANONYMOUS))
+    return _ics_response(ical.calendar(meetings, name=_("Talanoa: public calendar")),
+                         "talanoa.ics", private=False)
+
+
+@require_GET
+def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
+    meetings = _feed_window(_meetings_for(ANONYMOUS).filter(group=group))
+    return _ics_response(ical.calendar(meetings, name=str(group)), f"{group.slug}.ics",
+                         private=False)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@require_GET
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Everything the token's owner may see, as the policy says for them today."""
+    row = (CalendarToken.objects.select_related("person__user")
+           .filter(token_hash=hash_token(token), revoked_at__isnull=True).first())
+    if row is None or row.person.user is None or not row.person.user.is_active:
+        raise Http404
+    viewer = build_viewer(row.person.user)
+    meetings = list(_feed_window(_meetings_for(viewer)))
+    invited = set(Invitee.objects.filter(person=row.person, meeting__in=[m.pk for m in meetings])
+                  .values_list("meeting_id", flat=True))
+    linked = {m.pk for m in meetings if m.pk in invited or viewer.sees_members_level(m.group_id)}
+    return _ics_response(ical.calendar(meetings, name=_("Talanoa: my meetings"),
+                                       with_online_links=linked), "my-meetings.ics", private=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_token(request: HttpRequest) -> HttpResponse:
+    """A person's own feed address: made here, shown once, revoked by making a new one."""
+    viewer = viewer_for(request)
+    if viewer.person_id is None:
+        raise Http404
+    tokens = CalendarToken.objects.filter(person_id=viewer.person_id, revoked_at__isnull=True)
+    feed_url = None
+    if request.method == "POST":
+        token = secrets.token_urlsafe(32)
+        with transaction.atomic():
+            tokens.update(revoked_at=timezone.now())
+            CalendarToken.objects.create(person_id=viewer.person_id, token_hash=hash_token(token))
+        feed_url = request.build_absolute_uri(reverse("meetings:personal_feed", args=[token]))
+        if "revoke" in request.POST:
+            CalendarToken.objects.filter(token_hash=hash_token(token)).update(
+                revoked_at=timezone.now())
+            messages.success(request, _("Your calendar address no longer works."))
+            return redirect("meetings:calendar_token")
+    return render(request, "meetings/calendar_token.html",
+                  {"active": tokens.first(), "feed_url": feed_url})
+
+
+# One meeting ---------------------------------------------------------------------------------
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting.objects.select_related(
+        "group", "country", "requested_by").prefetch_related(
+        "restricted_organisations", "restricted_people"), pk)
+    viewer = viewer_for(request)
+    invitee = (meeting.invitees.filter(person_id=viewer.person_id).first()
+               if viewer.person_id else None)
+    can_edit = viewer.edits(meeting.group_id)
+    agenda = agenda_with_links(meeting, viewer)
+    answers = (meeting.invitees.select_related("person", "organisation")
+               if viewer.sees_members_level(meeting.group_id) else [])
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "invitee": invitee, "can_edit": can_edit, "agenda": agenda,
+        "answers": answers, "show_online": sees_online_link(meeting, viewer, invitee),
+        "rsvp_form": RsvpForm(initial={"response": invitee.response, "apologies":
+                                       invitee.apologies}) if invitee else None,
+        "status_actions": operations.ALLOWED[meeting.status] if can_edit else (),
+        "transitions": meeting.transitions.select_related("by") if can_edit else [],
+        "zone": reader_zone(request).key})
+
+
+def agenda_with_links(meeting: Meeting, viewer: Viewer) -> list[AgendaItem]:
+    """The agenda, each item's link kept only if the viewer may see what it points to (one query
+    per kind of linked item, whatever the length of the agenda)."""
+    agenda = list(meeting.agenda.select_related("presenter", "item_type"))
+    wanted: dict[int, set[int]] = {}
+    for item in agenda:
+        item.visible_link = None
+        if item.item_type_id:
+            wanted.setdefault(item.item_type_id, set()).add(item.item_id)
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        queryset = model._default_manager.filter(pk__in=ids)
+        if issubclass(model, Protected):
+            queryset = visible(queryset, viewer)
+        found = {obj.pk: obj for obj in queryset}
+        for item in agenda:
+            if item.item_type_id == type_id and item.item_id in found:
+                item.visible_link = found[item.item_id]
+    return agenda
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting, pk, write=True)
+    viewer = viewer_for(request)
+    formset = AgendaFormSet(request.POST or None, instance=meeting,
+                            queryset=meeting.agenda.select_related("item_type"),
+                            form_kwargs={"viewer": viewer})
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, _("Agenda saved."))
+        return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#agenda")
+    return render(request, "meetings/agenda_form.html", {"meeting": meeting, "formset": formset},
+                  status=400 if formset.is_bound and not formset.is_valid() else 200)
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
+    viewer = viewer_for(request)
+    invitee = (meeting.invitees.filter(person_id=viewer.person_id).first()
+               if viewer.person_id else None)
+    content = ical.calendar([meeting], name=str(meeting.group),
+                            with_online_links=sees_online_link(meeting, viewer, invitee))
+    return _ics_response(content, f"meeting-{meeting.pk}.ics",
+                         private=meeting.level != Meeting.Level.PUBLIC)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """The chair (or secretariat) convenes a meeting directly (R5)."""
+    viewer = viewer_for(request)
+    if not viewer.is_editor:
+        raise Http404
+    meeting = Meeting(reminder_days=Meeting._meta.get_field("reminder_days").get_default())
+    form = MeetingForm(request.POST or None, instance=meeting,
+                       groups=_editable_groups(viewer), initial={"time_zone": "Pacific/Fiji"})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save(commit=False)
+            form.apply_times()
+            operations.convene_meeting(meeting, request.user)
+            form.save_m2m()
+        messages.success(request, _("Convened. Every representative is being emailed an "
+                                    "invitation."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting},
+                  status=form_status(form))
+
+
+def _editable_groups(viewer: Viewer):
+    if viewer.is_superuser:
+        return WorkingGroup.objects.values_list("pk", flat=True)
+    return viewer.editor_groups
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_request(request: HttpRequest) -> HttpResponse:
+    """Any representative may ask the chair to convene a meeting (S15: ICT Ministers)."""
+    viewer = viewer_for(request)
+    groups = viewer.member_groups | viewer.editor_groups
+    if not groups or viewer.person_id is None:
+        raise Http404
+    meeting = Meeting(kind=Meeting.Kind.MINISTERS)
+    form = RequestMeetingForm(request.POST or None, instance=meeting, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save(commit=False)
+            form.apply_times()
+            operations.request_meeting(meeting, request.user.person, request.user,
+                                       reason=form.cleaned_data["reason"])
+        messages.success(request, _("Your request is with the chair, who will approve or "
+                                    "decline it."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html",
+                  {"form": form, "meeting": meeting, "is_request": True},
+                  status=form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting, pk, write=True)
+    viewer = viewer_for(request)
+    form = MeetingForm(request.POST or None, instance=meeting, groups=_editable_groups(viewer))
+
+    def save(form):
+        with transaction.atomic():
+            changed = form.save(commit=False)
+            form.apply_times()
+            operations.save_meeting_changes(changed, form.cleaned_data.get("expected_version"),
+                                            request.user)
+            form.save_m2m()
+        return changed
+
+    saved = save_form_versioned(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(saved)
+    return render(request, "meetings/meeting_form.html",
+                  {"form": form, "meeting": meeting, "conflict": form.conflict},
+                  status=form_status(form))
+
+
+@require_POST
+@login_required
+def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting, pk, write=True)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(meeting)
+    if form.cleaned_data["expected_version"] != meeting.version:
+        messages.error(request, _("The meeting changed while you were looking at it. Check it "
+                                  "again, then repeat your action."))
+        return redirect(meeting)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"].strip()
+    change = {
+        "convene": lambda: operations.convene_meeting(meeting, request.user, reason),
+        "decline": lambda: operations.decline_request(meeting, request.user, reason),
+        "postpone": lambda: operations.postpone_meeting(meeting, request.user, reason),
+        "cancel": lambda: operations.cancel_meeting(meeting, request.user, reason),
+        "held": lambda: operations.mark_held(meeting, request.user),
+    }[action]
+    try:
+        change()
+    except operations.InvalidTransition:
+        messages.error(request, _("This change is not possible from the meeting's current "
+                                  "status."))
+        return redirect(meeting)
+    except EditConflict:
+        messages.error(request, _("The meeting changed while you were looking at it."))
+        return redirect(meeting)
+    messages.success(request, _("Status: %(status)s.") % {
+        "status": meeting.get_status_display()})
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    """A signed-in invitee answers on the meeting page."""
+    meeting = get_item_for_user(request, Meeting, pk)
+    viewer = viewer_for(request)
+    invitee = get_object_or_404(Invitee, meeting=meeting, person_id=viewer.person_id)
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        operations.respond(invitee, form.cleaned_data["response"],
+                           form.cleaned_data["apologies"])
+        messages.success(request, _("Your answer is recorded."))
+    else:
+        messages.error(request, _("Choose an answer."))
+    return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link in the invitation: answer without logging in.
+
+    GET only shows the choices (mail scanners open links); the answer is a POST."""
+    invitee = invitee_from_token(token)
+    if invitee is None or invitee.meeting.archived_at is not None:
+        return render(request, "meetings/rsvp_invalid.html", status=404)
+    meeting = invitee.meeting
+    open_for_answers = meeting.status in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED)
+    form = RsvpForm(request.POST or None, initial={
+        "response": request.GET.get("answer") or invitee.response,
+        "apologies": invitee.apologies})
+    if request.method == "POST" and open_for_answers and form.is_valid():
+        operations.respond(invitee, form.cleaned_data["response"],
+                           form.cleaned_data["apologies"])
+        grant_item(request, meeting)  # the link's holder may now read this meeting's page
+        messages.success(request, _("Thank you: your answer is recorded."))
+        return redirect(reverse("meetings:rsvp", args=[token]))
+    return render(request, "meetings/rsvp.html", {
+        "invitee": invitee, "meeting": meeting, "form": form,
+        "open_for_answers": open_for_answers}, status=form_status(form))
