@@ -4,6 +4,7 @@ Every meeting keeps one UID for life; its SEQUENCE rises with each change attend
 so calendar programs replace their copy instead of adding a second one.
 """
 
+import datetime
 from collections.abc import Iterable
 
 import icalendar
@@ -69,10 +70,19 @@ def calendar(meetings: Iterable[Meeting], *, name: str, method: str | None = Non
     cal.add("x-wr-calname", name)
     if method:
         cal.add("method", method)
+    first = last = None
     for meeting in meetings:
+        first = min(first or meeting.starts_at, meeting.starts_at)
+        last = max(last or meeting.ends_at, meeting.ends_at)
         links = (meeting.pk in with_online_links if isinstance(with_online_links, set)
                  else with_online_links)
         cal.add_component(meeting_event(meeting, with_online_link=links,
                                         attendee=attendee, cancel=method == "CANCEL"))
-    cal.add_missing_timezones()
+    if first is not None:
+        # Time zone rules only for the span the meetings cover: the full history since 1970
+        # (Samoa's abandoned daylight time, say) is what some parsers get wrong (dateutil reads
+        # Pacific/Apia as UTC+14 in 2026 from it), and it is most of a feed's weight.
+        margin = datetime.timedelta(days=31)
+        cal.add_missing_timezones(first_date=(first - margin).date(),
+                                  last_date=(last + margin).date())
     return cal.to_ical()

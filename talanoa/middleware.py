@@ -38,9 +38,12 @@ def _has_totp(request) -> bool:
     return has
 
 
+BROWSER_ZONE_COOKIE = "tz"
+
+
 class PersonTimeZoneMiddleware:
     """Show times in the reader's own zone (Apia is UTC+13, Rarotonga UTC-10: the same meeting
-    falls on different dates); anonymous readers see the secretariat's zone."""
+    falls on different dates): the person's profile setting, else the browser's zone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,6 +52,9 @@ class PersonTimeZoneMiddleware:
         zone = None
         if request.user.is_authenticated:
             zone = viewer_for(request).time_zone
+        # Else the browser's zone, which static/tz.js keeps in a cookie (without JavaScript,
+        # the secretariat's zone, and every page says which zone its times are in).
+        zone = zone or request.COOKIES.get(BROWSER_ZONE_COOKIE)
         if zone:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(zone))

@@ -36,7 +36,7 @@ from members.models import (
 from portal.models import Post
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Sizes:
     organisations: int
     people: int
     representatives: int
+    meetings: int = 0
     years: int = 10
 
     def scaled(self, factor: float) -> Sizes:
@@ -52,16 +53,17 @@ class Sizes:
                      organisations=round(self.organisations * factor),
                      people=round(self.people * factor),
                      representatives=round(self.representatives * factor),
-                     years=self.years)
+                     meetings=round(self.meetings * factor), years=self.years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
 # Ten years of a busy working group and its neighbours.
-BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000)
+BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
+              meetings=10_000)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
-TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150)
+TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -101,6 +103,7 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     for this year, of their organisation in every current group, so their own pages grow too.
     """
     rng = random.Random(seed)
+    representing = list(representing)
     now = timezone.now()
     today = timezone.localdate()
     this_year = today.year
@@ -237,6 +240,70 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
                                  len(people), rng.randint(1, 2)))}.values()]
     org_link.objects.bulk_create(named_orgs, batch_size=BATCH)
     people_link.objects.bulk_create(named_people, batch_size=BATCH)
+    meetings = _meetings(rng, sizes, weighted_groups, all_orgs, people, posts, representing)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
-            "named": len(named_orgs) + len(named_people)}
+            "named": len(named_orgs) + len(named_people), "meetings": meetings}
+
+
+ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
+         "Pacific/Port_Moresby", "Pacific/Noumea", "Pacific/Tongatapu", "Pacific/Honolulu")
+
+
+def _meetings(rng: random.Random, sizes: Sizes, groups, orgs, people, posts,
+              representing: Iterable[Person]) -> int:
+    """Meetings over the years and the next one, each with an agenda (some items linked to
+    posts) and invitees (always the people in `representing`, so their pages grow)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from meetings.models import AgendaItem, Invitee, Meeting
+
+    if not sizes.meetings:
+        return 0
+    now = timezone.now()
+    span = datetime.timedelta(days=365 * sizes.years)
+    levels, kinds = Meeting.Level.values, Meeting.Kind.values
+    rows = []
+    for i in range(sizes.meetings):
+        # One in eleven is ahead of us; the rest over the past years.
+        if i % 11 == 0:
+            start = now + datetime.timedelta(days=365) * rng.random()
+        else:
+            start = now - span * rng.random()
+        start = start.replace(minute=0, second=0, microsecond=0)
+        status = (Meeting.Status.CONVENED if start > now else rng.choice(
+            [Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED, Meeting.Status.CANCELLED]))
+        title = _text(rng, WORDS, rng.randint(3, 7))
+        rows.append(Meeting(
+            group=rng.choice(groups), level=levels[i % len(levels)], kind=kinds[i % len(kinds)],
+            title_en=f"{title[0].upper()}{title[1:]} meeting ({i})",
+            title_fr=f"Réunion {_text(rng, MOTS, 4)} ({i})" if i % 3 == 0 else "",
+            starts_at=start, ends_at=start + datetime.timedelta(hours=rng.choice([2, 6, 30])),
+            time_zone=rng.choice(ZONES), status=status, city="Suva" if i % 2 else "",
+            mode=Meeting.Mode.IN_PERSON if i % 2 else Meeting.Mode.ONLINE,
+            online_url="" if i % 2 else f"https://meet.example.org/{i}",
+            created_at=start - datetime.timedelta(days=30)))
+    rows = Meeting.objects.bulk_create(rows, batch_size=BATCH)
+    if rows and rows[0].pk is None:
+        rows = list(Meeting.objects.order_by("-pk")[:len(rows)])
+    post_type = ContentType.objects.get_for_model(Post)
+    agenda, invitees = [], []
+    guests = list(representing)
+    for meeting in rows:
+        for order in range(rng.randint(2, 6)):
+            linked = rng.choice(posts) if posts and order == 1 else None
+            agenda.append(AgendaItem(
+                meeting=meeting, order=order + 1,
+                title_en=_text(rng, WORDS, rng.randint(3, 8)).capitalize(),
+                presenter=rng.choice(orgs) if orgs else None,
+                minutes_allocated=rng.choice([10, 15, 30, 45]),
+                item_type=post_type if linked else None, item_id=linked.pk if linked else None))
+        chosen = {p.pk: p for p in rng.sample(people, k=min(len(people), 6))} if people else {}
+        chosen |= {p.pk: p for p in guests}
+        invitees += [Invitee(meeting=meeting, person_id=pk,
+                             organisation_id=person.organisation_id,
+                             response=rng.choice(Invitee.Response.values))
+                     for pk, person in chosen.items()]
+    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
+    Invitee.objects.bulk_create(invitees, batch_size=BATCH)
+    return len(rows)

@@ -32,7 +32,7 @@ class Rule:
 class ItemRule:
     """An item page: visible per its dissemination level (one check per level)."""
 
-    sample: str  # "post" or "post_file"
+    sample: str  # "post", "post_file" or "meeting" (the demo item of each level)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class PostOnly:
 
     sample: str | None = None
     login_required: bool = True
+    audience: frozenset[str] = EDITOR_STANDINGS  # who may POST (others get 403/404)
 
 
 @dataclass(frozen=True)
@@ -104,4 +105,22 @@ ROUTES = {
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),
     "set_language": Redirects(),
+    # meetings: calendar, feeds, convening, answers
+    "meetings:calendar": Rule(EVERYONE, login_required=False),
+    "meetings:upcoming": Rule(EVERYONE, login_required=False),
+    "meetings:year": Rule(EVERYONE, login_required=False, sample="year"),
+    "meetings:public_feed": Rule(EVERYONE, login_required=False),
+    "meetings:group_feed": Rule(EVERYONE, login_required=False, sample="group"),
+    "meetings:calendar_token": Rule(SIGNED_IN),
+    "meetings:personal_feed": Rule(frozenset(), login_required=False, sample="token"),
+    "meetings:meeting": ItemRule("meeting"),
+    "meetings:meeting_ics": ItemRule("meeting"),
+    "meetings:meeting_new": Rule(EDITORS),
+    "meetings:meeting_request": Rule(MEMBER_STANDINGS),
+    "meetings:meeting_edit": Rule(EDITORS, sample="meeting_public"),
+    "meetings:meeting_status": PostOnly("meeting_public"),
+    # the demo meeting invites every representative of the group
+    "meetings:meeting_rsvp": PostOnly("meeting_public", audience=MEMBER_STANDINGS),
+    "meetings:rsvp": Rule(frozenset(), login_required=False, sample="token"),
+    "meetings:agenda_edit": Rule(EDITORS, sample="meeting_public"),
 }

@@ -32,10 +32,27 @@ PAGES = [
     ("secretariat", "/posts/{restricted}/"),
     ("anonymous", "/search/?q=cable"),
     ("member", "/search/?q=cable"),
+    ("anonymous", "/calendar/"),
+    ("member", "/calendar/"),
+    ("member", "/calendar/upcoming/"),
+    ("member", "/calendar/{this year}/"),
+    ("anonymous", "/calendar/feed.ics"),
+    ("member", "/meetings/{meeting public}/"),
+    ("member", "/meetings/{meeting members}/"),
+    ("chair", "/meetings/{meeting members}/"),
+    ("anonymous", "/meetings/{meeting public}/meeting.ics"),
 ]
 
 
 def _post(name: str, people) -> int:
+    if name == "this year":
+        import datetime
+
+        return datetime.date.today().year
+    if name.startswith("meeting "):
+        from meetings.models import Meeting
+
+        return Meeting.objects.get(title_en__startswith=f"[{name.removeprefix('meeting ')}]").pk
     if name == "restricted to Fiji":
         post = Post.objects.create(group_id=people["member"].person.organisation.memberships
                                    .first().group_id, level=Post.Level.RESTRICTED,

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
 
 from members.models import Organisation, Person
 from portal.models import Post
@@ -33,6 +34,14 @@ def _post(level: str) -> Post:
     return Post.objects.get(title_en__startswith=f"[{level}]")
 
 
+def _item(sample: str, level: str):
+    if sample.startswith("meeting"):
+        from meetings.models import Meeting
+
+        return Meeting.objects.get(title_en__startswith=f"[{level}]")
+    return _post(level)
+
+
 def _sample_kwargs(sample: str | None) -> dict:
     if sample is None:
         return {}
@@ -55,6 +64,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": nomination_sample(sample).pk}
     if sample == "token":
         return {"token": "not-a-real-token"}
+    if sample == "year":
+        return {"year": 2026}
+    if sample.startswith("meeting_"):
+        return {"pk": _item("meeting", sample.removeprefix("meeting_")).pk}
     if sample == "history_post":
         return {"label": "portal.post", "pk": _post("members").pk}
     if sample == "history_restore":
@@ -84,13 +97,13 @@ def test_access_matrix(client_for, attachments, name, standing, level):
     rule = ROUTES[name]
     client = client_for(standing)
     if isinstance(rule, ItemRule):
-        post = _post(level)
-        url = reverse(name, kwargs={"pk": post.pk})
+        item = _item(rule.sample, level)
+        url = reverse(name, kwargs={"pk": item.pk})
         response = client.get(url)
         allowed = standing in LEVEL_AUDIENCE[level]
         assert response.status_code == (200 if allowed else 404), (url, standing)
-        if allowed and name == "portal:post":
-            assert post.title_en.encode() in response.content
+        if allowed and name in ("portal:post", "meetings:meeting"):
+            assert escape(item.title_en).encode() in response.content
         return
     if isinstance(rule, Redirects):
         response = client.get(reverse(name))
@@ -102,7 +115,7 @@ def test_access_matrix(client_for, attachments, name, standing, level):
         response = client.post(url)
         if rule.login_required and standing == "anonymous":
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-        elif rule.login_required and standing not in ("chair", "secretariat"):
+        elif rule.login_required and standing not in rule.audience:
             assert response.status_code in (403, 404)
         return
     assert isinstance(rule, Rule)
