@@ -73,14 +73,16 @@ def invite_group(meeting: Meeting) -> int:
 
 
 def plan_reminders(meeting: Meeting) -> int:
-    """Queue a reminder for each configured day before the start (each checks it still applies)."""
+    """Queue a reminder for each configured day before the start (each checks it still applies).
+
+    A reminder whose day has already passed is not sent: the notice itself has just gone out."""
     now = timezone.now()
     planned = 0
     for days in meeting.reminder_day_list():
         when = meeting.starts_at - datetime.timedelta(days=days)
-        if meeting.starts_at <= now:
+        if when <= now:
             continue
-        tasks.send_reminder.using(run_after=max(when, now)).enqueue(
+        tasks.send_reminder.using(run_after=when).enqueue(
             meeting.pk, days, meeting.starts_at.isoformat())
         planned += 1
     return planned
