@@ -43,7 +43,7 @@ def test_convene_email_ics_answer_and_calendar(world, new_context, mailoutbox):
     # The background worker sends the notices.
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, reload=False)
     message = next(m for m in mailoutbox if m.to == [DEMO["member"]])
-    (name, content, mimetype) = next(a for a in message.attachments if a[0] == "invite.ics")
+    (_name, content, mimetype) = next(a for a in message.attachments if a[0] == "invite.ics")
     assert mimetype.startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(content)
     assert cal["METHOD"] == "REQUEST"
