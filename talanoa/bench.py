@@ -71,6 +71,12 @@ PAGES = [
     Page("governance", "/governance/"),
     Page("post", "/posts/{public_post}/"),
     Page("search", "/search/?q=cable"),
+    Page("calendar", "/calendar/"),
+    Page("calendar (member)", "/calendar/", MEMBER),
+    Page("upcoming", "/calendar/upcoming/"),
+    Page("meeting", "/meetings/{public_meeting}/"),
+    Page("meeting (member)", "/meetings/{public_meeting}/", MEMBER),
+    Page("calendar feed", "/calendar/feed.ics"),
 ]
 
 
@@ -82,7 +88,20 @@ def _public_post() -> str:
     return str(pk)
 
 
-PLACEHOLDERS: dict[str, Callable[[], str]] = {"public_post": _public_post}
+def _public_meeting() -> str:
+    """The next public meeting (a synthetic one, with its agenda and invitees)."""
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    pk = (Meeting.objects.filter(level=Meeting.Level.PUBLIC, status=Meeting.Status.CONVENED,
+                                 starts_at__gte=timezone.now(), title_en__contains="(")
+          .order_by("starts_at").values_list("pk", flat=True).first())
+    return str(pk)
+
+
+PLACEHOLDERS: dict[str, Callable[[], str]] = {"public_post": _public_post,
+                                              "public_meeting": _public_meeting}
 
 
 # ---------------------------------------------------------------------------------------------
