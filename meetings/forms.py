@@ -89,6 +89,11 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             cleaned["ends_at"] = to_zone(end, zone)
             if cleaned["ends_at"] <= cleaned["starts_at"]:
                 self.add_error("local_end", _("The meeting must end after it starts."))
+            elif cleaned["ends_at"] - cleaned["starts_at"] > datetime.timedelta(
+                    days=Meeting.LONGEST_DAYS):
+                self.add_error("local_end", _("A meeting lasts at most %(days)s days: enter a "
+                                              "longer event as several meetings.")
+                               % {"days": Meeting.LONGEST_DAYS})
         if not (cleaned.get("title_en") or cleaned.get("title_fr")):
             raise forms.ValidationError(_("Give a title in English or French."))
         mode = cleaned.get("mode")

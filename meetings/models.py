@@ -85,6 +85,7 @@ class Meeting(Protected):
         CANCELLED = "cancelled", _("Cancelled")
         DECLINED = "declined", _("Request declined")
 
+    LONGEST_DAYS = 31  # a longer gathering is entered as several meetings
     # On the calendar once convened; a request is seen only by its requester and the editors.
     SCHEDULED = (Status.CONVENED, Status.HELD, Status.MINUTES_ADOPTED, Status.POSTPONED,
                  Status.CANCELLED)

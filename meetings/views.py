@@ -7,11 +7,13 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,7 +43,10 @@ from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 
 UPCOMING_SIZE = 30
-FEED_PAST_DAYS = 366
+FEED_PAST_DAYS = 92
+# No meeting lasts longer (the form refuses it): a lower bound on the start lets the calendar
+# read one stretch of the start-time index instead of every meeting that ever ended later.
+LONGEST = datetime.timedelta(days=Meeting.LONGEST_DAYS)
 
 
 def _meetings_for(viewer: Viewer):
@@ -89,7 +94,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     start = datetime.datetime.combine(grid_start, datetime.time(), zone)
     end = datetime.datetime.combine(grid_end + datetime.timedelta(days=1), datetime.time(), zone)
     meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
-    meetings = list(meetings.filter(starts_at__lt=end, ends_at__gt=start)
+    meetings = list(meetings.filter(starts_at__lt=end, starts_at__gte=start - LONGEST,
+                                    ends_at__gt=start)
                     .order_by("starts_at", "pk")[:500])
     by_day: dict[datetime.date, list[Meeting]] = {}
     for meeting in meetings:
@@ -121,7 +127,8 @@ def _query_without_month(request: HttpRequest) -> str:
 @require_GET
 def calendar_upcoming(request: HttpRequest) -> HttpResponse:
     meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
-    upcoming = list(meetings.filter(ends_at__gte=timezone.now(),
+    now = timezone.now()
+    upcoming = list(meetings.filter(ends_at__gte=now, starts_at__gte=now - LONGEST,
                                     status__in=(Meeting.Status.CONVENED,
                                                 Meeting.Status.POSTPONED))
                     .order_by("starts_at", "pk")[:UPCOMING_SIZE])
@@ -160,16 +167,33 @@ def _ics_response(content: bytes, filename: str, *, private: bool) -> HttpRespon
 
 
 def _feed_window(meetings):
-    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
-    return meetings.filter(ends_at__gte=since).select_related("country").order_by("starts_at",
+    # From a day boundary, so the feed's query (and its cache key) is the same all day.
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    since = today - datetime.timedelta(days=FEED_PAST_DAYS)
+    return meetings.filter(starts_at__gte=since).select_related("country").order_by("starts_at",
                                                                                "pk")
+
+
+def _public_calendar(meetings, name: str) -> bytes:
+    """A public feed, rebuilt only when a meeting in it changed: calendar programs poll feeds,
+    and building one costs far more than asking whether anything changed."""
+    fingerprint = meetings.aggregate(n=Count("pk"), changed=Max("updated_at"),
+                                     first=Min("pk"))
+    key = "meetings:feed:" + hashlib.sha256(repr(
+        (str(meetings.query), fingerprint, name, translation.get_language())).encode()
+    ).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = ical.calendar(meetings, name=name)
+        cache.set(key, content, 3600)
+    return content
 
 
 @require_GET
 def public_feed(request: HttpRequest) -> HttpResponse:
     """Every public meeting (never a members-level one: the anonymous viewer asks the policy)."""
     meetings = _feed_window(_meetings_for(ANONYMOUS))
-    return _ics_response(ical.calendar(meetings, name=_("Talanoa: public calendar")),
+    return _ics_response(_public_calendar(meetings, _("Talanoa: public calendar")),
                          "talanoa.ics", private=False)
 
 
@@ -177,7 +201,7 @@ def public_feed(request: HttpRequest) -> HttpResponse:
 def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
     meetings = _feed_window(_meetings_for(ANONYMOUS).filter(group=group))
-    return _ics_response(ical.calendar(meetings, name=str(group)), f"{group.slug}.ics",
+    return _ics_response(_public_calendar(meetings, str(group)), f"{group.slug}.ics",
                          private=False)
 
 

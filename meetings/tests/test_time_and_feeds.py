@@ -173,3 +173,19 @@ def test_a_meeting_download_hides_the_online_link_from_strangers(client, client_
     member = client_for("member")
     assert b"meet.example/z" in member.get(f"/meetings/{meeting.pk}/meeting.ics").content
     assert b"meet.example/z" in member.get(meeting.get_absolute_url()).content
+
+
+def test_a_cached_public_feed_follows_every_change(client, client_for, make_meeting,
+                                                   django_assert_max_num_queries):
+    meeting = make_meeting("public", title_en="Before")
+    assert b"Before" in client.get("/calendar/feed.ics").content
+    with django_assert_max_num_queries(1):  # the cached feed: one question to the database
+        assert b"Before" in client.get("/calendar/feed.ics").content
+    meeting.title_en = "After"
+    meeting.save()
+    assert b"After" in client.get("/calendar/feed.ics").content
+    meeting.level = "members"
+    meeting.save()
+    assert b"After" not in client.get("/calendar/feed.ics").content
+    make_meeting("public", title_en="Newcomer")
+    assert b"Newcomer" in client.get("/calendar/feed.ics").content
