@@ -4,34 +4,10 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Invitee, Meeting, validate_time_zone
+from meetings.models import AgendaItem, Invitee, Meeting
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
-
-# The zones most meetings use first, then every other zone.
-PACIFIC_ZONES = ["Pacific/Fiji", "Pacific/Apia", "Pacific/Tongatapu", "Pacific/Auckland",
-                 "Pacific/Noumea", "Pacific/Port_Moresby", "Pacific/Guadalcanal",
-                 "Pacific/Efate", "Pacific/Tarawa", "Pacific/Majuro", "Pacific/Palau",
-                 "Pacific/Guam", "Pacific/Rarotonga", "Pacific/Tahiti", "Pacific/Honolulu",
-                 "Pacific/Norfolk", "Australia/Brisbane", "Australia/Sydney", "UTC"]
-
-
-class ZoneInput(forms.TextInput):
-    """Any IANA zone may be typed; the Pacific ones are offered (a list of all 600 would
-    triple the page's weight)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(attrs={"list": "pacific-zones", "autocomplete": "off"}, **kwargs)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from django.utils.html import format_html, format_html_join
-
-        zones = PACIFIC_ZONES + sorted(
-            zone for zone in zoneinfo.available_timezones()
-            if zone.startswith("Pacific/") and zone not in PACIFIC_ZONES)
-        options = format_html_join("", '<option value="{}">', ((zone,) for zone in zones))
-        return format_html('{}<datalist id="pacific-zones">{}</datalist>',
-                           super().render(name, value, attrs, renderer), options)
+from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

@@ -20,12 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
 from talanoa.lib.models import Archivable, Protected
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(zone)s is not a known time zone (e.g. Pacific/Apia)."),
-                              params={"zone": value})
+from talanoa.lib.zones import validate_time_zone
 
 
 def validate_reminder_days(value: str) -> None:

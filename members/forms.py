@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organisation, Person, Representative, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 
 class InvitePersonForm(forms.Form):
@@ -273,3 +274,20 @@ class MembershipForm(forms.ModelForm):
             raise forms.ValidationError(_("This organisation already has a standing in the "
                                           "group: end it first."))
         return organisation
+
+
+class PreferencesForm(VersionedFormMixin, forms.ModelForm):
+    """What a person sets for themselves: the language of their emails and their time zone."""
+
+    class Meta:
+        model = Person
+        fields = ["language", "time_zone"]
+        widgets = {"time_zone": ZoneInput}
+        help_texts = {"time_zone": _("Meeting times are shown in this zone, beside the "
+                                     "meeting's own."),
+                      "language": _("The language of the emails Talanoa sends you.")}
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"]
+        validate_time_zone(value)
+        return value

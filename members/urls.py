@@ -5,6 +5,7 @@ from members import views
 app_name = "members"
 urlpatterns = [
     path("me/", views.home, name="home"),
+    path("me/settings/", views.preferences, name="preferences"),
     path("directory/", views.directory, name="directory"),
     path("directory/new/", views.organisation_edit, name="organisation_new"),
     path("directory/<slug:slug>/", views.organisation_detail, name="organisation"),

@@ -24,6 +24,7 @@ from members.forms import (
     OpenRoundForm,
     OrganisationForm,
     PersonForm,
+    PreferencesForm,
     ReplyForm,
     SetPasswordForm,
     SubGroupForm,
@@ -568,3 +569,20 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         operations.end_membership(membership)
         messages.success(request, _("The organisation's standing has ended today."))
     return redirect(membership.group)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """A person's own settings: email language and time zone."""
+    viewer = viewer_for(request)
+    if viewer.person_id is None:
+        raise Http404
+    person = Person.objects.get(pk=viewer.person_id)
+    form = PreferencesForm(request.POST or None, instance=person)
+    saved = save_form_versioned(request, form, operations.save_record)
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect("members:preferences")
+    return render(request, "members/preferences.html", {"form": form, "person": person},
+                  status=form_status(form))

@@ -132,19 +132,31 @@ def post_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    posts, organisations, groups = [], [], []
+    posts, meetings, organisations, groups = [], [], [], []
     query = ""
     if form.is_valid() and (query := form.cleaned_data["q"].strip()):
         text = (Q(title_en__icontains=query) | Q(title_fr__icontains=query)
                 | Q(body_en__icontains=query) | Q(body_fr__icontains=query))
         posts = _posts_for(request).filter(text, archived_at__isnull=True)[:50]
+        meetings = _meetings_matching(request, query)
         names = (Q(name_en__icontains=query) | Q(name_fr__icontains=query)
                  | Q(acronym__icontains=query))
         organisations = Organisation.objects.current().filter(names)[:20]
         groups = WorkingGroup.objects.current().filter(names)[:10]
     return render(request, "portal/search.html",
-                  {"form": form, "query": query, "posts": posts,
+                  {"form": form, "query": query, "posts": posts, "meetings": meetings,
                    "organisations": organisations, "groups": groups})
+
+
+def _meetings_matching(request: HttpRequest, query: str):
+    from meetings.models import Meeting
+
+    text = (Q(title_en__icontains=query) | Q(title_fr__icontains=query)
+            | Q(description_en__icontains=query) | Q(description_fr__icontains=query)
+            | Q(city__icontains=query))
+    return (visible(Meeting.objects.select_related("group"), viewer_for(request))
+            .filter(text, status__in=Meeting.SCHEDULED, archived_at__isnull=True)
+            .order_by("-starts_at", "-pk")[:20])
 
 
 def group_or_404(slug: str) -> WorkingGroup:

@@ -99,3 +99,18 @@ def test_a_bad_agenda_link_is_refused_and_nothing_is_saved(client_for, make_meet
     assert b"not the address of an item you can see" in response.content
     assert not AgendaItem.objects.filter(meeting=meeting).exists()
     assert client_for("member").get(f"/meetings/{meeting.pk}/agenda/").status_code == 403
+
+
+def test_search_finds_meetings_the_reader_may_see_and_no_other(client, client_for,
+                                                              make_meeting):
+    for level in ("public", "members", "core", "restricted"):
+        make_meeting(level, title_en=f"Spectrum meeting {level}")
+    anonymous = client.get("/search/?q=spectrum").content.decode()
+    assert "Spectrum meeting public" in anonymous
+    assert all(f"Spectrum meeting {level}" not in anonymous
+               for level in ("members", "core", "restricted"))
+    outsider = client_for("outsider").get("/search/?q=spectrum").content.decode()
+    assert "Spectrum meeting members" not in outsider
+    member = client_for("member").get("/search/?q=spectrum").content.decode()
+    assert "Spectrum meeting members" in member and "Spectrum meeting core" in member
+    assert "Spectrum meeting restricted" not in member

@@ -72,6 +72,7 @@ ROUTES = {
     "portal:post_edit": Rule(EDITORS, sample="post_public"),
     "portal:post_archive": PostOnly("post_public"),
     "members:home": Rule(SIGNED_IN),
+    "members:preferences": Rule(SIGNED_IN),
     "members:directory": Rule(EVERYONE, login_required=False),
     "members:organisation": Rule(EVERYONE, login_required=False, sample="organisation"),
     "members:person": Rule(MEMBER_STANDINGS, sample="person"),
