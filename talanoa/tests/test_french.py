@@ -162,7 +162,9 @@ def test_the_compiled_catalogue_is_the_po():
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (make messages)")
 def test_the_catalogue_covers_every_string_of_the_source(tmp_path):
     """makemessages run on a copy of the project finds nothing the catalogue lacks."""
-    for name in ("talanoa", "members", "portal", "templates"):
+    apps = sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py"))
+    assert {"members", "portal", "meetings"} <= set(apps)
+    for name in ("talanoa", "templates", *apps):
         shutil.copytree(BASE_DIR / name, tmp_path / name,
                         ignore=shutil.ignore_patterns("tests", "__pycache__", "migrations"))
     shutil.copy(BASE_DIR / "manage.py", tmp_path)
