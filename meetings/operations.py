@@ -170,21 +170,6 @@ def postpone_meeting(meeting: Meeting, by, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def reconvene_meeting(meeting: Meeting, starts_at: datetime.datetime,
-                      ends_at: datetime.datetime, by, reason: str = "") -> Meeting:
-    """A postponed meeting gets its new dates and is convened again."""
-    _move(meeting, Status.CONVENED, by, reason)
-    meeting.starts_at, meeting.ends_at = starts_at, ends_at
-    meeting.sequence += 1
-    meeting.version += 1
-    meeting.save()
-    invite_group(meeting)
-    _announce(meeting, "updated", reason)
-    transaction.on_commit(lambda: plan_reminders(meeting))
-    return meeting
-
-
-@transaction.atomic
 def cancel_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     _move(meeting, Status.CANCELLED, by, reason)
     meeting.sequence += 1
