@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conftest import DEMO
+from e2e.conftest import snap
 from e2e.test_invitation_journey import DEMO_PASSWORD, EDITOR_SECRET, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +36,7 @@ def test_convene_email_ics_answer_and_calendar(world, new_context, mailoutbox):
     chair.get_by_label("Ends (local time at the meeting)").fill(f"{day:%Y-%m-%d}T16:00")
     chair.get_by_label("Mode").select_option("in_person")
     chair.get_by_label("City").fill("Apia")
+    snap(chair, "meeting-convene-form")
     chair.get_by_role("button", name="Convene").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(chair.get_by_text("Convened. Every representative")).to_be_visible()
@@ -59,6 +61,7 @@ def test_convene_email_ics_answer_and_calendar(world, new_context, mailoutbox):
     expect(member.get_by_role("heading", level=1)).to_have_text(TITLE)
     member.get_by_label("Attending", exact=True).check()
     member.get_by_label("Apologies or a note (optional)").fill("Arriving from Suva on Monday.")
+    snap(member, "meeting-answer")
     member.get_by_role("button", name="Send my answer").click()
     expect(member.get_by_text("Thank you: your answer is recorded.")).to_be_visible()
     expect(member.get_by_text("Answer on record: Attending")).to_be_visible()
@@ -68,8 +71,10 @@ def test_convene_email_ics_answer_and_calendar(world, new_context, mailoutbox):
     row = chair.get_by_role("row").filter(has_text="Ana Raikadroka")
     expect(row).to_contain_text("Attending")
     expect(row).to_contain_text("Arriving from Suva on Monday.")
+    snap(chair, "meeting-page-chair")
     anonymous = new_context().new_page()
     anonymous.goto(url + f"/calendar/?month={day:%Y-%m}")
     expect(anonymous.get_by_role("link", name=re.compile(TITLE))).to_be_visible()
+    snap(anonymous, "calendar-month")
     anonymous.goto(url + "/calendar/upcoming/")
     expect(anonymous.get_by_role("link", name=TITLE)).to_be_visible()

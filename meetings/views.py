@@ -3,6 +3,7 @@ import datetime
 import hashlib
 import secrets
 import zoneinfo
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -261,11 +262,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                if viewer.person_id else None)
     can_edit = viewer.edits(meeting.group_id)
     agenda = agenda_with_links(meeting, viewer)
-    answers = (meeting.invitees.select_related("person", "organisation")
+    answers = (list(meeting.invitees.select_related("person", "organisation"))
                if viewer.sees_members_level(meeting.group_id) else [])
+    tally = Counter(answer.response for answer in answers)
+    answer_counts = [(label, tally[value]) for value, label in Invitee.Response.choices]
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "invitee": invitee, "can_edit": can_edit, "agenda": agenda,
-        "answers": answers, "show_online": sees_online_link(meeting, viewer, invitee),
+        "answers": answers, "answer_counts": answer_counts, "show_online": sees_online_link(meeting, viewer, invitee),
         "rsvp_form": RsvpForm(initial={"response": invitee.response, "apologies":
                                        invitee.apologies}) if invitee else None,
         "status_actions": operations.ALLOWED[meeting.status] if can_edit else (),
