@@ -268,7 +268,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answer_counts = [(label, tally[value]) for value, label in Invitee.Response.choices]
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "invitee": invitee, "can_edit": can_edit, "agenda": agenda,
-        "answers": answers, "answer_counts": answer_counts, "show_online": sees_online_link(meeting, viewer, invitee),
+        "answers": answers, "answer_counts": answer_counts,
+        "show_online": sees_online_link(meeting, viewer, invitee),
         "rsvp_form": RsvpForm(initial={"response": invitee.response, "apologies":
                                        invitee.apologies}) if invitee else None,
         "status_actions": operations.ALLOWED[meeting.status] if can_edit else (),
