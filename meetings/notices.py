@@ -71,8 +71,10 @@ def notice_text(kind: str, language: str) -> tuple[str, str]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Put values in the {placeholders}; unknown braces stay as the secretariat typed them."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
+    """Put values in the {placeholders}; unknown braces stay as the secretariat typed them.
+    Lines left empty by empty values close up (at most one blank line in a row)."""
+    filled = _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
+    return re.sub(r"\n{3,}", "\n\n", filled)
 
 
 def rsvp_token(invitee: Invitee) -> str:
@@ -97,6 +99,13 @@ def _when(moment, zone: str) -> str:
     return f"{formats.date_format(local, 'l j F Y')}, {local:%H:%M}"
 
 
+def _end(meeting: Meeting) -> str:
+    """The end, as a time alone when the meeting ends the day it starts."""
+    if meeting.local_end.date() == meeting.local_start.date():
+        return f"{meeting.local_end:%H:%M}"
+    return _when(meeting.ends_at, meeting.time_zone)
+
+
 def _values(meeting: Meeting, invitee: Invitee, reason: str, days: int | None) -> dict[str, str]:
     person_zone = invitee.person.time_zone or meeting.time_zone
     your_time = ""
@@ -110,7 +119,7 @@ def _values(meeting: Meeting, invitee: Invitee, reason: str, days: int | None) -
         "title": str(localized(meeting, "title")),
         "group": str(meeting.group),
         "start": _when(meeting.starts_at, meeting.time_zone),
-        "end": _when(meeting.ends_at, meeting.time_zone),
+        "end": _end(meeting),
         "zone": meeting.time_zone,
         "your_time": your_time,
         "place": meeting.place,

@@ -212,3 +212,21 @@ def test_invitations_are_not_duplicated(group, make_meeting):
     assert first > 5 and operations.invite_group(meeting) == 0
     assert meeting.invitees.count() == first
     assert Invitee.objects.filter(meeting=meeting).values("person").distinct().count() == first
+
+
+def test_the_secretariats_text_is_used_with_its_placeholders_filled(
+        client_for, group, run_worker, django_capture_on_commit_callbacks):
+    from meetings.models import NoticeTemplate
+
+    NoticeTemplate.objects.create(kind="convened", language="en", subject="Talanoa: {title}",
+                                  body="Dear colleague,\n{title} at {place}.\n{rsvp_link}\n"
+                                       "{online}\n\n\n{not_a_placeholder} — the secretariat")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("chair").post("/meetings/new/", _form(group))
+    run_worker()
+    message = next(m for m in mail.outbox if m.to == ["chair@demo.talanoa.test"])
+    assert message.subject == "Talanoa: Working group meeting, Apia"
+    assert message.body.startswith("Dear colleague,\nWorking group meeting, Apia at Apia.\n")
+    assert "{not_a_placeholder} — the secretariat" in message.body
+    assert "\n\n\n" not in message.body
+    assert "Online: https://meet.example.org/wg" in message.body
