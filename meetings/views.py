@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -255,15 +255,19 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_item_for_user(request, Meeting.objects.select_related(
-        "group", "country", "requested_by").prefetch_related(
-        "restricted_organisations", "restricted_people"), pk)
+        "group", "country", "requested_by"), pk)
+    if meeting.level == Meeting.Level.RESTRICTED:  # the page names who may see it
+        prefetch_related_objects([meeting], "restricted_organisations", "restricted_people")
     viewer = viewer_for(request)
-    invitee = (meeting.invitees.filter(person_id=viewer.person_id).first()
-               if viewer.person_id else None)
     can_edit = viewer.edits(meeting.group_id)
     agenda = agenda_with_links(meeting, viewer)
     answers = (list(meeting.invitees.select_related("person", "organisation"))
                if viewer.sees_members_level(meeting.group_id) else [])
+    if answers:
+        invitee = next((a for a in answers if a.person_id == viewer.person_id), None)
+    else:
+        invitee = (meeting.invitees.filter(person_id=viewer.person_id).first()
+                   if viewer.person_id else None)
     tally = Counter(answer.response for answer in answers)
     answer_counts = [(label, tally[value]) for value, label in Invitee.Response.choices]
     return render(request, "meetings/meeting_detail.html", {
