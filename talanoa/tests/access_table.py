@@ -104,4 +104,14 @@ ROUTES = {
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),
     "set_language": Redirects(),
+    # meetings: documents, pack, notices
+    "meetings:document_upload": Rule(EDITORS, sample="meeting_public"),
+    "meetings:document": Rule(MEMBER_STANDINGS, login_required=False,
+                              sample="meeting_doc_members"),
+    "meetings:document_archive": PostOnly("meeting_doc_members"),
+    "meetings:pack_zip": Rule(MEMBER_STANDINGS, login_required=False, sample="meeting_members"),
+    "meetings:pack_pdf": Rule(MEMBER_STANDINGS, login_required=False, sample="meeting_members"),
+    "meetings:notices": Rule(EDITORS),
+    "meetings:notice_edit": Rule(EDITORS, sample="notice"),
+    "meetings:notice_restore": PostOnly("notice"),
 }
