@@ -1,6 +1,7 @@
 import calendar as pycalendar
 import datetime
 import hashlib
+import logging
 import secrets
 import zoneinfo
 from pathlib import PurePath
@@ -45,6 +46,7 @@ from talanoa.lib.editing import EditConflict, form_status, save_form_versioned
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 
+logger = logging.getLogger(__name__)
 UPCOMING_SIZE = 30
 FEED_PAST_DAYS = 366
 
@@ -473,8 +475,14 @@ def documents_context(meeting: Meeting, can_edit: bool, agenda: list[AgendaItem]
     for document in documents:
         document.file_type = PurePath(document.file.name).suffix.lstrip(".").upper()
     live = [document for document in documents if document.archived_at is None]
-    return {"documents": documents,
-            "pack": get_pack(pack_parts(meeting, agenda=agenda, documents=live)),
+    try:
+        pack = get_pack(pack_parts(meeting, agenda=agenda, documents=live))
+    except Exception:
+        # The meeting's page must not fail with the pack (a document missing on disk, a PDF that
+        # does not render): it says the pack is unavailable, and the error is logged.
+        logger.exception("The pack of meeting %s could not be built", meeting.pk)
+        pack = None
+    return {"documents": documents, "pack": pack,
             "document_form": MeetingDocumentForm() if can_edit else None}
 
 

@@ -151,3 +151,15 @@ def test_the_pack_is_seen_exactly_by_those_who_see_the_meeting(client_for, demo_
         assert response.status_code == expected, (name, level, standing)
         if expected == 404:
             assert meeting.title_en.encode() not in response.content
+
+
+def test_the_page_still_works_when_the_pack_cannot_be_made(client_for, demo_meeting, media,
+                                                           caplog):
+    meeting = demo_meeting("public")
+    document = add_document(meeting, "lost.pdf", b"%PDF-1.4 lost")
+    (media / document.file.name).unlink()  # gone from the disk
+    response = client_for("member").get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    assert b"The meeting pack cannot be made right now." in response.content
+    assert "could not be built" in caplog.text
+    assert list(media.rglob("*.zip")) == []  # no half-built pack left behind
