@@ -39,6 +39,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_world()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_tmp(tmp_path_factory):
+    """Uploads and built meeting packs go to a temporary directory, never to var/files."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """allauth's rate limits live in the cache, which a test's rollback does not undo."""

@@ -4,7 +4,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Invitee, Meeting
+from meetings.models import AgendaItem, Invitee, Meeting, MeetingDocument
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.zones import ZoneInput, validate_time_zone
@@ -189,3 +189,45 @@ class AgendaItemForm(forms.ModelForm):
 
 AgendaFormSet = forms.inlineformset_factory(Meeting, AgendaItem, form=AgendaItemForm, extra=3,
                                             can_delete=True, max_num=60)
+
+
+class MeetingDocumentForm(forms.ModelForm):
+    """A file for the meeting; the portal's upload checks (types, size, not empty) apply."""
+
+    class Meta:
+        model = MeetingDocument
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        from portal.forms import validate_upload
+
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+class NoticeTextForm(forms.Form):
+    """The secretariat's text of one kind of notice in one language."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+
+    def _check_placeholders(self, text: str) -> str:
+        from meetings.notices import PLACEHOLDERS, placeholders_in
+
+        unknown = sorted(set(placeholders_in(text)) - set(PLACEHOLDERS))
+        if unknown:
+            # A mistyped placeholder would reach every invitee as typed, braces and all.
+            raise forms.ValidationError(
+                _("Unknown placeholder: %(names)s. Allowed: %(allowed)s."),
+                params={"names": ", ".join(f"{{{name}}}" for name in unknown),
+                        "allowed": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)})
+        return text
+
+    def clean_subject(self):
+        subject = " ".join(self.cleaned_data["subject"].split())
+        return self._check_placeholders(subject)
+
+    def clean_body(self):
+        return self._check_placeholders(self.cleaned_data["body"].replace("\r\n", "\n"))

@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.translation import gettext_lazy
 
 from meetings import ical
 from meetings.models import Invitee, Meeting, NoticeTemplate
@@ -60,6 +61,21 @@ DEFAULT_NOTICES: dict[tuple[str, str], tuple[str, str]] = {
 PLACEHOLDERS = ("title", "group", "start", "end", "zone", "your_time", "place", "online", "link",
                 "rsvp_link", "reason", "days")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# What each placeholder becomes, for the page where the secretariat edits the texts.
+PLACEHOLDER_HELP = {
+    "title": gettext_lazy("the meeting's title, in the invitee's language"),
+    "group": gettext_lazy("the group or taskforce"),
+    "start": gettext_lazy("the start, local time at the meeting"),
+    "end": gettext_lazy("the end, local time at the meeting"),
+    "zone": gettext_lazy("the meeting's time zone"),
+    "your_time": gettext_lazy("a line with the start in the invitee's own zone, when it differs"),
+    "place": gettext_lazy("venue, city and country"),
+    "online": gettext_lazy("a line with the online link, if any"),
+    "link": gettext_lazy("the address of the meeting's page"),
+    "rsvp_link": gettext_lazy("the invitee's own link to answer, without logging in"),
+    "reason": gettext_lazy("the reason given for a change or a cancellation"),
+    "days": gettext_lazy("days before the meeting (reminders)"),
+}
 
 
 def notice_text(kind: str, language: str) -> tuple[str, str]:
@@ -147,3 +163,42 @@ def notice_message(meeting: Meeting, invitee: Invitee, kind: str, reason: str = 
             message.attach("invite.ics", content.decode(),
                            f"text/calendar; method={method}; charset=UTF-8")
     return message
+
+
+def placeholders_in(text: str) -> list[str]:
+    return _PLACEHOLDER.findall(text)
+
+
+def sample_meeting(language: str) -> tuple[Meeting, Invitee]:
+    """A made-up meeting and invitee to preview a text on: nothing real is shown or saved."""
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import Person, WorkingGroup
+
+    group = (WorkingGroup.objects.filter(slug=settings.DEFAULT_GROUP_SLUG).first()
+             or WorkingGroup(name_en="CROP ICT Working Group",
+                             name_fr="Groupe de travail TIC du CROP"))
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    start = datetime.datetime.combine(day, datetime.time(9), zoneinfo.ZoneInfo("Pacific/Apia"))
+    meeting = Meeting(pk=0, group=group, time_zone="Pacific/Apia", starts_at=start,
+                      ends_at=start + datetime.timedelta(hours=7), venue="Tanoa Tusitala Hotel",
+                      city="Apia", mode=Meeting.Mode.HYBRID,
+                      online_url="https://meet.example.org/sample",
+                      title_en="Sample: annual meeting of the working group",
+                      title_fr="Exemple : réunion annuelle du groupe de travail")
+    person = Person(name="Sample Invitee", language=language, time_zone="Pacific/Fiji")
+    return meeting, Invitee(pk=0, meeting=meeting, person=person)
+
+
+def preview(subject: str, body: str, language: str, days: int = 14) -> tuple[str, str]:
+    """A text as an invitee would read it, filled in for the sample meeting."""
+    meeting, invitee = sample_meeting(language)
+    with translation.override(language):
+        values = _values(meeting, invitee, reason=translation.gettext(
+            "(Here: the reason given for the change.)"), days=days)
+        # Sample addresses, never a working answer link.
+        values["link"] = settings.SITE_URL + "/meetings/…/"
+        values["rsvp_link"] = settings.SITE_URL + "/meetings/answer/…/"
+    return fill(subject, values).replace("\n", " "), fill(body, values)

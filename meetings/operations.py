@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from meetings import tasks
-from meetings.models import Invitee, Meeting, MeetingTransition
+from meetings.models import Invitee, Meeting, MeetingDocument, MeetingTransition, NoticeTemplate
 from members.models import Membership, Person, Representative
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
@@ -196,3 +196,45 @@ def respond(invitee: Invitee, response: str, apologies: str = "") -> Invitee:
     invitee.responded_at = timezone.now()
     invitee.save(update_fields=["response", "apologies", "responded_at"])
     return invitee
+
+
+# Documents and notice texts ----------------------------------------------------------------
+
+def add_document(meeting: Meeting, title: str, upload, by) -> MeetingDocument:
+    """Attach a file (already checked by the form) to a meeting; its size is kept for the page."""
+    return MeetingDocument.objects.create(meeting=meeting, title=title.strip(), file=upload,
+                                          size=upload.size, uploaded_by=by)
+
+
+def archive_document(document: MeetingDocument) -> MeetingDocument:
+    """Out of the list and the pack; never deleted, and restored from the meeting's page."""
+    document.archived_at = timezone.now()
+    document.version += 1
+    document.save(update_fields=["archived_at", "version", "updated_at"])
+    return document
+
+
+def restore_document(document: MeetingDocument) -> MeetingDocument:
+    document.archived_at = None
+    document.version += 1
+    document.save(update_fields=["archived_at", "version", "updated_at"])
+    return document
+
+
+def save_notice_text(kind: str, language: str, subject: str, body: str) -> NoticeTemplate:
+    row, _ = NoticeTemplate.objects.update_or_create(
+        kind=kind, language=language, defaults={"subject": subject, "body": body})
+    return row
+
+
+def restore_default_notice(kind: str, language: str) -> NoticeTemplate | None:
+    """Back to the text the portal ships with (notices.DEFAULT_NOTICES). Written as a change of
+    the row, not a deletion, so the edited text stays in its history and can be restored."""
+    from meetings.notices import DEFAULT_NOTICES
+
+    row = NoticeTemplate.objects.filter(kind=kind, language=language).first()
+    if row is None:
+        return None
+    row.subject, row.body = DEFAULT_NOTICES[(kind, language)]
+    row.save()
+    return row

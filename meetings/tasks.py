@@ -27,11 +27,22 @@ def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     return sent
 
 
+def due_reminder(meeting: Meeting, now: datetime.datetime) -> int | None:
+    """The reminder that applies now: of the configured days whose moment has come, the nearest
+    to the meeting. An earlier one that is late (the worker was down) is superseded by it, so
+    nobody gets "in 14 days" the day before the meeting."""
+    due = [days for days in meeting.reminder_day_list()
+           if meeting.starts_at - datetime.timedelta(days=days) <= now]
+    return min(due) if due else None
+
+
 @task()
 def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
     """Remind the invitees, if the meeting is still convened for the start this was planned for.
 
     A meeting that moved had new reminders planned for its new start; this one then does nothing.
+    Nor does one whose days were taken out of the meeting's reminders, or that a nearer reminder
+    superseded while it waited.
     """
     from meetings.notices import notice_message
 
@@ -39,7 +50,8 @@ def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
     start = datetime.datetime.fromisoformat(for_start)
     if (meeting is None or meeting.status != Meeting.Status.CONVENED
             or meeting.starts_at != start or meeting.archived_at is not None
-            or meeting.starts_at <= timezone.now()):
+            or meeting.starts_at <= timezone.now()
+            or due_reminder(meeting, timezone.now()) != days_before):
         return 0
     try:
         with transaction.atomic():

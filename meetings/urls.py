@@ -25,4 +25,15 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/", views.agenda_edit, name="agenda_edit"),
     # Minutes, decisions, attendance and actions
     # Meeting pack, notices and reminders
+    path("meetings/<int:pk>/documents/add/", views.document_upload, name="document_upload"),
+    path("meetings/<int:pk>/documents/<int:doc_pk>/", views.document_download,
+         name="document"),
+    path("meetings/<int:pk>/documents/<int:doc_pk>/archive/", views.document_archive,
+         name="document_archive"),
+    path("meetings/<int:pk>/pack.zip", views.pack_zip, name="pack_zip"),
+    path("meetings/<int:pk>/pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path("meetings/notices/", views.notice_list, name="notices"),
+    path("meetings/notices/<slug:kind>/<slug:language>/", views.notice_edit, name="notice_edit"),
+    path("meetings/notices/<slug:kind>/<slug:language>/restore/", views.notice_restore,
+         name="notice_restore"),
 ]

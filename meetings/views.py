@@ -1,9 +1,11 @@
 import calendar as pycalendar
 import datetime
 import hashlib
+import logging
 import secrets
 import zoneinfo
 from collections import Counter
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,24 +13,27 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import ical, operations
+from meetings import ical, notices, operations
 from meetings.forms import (
     AgendaFormSet,
     CalendarFilterForm,
+    MeetingDocumentForm,
     MeetingForm,
+    NoticeTextForm,
     RequestMeetingForm,
     RsvpForm,
     StatusForm,
 )
-from meetings.models import AgendaItem, CalendarToken, Invitee, Meeting
+from meetings.models import AgendaItem, CalendarToken, Invitee, Meeting, NoticeTemplate
 from meetings.notices import invitee_from_token
+from meetings.pack import get_pack, live_documents, pack_parts, pdf_filename, zip_filename
 from members.models import WorkingGroup
 from talanoa.access import (
     ANONYMOUS,
@@ -36,6 +41,7 @@ from talanoa.access import (
     build_viewer,
     get_item_for_user,
     grant_item,
+    require_editor,
     viewer_for,
     visible,
 )
@@ -43,6 +49,7 @@ from talanoa.lib.editing import EditConflict, form_status, save_form_versioned
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 
+logger = logging.getLogger(__name__)
 UPCOMING_SIZE = 30
 FEED_PAST_DAYS = 92
 # No meeting lasts longer (the form refuses it): a lower bound on the start lets the calendar
@@ -278,7 +285,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                        invitee.apologies}) if invitee else None,
         "status_actions": operations.ALLOWED[meeting.status] if can_edit else (),
         "transitions": meeting.transitions.select_related("by") if can_edit else [],
-        "zone": reader_zone(request).key})
+        "zone": reader_zone(request).key,
+        **documents_context(meeting, can_edit, agenda)})
 
 
 def agenda_with_links(meeting: Meeting, viewer: Viewer) -> list[AgendaItem]:
@@ -486,3 +494,161 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "meetings/rsvp.html", {
         "invitee": invitee, "meeting": meeting, "form": form,
         "open_for_answers": open_for_answers}, status=form_status(form))
+
+
+# Documents and the meeting pack --------------------------------------------------------------
+
+def documents_context(meeting: Meeting, can_edit: bool, agenda: list[AgendaItem]) -> dict:
+    """The meeting's files (archived ones too, for its editors) and the pack's sizes.
+
+    The pack is built on the first view after its contents change, then read from disk."""
+    documents = list(meeting.documents.order_by("created_at", "pk") if can_edit
+                     else live_documents(meeting))
+    for document in documents:
+        document.file_type = PurePath(document.file.name).suffix.lstrip(".").upper()
+    live = [document for document in documents if document.archived_at is None]
+    try:
+        pack = get_pack(pack_parts(meeting, agenda=agenda, documents=live))
+    except Exception:
+        # The meeting's page must not fail with the pack (a document missing on disk, a PDF that
+        # does not render): it says the pack is unavailable, and the error is logged.
+        logger.exception("The pack of meeting %s could not be built", meeting.pk)
+        pack = None
+    return {"documents": documents, "pack": pack,
+            "document_form": MeetingDocumentForm() if can_edit else None}
+
+
+def _download(file, filename: str, *, public: bool) -> FileResponse:
+    # Always a download, never rendered by the browser in our origin.
+    response = FileResponse(file, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+def _is_public(meeting: Meeting) -> bool:
+    return meeting.level == Meeting.Level.PUBLIC and meeting.archived_at is None
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    meeting = get_item_for_user(request, Meeting, pk)
+    documents = (meeting.documents.all() if viewer_for(request).edits(meeting.group_id)
+                 else live_documents(meeting))
+    document = get_object_or_404(documents, pk=doc_pk)
+    return _download(document.file.open("rb"), document.file.name.rsplit("/", 1)[-1],
+                     public=_is_public(meeting) and document.archived_at is None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_item_for_user(request, Meeting.objects.select_related("group"), pk, write=True)
+    form = MeetingDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        operations.add_document(meeting, form.cleaned_data["title"], form.cleaned_data["file"],
+                                request.user)
+        messages.success(request, _("Document added. Everyone who can see the meeting can "
+                                    "download it."))
+        return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#documents")
+    return render(request, "meetings/document_form.html", {"meeting": meeting, "form": form},
+                  status=form_status(form))
+
+
+@require_POST
+@login_required
+def document_archive(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    """Archive a document (or restore an archived one): nothing is deleted."""
+    meeting = get_item_for_user(request, Meeting, pk, write=True)
+    document = get_object_or_404(meeting.documents, pk=doc_pk)
+    if document.is_archived:
+        operations.restore_document(document)
+        messages.success(request, _("Document restored."))
+    else:
+        operations.archive_document(document)
+        messages.success(request, _("Document archived: it is no longer listed or in the "
+                                    "meeting pack, and can be restored here."))
+    return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#documents")
+
+
+@require_GET
+def pack_zip(request: HttpRequest, pk: int) -> FileResponse:
+    """One download per meeting: agenda (PDF), minutes and every live document."""
+    meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
+    pack = get_pack(pack_parts(meeting))
+    return _download(pack.zip_path.open("rb"), zip_filename(meeting),
+                     public=_is_public(meeting))
+
+
+@require_GET
+def pack_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """Agenda, minutes and the list of documents in one PDF."""
+    meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
+    pack = get_pack(pack_parts(meeting))
+    return _download(pack.pdf_path.open("rb"), pdf_filename(meeting),
+                     public=_is_public(meeting))
+
+
+# Notice texts --------------------------------------------------------------------------------
+
+NOTICE_LANGUAGES = ("en", "fr")
+
+
+def _notice_or_404(kind: str, language: str) -> tuple[str, str]:
+    if kind not in NoticeTemplate.Kind.values or language not in NOTICE_LANGUAGES:
+        raise Http404
+    return kind, language
+
+
+def _is_edited(row: NoticeTemplate | None) -> bool:
+    return row is not None and (row.subject, row.body) != notices.DEFAULT_NOTICES[
+        (row.kind, row.language)]
+
+
+@login_required
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """Every kind of meeting email in English and French: the secretariat's text or the default."""
+    require_editor(request)
+    rows = {(row.kind, row.language): row for row in NoticeTemplate.objects.all()}
+    entries = [{"kind": kind, "label": label, "language": language,
+                "subject": notices.notice_text(kind, language)[0],
+                "edited": _is_edited(rows.get((kind, language)))}
+               for kind, label in NoticeTemplate.Kind.choices for language in NOTICE_LANGUAGES]
+    return render(request, "meetings/notice_list.html", {"entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+    """Edit one text; "Preview" fills it in for a sample meeting without saving it."""
+    require_editor(request)
+    kind, language = _notice_or_404(kind, language)
+    subject, body = notices.notice_text(kind, language)
+    form = NoticeTextForm(request.POST or None, initial={"subject": subject, "body": body})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        if "preview" not in request.POST:
+            operations.save_notice_text(kind, language, subject, body)
+            messages.success(request, _("Saved: every email of this kind now uses this text."))
+            return redirect("meetings:notice_edit", kind=kind, language=language)
+    if not form.errors:
+        preview = notices.preview(subject, body, language)
+    row = NoticeTemplate.objects.filter(kind=kind, language=language).first()
+    return render(request, "meetings/notice_form.html", {
+        "form": form, "kind": kind, "kind_label": NoticeTemplate.Kind(kind).label,
+        "language": language, "preview": preview, "row": row, "edited": _is_edited(row),
+        "placeholders": [(name, notices.PLACEHOLDER_HELP[name])
+                         for name in notices.PLACEHOLDERS],
+        "previewing": request.method == "POST"}, status=form_status(form))
+
+
+@require_POST
+@login_required
+def notice_restore(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+    require_editor(request)
+    kind, language = _notice_or_404(kind, language)
+    operations.restore_default_notice(kind, language)
+    messages.success(request, _("The default text is back. The edited text stays in the history."))
+    return redirect("meetings:notice_edit", kind=kind, language=language)

@@ -26,6 +26,7 @@ TRACKED: dict[str, str | None] = {
     "members.nominationround": "group_id",
     "members.nominationletter": "round.group_id",
     "members.invitation": "group_id",
+    "meetings.noticetemplate": None,
 }
 
 

@@ -124,4 +124,14 @@ ROUTES = {
     "meetings:meeting_rsvp": PostOnly("meeting_public", audience=MEMBER_STANDINGS),
     "meetings:rsvp": Rule(frozenset(), login_required=False, sample="token"),
     "meetings:agenda_edit": Rule(EDITORS, sample="meeting_public"),
+    # meetings: documents, pack, notices
+    "meetings:document_upload": Rule(EDITORS, sample="meeting_public"),
+    "meetings:document": Rule(MEMBER_STANDINGS, login_required=False,
+                              sample="meeting_doc_members"),
+    "meetings:document_archive": PostOnly("meeting_doc_members"),
+    "meetings:pack_zip": ItemRule("meeting"),
+    "meetings:pack_pdf": ItemRule("meeting"),
+    "meetings:notices": Rule(EDITORS),
+    "meetings:notice_edit": Rule(EDITORS, sample="notice"),
+    "meetings:notice_restore": PostOnly("notice"),
 }

@@ -74,7 +74,26 @@ def _sample_kwargs(sample: str | None) -> dict:
         post = _post("members")
         return {"label": "portal.post", "pk": post.pk,
                 "history_id": post.history.earliest().history_id}
+    if sample in ("meeting_public", "meeting_members"):
+        return {"pk": _meeting(sample.removeprefix("meeting_")).pk}
+    if sample == "meeting_doc_members":
+        from meetings.models import MeetingDocument
+
+        meeting = _meeting("members")
+        document = MeetingDocument.objects.create(
+            meeting=meeting, title="[members] Background paper", size=12,
+            file=ContentFile(b"[members] p.", name="background-paper.txt"))
+        return {"pk": meeting.pk, "doc_pk": document.pk}
+    if sample == "notice":
+        return {"kind": "reminder", "language": "fr"}
     raise KeyError(sample)
+
+
+def _meeting(level: str):
+    """A demo meeting ("[public] …", "[members] …", …)."""
+    from meetings.models import Meeting
+
+    return Meeting.objects.get(title_en__startswith=f"[{level}]")
 
 
 @pytest.fixture
