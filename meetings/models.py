@@ -28,8 +28,8 @@ def validate_reminder_days(value: str) -> None:
         days = [int(part) for part in value.replace(" ", "").split(",") if part]
     except ValueError:
         days = [-1]
-    if any(day < 0 or day > 90 for day in days):
-        raise ValidationError(_("Give days before the meeting as numbers from 0 to 90 separated "
+    if any(day < 1 or day > 90 for day in days):
+        raise ValidationError(_("Give days before the meeting as numbers from 1 to 90 separated "
                                 "by commas, e.g. 14,1."))
 
 
@@ -116,6 +116,10 @@ class Meeting(Protected):
                            default=new_uid, editable=False)
     # iCalendar SEQUENCE: raised whenever attendees must update their copy (RFC 5546).
     sequence = models.PositiveIntegerField(_("revision sent"), default=0, editable=False)
+    # When invitees were last told of the meeting (convened, changed): a reminder whose moment
+    # came before that would only repeat the notice, so it is not sent.
+    announced_at = models.DateTimeField(_("last announced"), null=True, blank=True,
+                                        editable=False)
     reminder_days = models.CharField(
         _("reminders (days before)"), max_length=40, blank=True, default=default_reminder_days,
         validators=[validate_reminder_days],

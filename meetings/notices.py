@@ -49,17 +49,17 @@ DEFAULT_NOTICES: dict[tuple[str, str], tuple[str, str]] = {
         "Cette réunion du {group} est annulée :\n\n{title}\n{start} ({zone})\n\n{reason}\n\n"
         "La pièce jointe la retire de votre agenda."),
     ("reminder", "en"): (
-        "Reminder: {title} in {days} days",
+        "Reminder: {title}, {in_days}",
         "A reminder of this meeting of {group}:\n\n{title}\n{start} – {end} ({zone})\n"
         "{your_time}{place}\n{online}\n\nYour answer: {rsvp_link}\n\nAgenda and documents: {link}"),
     ("reminder", "fr"): (
-        "Rappel : {title} dans {days} jours",
+        "Rappel : {title}, {in_days}",
         "Rappel de cette réunion du {group} :\n\n{title}\n{start} – {end} ({zone})\n"
         "{your_time}{place}\n{online}\n\nVotre réponse : {rsvp_link}\n\nOrdre du jour et "
         "documents : {link}"),
 }
 PLACEHOLDERS = ("title", "group", "start", "end", "zone", "your_time", "place", "online", "link",
-                "rsvp_link", "reason", "days")
+                "rsvp_link", "reason", "days", "in_days")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # What each placeholder becomes, for the page where the secretariat edits the texts.
 PLACEHOLDER_HELP = {
@@ -75,6 +75,7 @@ PLACEHOLDER_HELP = {
     "rsvp_link": gettext_lazy("the invitee's own link to answer, without logging in"),
     "reason": gettext_lazy("the reason given for a change or a cancellation"),
     "days": gettext_lazy("days before the meeting (reminders)"),
+    "in_days": gettext_lazy("“in 14 days”, “in 1 day” (reminders)"),
 }
 
 
@@ -144,6 +145,8 @@ def _values(meeting: Meeting, invitee: Invitee, reason: str, days: int | None) -
         "rsvp_link": rsvp_url(invitee),
         "reason": reason,
         "days": str(days if days is not None else ""),
+        "in_days": translation.ngettext("in %(days)s day", "in %(days)s days", days or 0) % {
+            "days": days} if days is not None else "",
     }
 
 

@@ -73,16 +73,15 @@ def invite_group(meeting: Meeting) -> int:
 
 
 def plan_reminders(meeting: Meeting) -> int:
-    """Queue a reminder for each configured day before the start (each checks it still applies).
-
-    A reminder whose day has already passed is not sent: the notice itself has just gone out."""
+    """Queue a reminder for each configured day before the start; each checks, when it runs,
+    that it still applies (`tasks.due_reminder`)."""
     now = timezone.now()
     planned = 0
     for days in meeting.reminder_day_list():
         when = meeting.starts_at - datetime.timedelta(days=days)
-        if when <= now:
-            continue
-        tasks.send_reminder.using(run_after=when).enqueue(
+        if meeting.starts_at <= now or (meeting.announced_at and when <= meeting.announced_at):
+            continue  # its moment came before the notice: the notice itself reminds
+        tasks.send_reminder.using(run_after=max(when, now)).enqueue(
             meeting.pk, days, meeting.starts_at.isoformat())
         planned += 1
     return planned
@@ -96,6 +95,7 @@ def _announce(meeting: Meeting, kind: str, reason: str = "") -> None:
 def convene_meeting(meeting: Meeting, by, reason: str = "") -> Meeting:
     """The chair convenes (R5): the meeting goes on the calendar and every representative of the
     group is invited by email, with an iCalendar invitation."""
+    meeting.announced_at = timezone.now()
     if meeting.pk is None:
         meeting.status = Status.CONVENED
         meeting.created_by = by
@@ -150,6 +150,7 @@ def save_meeting_changes(meeting: Meeting, expected_version: int | None, by,
     notify = bool(changed) and meeting.status in (Status.CONVENED, Status.POSTPONED)
     if notify:
         meeting.sequence = before.sequence + 1
+        meeting.announced_at = timezone.now()
         with_reason(meeting, CHANGED)
     save_versioned(meeting, expected_version)
     if notify:
@@ -162,6 +163,7 @@ def save_meeting_changes(meeting: Meeting, expected_version: int | None, by,
 @transaction.atomic
 def postpone_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     _move(meeting, Status.POSTPONED, by, reason)
+    meeting.announced_at = timezone.now()
     meeting.sequence += 1
     meeting.version += 1
     meeting.save()

@@ -17,13 +17,25 @@ def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
     if meeting is None:
         return 0
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    if cancelled and kind != "cancelled":
+        # Cancelled since this was queued: what invitees must hear now is the cancellation.
+        kind = "cancelled"
+        reason = meeting.transitions.filter(to_status=Meeting.Status.CANCELLED).values_list(
+            "reason", flat=True).last() or ""
     sent = 0
     invitees = (meeting.invitees.select_related("person")
                 .filter(notified_sequence__lt=meeting.sequence).exclude(person__email=""))
     for invitee in invitees:
-        notice_message(meeting, invitee, kind, reason=reason).send()
+        if cancelled and invitee.notified_sequence < 0:
+            pass  # never told of the meeting: nothing to take out of their calendar
+        else:
+            # Whoever has not had the meeting yet gets it whole, whatever changed since.
+            now_kind = "convened" if invitee.notified_sequence < 0 else (
+                "updated" if kind == "convened" else kind)
+            notice_message(meeting, invitee, now_kind, reason=reason).send()
+            sent += 1
         Invitee.objects.filter(pk=invitee.pk).update(notified_sequence=meeting.sequence)
-        sent += 1
     return sent
 
 
@@ -31,8 +43,9 @@ def due_reminder(meeting: Meeting, now: datetime.datetime) -> int | None:
     """The reminder that applies now: of the configured days whose moment has come, the nearest
     to the meeting. An earlier one that is late (the worker was down) is superseded by it, so
     nobody gets "in 14 days" the day before the meeting."""
+    since = meeting.announced_at or datetime.datetime.min.replace(tzinfo=datetime.UTC)
     due = [days for days in meeting.reminder_day_list()
-           if meeting.starts_at - datetime.timedelta(days=days) <= now]
+           if since < meeting.starts_at - datetime.timedelta(days=days) <= now]
     return min(due) if due else None
 
 

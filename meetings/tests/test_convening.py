@@ -104,6 +104,10 @@ def test_cancelling_sends_method_cancel_with_the_reason(
     meeting = make_meeting()
     operations.invite_group(meeting)
     with django_capture_on_commit_callbacks(execute=True):
+        operations._announce(meeting, "convened")
+    run_worker()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
         response = client_for("chair").post(f"/meetings/{meeting.pk}/status/", {
             "action": "cancel", "reason": "Cyclone warning for Suva",
             "expected_version": meeting.version})
