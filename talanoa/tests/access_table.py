@@ -41,6 +41,7 @@ class PostOnly:
 
     sample: str | None = None
     login_required: bool = True
+    audience: frozenset[str] = EDITOR_STANDINGS  # who may POST (others get 403/404)
 
 
 @dataclass(frozen=True)
@@ -104,4 +105,23 @@ ROUTES = {
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),
     "set_language": Redirects(),
+    # meetings: minutes, decisions, attendance, actions
+    # (samples on the demo public meeting, held: meetings/tests/samples.py)
+    "meetings:minutes": Rule(EVERYONE, login_required=False, sample="minutes_public"),
+    "meetings:minutes_edit": Rule(EDITORS, sample="minutes_public"),
+    "meetings:minutes_circulate": PostOnly("minutes_public"),
+    "meetings:minutes_adopt": PostOnly("minutes_circulated"),
+    "meetings:minutes_correct": Rule(EDITORS, sample="minutes_adopted"),
+    "meetings:minutes_comment": PostOnly("minutes_circulated", audience=MEMBER_STANDINGS),
+    # circulated minutes are read by the group's members (a draft by its editors only)
+    "meetings:minutes_revision": Rule(MEMBER_STANDINGS, login_required=False,
+                                      sample="minutes_circulated_r1"),
+    "meetings:minutes_diff": Rule(MEMBER_STANDINGS, login_required=False,
+                                  sample="minutes_circulated"),
+    "meetings:decision_new": Rule(EDITORS, sample="minutes_public"),
+    "meetings:attendance_edit": Rule(EDITORS, sample="minutes_public"),
+    "meetings:action_new": Rule(EDITORS, sample="minutes_public"),
+    # owned by the demo member (Fiji's government)
+    "meetings:action_status": Rule(EDITORS | {"member"}, sample="action_public"),
+    "meetings:my_actions": Rule(SIGNED_IN),
 }
