@@ -243,13 +243,9 @@ class MinutesForm(forms.Form):
 
 class CorrectionForm(MinutesForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300,
-                             help_text=_("Kept with the correction and shown to readers."))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the correction."))
-        return reason
+                             help_text=_("Kept with the correction and shown to readers."),
+                             error_messages={"required": _("Give the reason for the "
+                                                           "correction.")})
 
 
 class CirculateForm(forms.Form):
