@@ -260,8 +260,8 @@ class CirculateForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    reason = forms.CharField(label=_("Adopted at (optional)"), required=False, max_length=300,
-                             help_text=_("e.g. the meeting that adopted them"))
+    reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=300,
+                             help_text=_("e.g. adopted at the meeting of 3 May"))
 
 
 class MinutesCommentForm(forms.Form):

@@ -101,10 +101,6 @@ ROUTES = {
     "members:invite_consultative": Rule(EDITORS),
     "members:invite_to_post": Rule(EDITORS, sample="post_public"),
     "members:invitation": Rule(frozenset(), login_required=False, sample="token"),
-    "history:recent": Rule(EDITORS),
-    "history:object": Rule(EDITORS, sample="history_post"),
-    "history:restore": PostOnly("history_restore"),
-    "set_language": Redirects(),
     # meetings: minutes, decisions, attendance, actions
     # (samples on the demo public meeting, held: meetings/tests/samples.py)
     "meetings:minutes": Rule(EVERYONE, login_required=False, sample="minutes_public"),
@@ -124,4 +120,8 @@ ROUTES = {
     # owned by the demo member (Fiji's government)
     "meetings:action_status": Rule(EDITORS | {"member"}, sample="action_public"),
     "meetings:my_actions": Rule(SIGNED_IN),
+    "history:recent": Rule(EDITORS),
+    "history:object": Rule(EDITORS, sample="history_post"),
+    "history:restore": PostOnly("history_restore"),
+    "set_language": Redirects(),
 }

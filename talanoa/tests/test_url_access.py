@@ -55,16 +55,16 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": nomination_sample(sample).pk}
     if sample == "token":
         return {"token": "not-a-real-token"}
-    if sample.startswith(("minutes_", "action_")):
-        from meetings.tests.samples import minutes_sample
-
-        return minutes_sample(sample)
     if sample == "history_post":
         return {"label": "portal.post", "pk": _post("members").pk}
     if sample == "history_restore":
         post = _post("members")
         return {"label": "portal.post", "pk": post.pk,
                 "history_id": post.history.earliest().history_id}
+    if sample.startswith(("minutes_", "action_")):
+        from meetings.tests.samples import minutes_sample
+
+        return minutes_sample(sample)
     raise KeyError(sample)
 
 
