@@ -84,7 +84,9 @@ def record_for(meeting: Meeting, viewer: Viewer) -> Record:
     minutes = Minutes.objects.filter(meeting=meeting).first()
     record = Record(meeting=meeting, minutes=minutes, can_edit=viewer.edits(meeting.group_id),
                     shows_names=viewer.sees_members_level(meeting.group_id))
-    record.readable = can_read(minutes, meeting, viewer)
+    # Before the meeting is held there is nothing to read (and nothing to query).
+    record.readable = (minutes is not None or record.is_held) and can_read(minutes, meeting,
+                                                                          viewer)
     if not record.readable:
         return record
     if minutes is not None:

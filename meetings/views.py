@@ -508,6 +508,9 @@ def _minutes_page(request: HttpRequest, meeting: Meeting, *, status: int = 200,
     revisions, comments, transitions = [], [], []
     if record.readable and minutes is not None:
         revisions = list(revisions_for(minutes, meeting, viewer))
+        # "What changed" compares with the previous revision this reader may see.
+        for previous, revision in zip([None, *revisions], revisions, strict=False):
+            revision.previous = previous.number if previous else None
         if record.shows_names:
             comments = minutes.comments.select_related("person", "organisation")
         if record.can_edit:

@@ -74,6 +74,9 @@ def test_the_public_sees_the_adopted_text_and_corrections_not_the_drafts(
     anonymous = client_for("anonymous")
     revisions = _page(anonymous, minutes).context["revisions"]
     assert [r.number for r in revisions] == [2, 3]
+    diff = reverse("meetings:minutes_diff", args=[minutes.meeting.pk]) + "?a=2&amp;b=3"
+    assert diff.encode() in _page(anonymous, minutes).content
+    assert anonymous.get(diff.replace("&amp;", "&")).status_code == 200
     assert anonymous.get(reverse("meetings:minutes_revision", args=[minutes.meeting.pk, 1])
                          ).status_code == 404
     assert [r.number for r in _page(client_for("member"), minutes).context["revisions"]] == [
