@@ -2,9 +2,17 @@ import datetime
 import zoneinfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Invitee, Meeting, MeetingDocument
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Invitee,
+    Meeting,
+    MeetingDocument,
+)
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.zones import ZoneInput, validate_time_zone
@@ -231,3 +239,200 @@ class NoticeTextForm(forms.Form):
 
     def clean_body(self):
         return self._check_placeholders(self.cleaned_data["body"].replace("\r\n", "\n"))
+
+
+class MinutesForm(forms.Form):
+    """A new revision of the minutes; carries the revision the editor started from, so a
+    revision saved meanwhile is shown rather than overwritten."""
+
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 24}),
+                           max_length=200_000, help_text=_("Markdown"))
+    reason = forms.CharField(label=_("What changed (optional)"), required=False,
+                             max_length=300)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, current_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_text = current_text
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        if text == self.current_text.replace("\r\n", "\n").strip():
+            raise forms.ValidationError(_("The text is unchanged: there is nothing to save."))
+        return text
+
+
+class CorrectionForm(MinutesForm):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300,
+                             help_text=_("Kept with the correction and shown to readers."),
+                             error_messages={"required": _("Give the reason for the "
+                                                           "correction.")})
+
+
+class CirculateForm(forms.Form):
+    comments_until = forms.DateField(label=_("Members may comment until"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_comments_until(self):
+        until = self.cleaned_data["comments_until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError(_("The comment period cannot end in the past."))
+        return until
+
+
+class AdoptForm(forms.Form):
+    reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=300,
+                             help_text=_("e.g. adopted at the meeting of 3 May"))
+
+
+class MinutesCommentForm(forms.Form):
+    section = forms.CharField(label=_("Section or paragraph (optional)"), required=False,
+                              max_length=200)
+    text = forms.CharField(label=_("Your comment"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write your comment."))
+        return text
+
+
+class DecisionForm(forms.Form):
+    text_en = forms.CharField(label=_("Decision (English)"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    text_fr = forms.CharField(label=_("Decision (French)"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text_en", "").strip() or cleaned.get("text_fr", "").strip()):
+            raise forms.ValidationError(_("Give the decision in English or French."))
+        return cleaned
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["title", "description", "owner_organisation", "owner_person", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = Organisation.objects.current()
+        self.fields["owner_organisation"].required = False
+        self.fields["owner_organisation"].help_text = _(
+            "Left empty: the owner's own organisation.")
+        self.fields["owner_person"].queryset = Person.objects.current()
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("owner_person")
+        if not cleaned.get("owner_organisation"):
+            if person is not None and person.organisation_id:
+                cleaned["owner_organisation"] = person.organisation
+                self.instance.owner_organisation = person.organisation
+            elif "owner_organisation" not in self.errors:
+                self.add_error("owner_organisation",
+                               _("Name the organisation that owns the action."))
+        return cleaned
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=())
+    reason = forms.CharField(label=_("Note (required when dropping an action)"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label) for value, label in ActionItem.Status.choices
+            if action is None or value != action.status]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("status") == ActionItem.Status.DROPPED
+                and not cleaned.get("reason", "").strip()):
+            self.add_error("reason", _("Say why the action is dropped."))
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    """Attendance as held: a presence for each person invited or already recorded, and a few
+    rows for anyone else who came."""
+
+    EXTRA_ROWS = 3
+
+    def __init__(self, *args, known=(), **kwargs):
+        """`known`: (person, organisation, presence or "") for the rows already listed."""
+        super().__init__(*args, **kwargs)
+        presence = [("", _("Not present")), *Attendance.Presence.choices]
+        self.known = list(known)
+        self.known_rows = []
+        for person, organisation, current in self.known:
+            name = f"presence_{person.pk}"
+            label = f"{person.name} ({organisation.short})" if organisation else person.name
+            self.fields[name] = forms.ChoiceField(label=label, choices=presence, required=False,
+                                                  initial=current)
+            self.known_rows.append((person, organisation, name))
+        self.extra_rows = []
+        for i in range(self.EXTRA_ROWS):
+            names = (f"extra_person_{i}", f"extra_organisation_{i}", f"extra_presence_{i}")
+            self.fields[names[0]] = forms.ModelChoiceField(
+                label=_("Person"), queryset=Person.objects.current(), required=False)
+            self.fields[names[1]] = forms.ModelChoiceField(
+                label=_("Organisation"), queryset=Organisation.objects.current(), required=False,
+                help_text=_("Left empty: the person's own organisation."))
+            self.fields[names[2]] = forms.ChoiceField(label=_("Presence"), choices=presence,
+                                                      required=False)
+            self.extra_rows.append(names)
+
+    def known_fields(self):
+        return [self[name] for _person, _organisation, name in self.known_rows]
+
+    def extra_fields(self):
+        return [[self[name] for name in names] for names in self.extra_rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        rows: dict[int, tuple[int | None, str]] = {}
+        for person, organisation, name in self.known_rows:
+            if cleaned.get(name):
+                rows[person.pk] = (organisation.pk if organisation else None, cleaned[name])
+        for person_field, organisation_field, presence_field in self.extra_rows:
+            person = cleaned.get(person_field)
+            presence = cleaned.get(presence_field)
+            if person is None and not presence:
+                continue
+            if person is None:
+                self.add_error(person_field, _("Choose the person."))
+                continue
+            if not presence:
+                self.add_error(presence_field, _("Say whether they were there in person or "
+                                                 "remotely."))
+                continue
+            if person.pk in rows:
+                self.add_error(person_field, _("%(name)s is already listed.") % {
+                    "name": person.name})
+                continue
+            organisation = cleaned.get(organisation_field)
+            rows[person.pk] = (organisation.pk if organisation else person.organisation_id,
+                               presence)
+        cleaned["rows"] = [(pk, org, presence) for pk, (org, presence) in rows.items()]
+        return cleaned
+
+
+class DiffForm(forms.Form):
+    """Two revisions to compare: `a` the older, `b` the newer (either may be left out)."""
+
+    a = forms.TypedChoiceField(label=_("From revision"), coerce=int, required=False,
+                               empty_value=None)
+    b = forms.TypedChoiceField(label=_("To revision"), coerce=int, required=False,
+                               empty_value=None)
+
+    def __init__(self, *args, numbers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(n), str(n)) for n in numbers]
+        self.fields["a"].choices = [("", "—"), *choices]
+        self.fields["b"].choices = [("", "—"), *choices]

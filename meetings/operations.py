@@ -3,14 +3,28 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from meetings import tasks
-from meetings.models import Invitee, Meeting, MeetingDocument, MeetingTransition, NoticeTemplate
+from meetings.models import (
+    ActionItem,
+    ActionTransition,
+    Attendance,
+    Invitee,
+    Meeting,
+    MeetingDecision,
+    MeetingDocument,
+    MeetingTransition,
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
+    MinutesTransition,
+    NoticeTemplate,
+)
 from members.models import Membership, Person, Representative
-from talanoa.lib.editing import save_versioned
+from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
 
 Status = Meeting.Status
@@ -240,3 +254,214 @@ def restore_default_notice(kind: str, language: str) -> NoticeTemplate | None:
     row.subject, row.body = DEFAULT_NOTICES[(kind, language)]
     row.save()
     return row
+
+
+MinutesStatus = Minutes.Status
+
+
+ActionStatus = ActionItem.Status
+
+
+MINUTES_ADOPTED = gettext_noop("Minutes adopted")
+
+
+class MinutesLocked(InvalidTransition):
+    """The minutes are adopted: their text, decisions and attendance no longer change."""
+
+    def __init__(self, message: str = "the minutes are adopted; record a correction instead"):
+        super().__init__(message)
+
+
+class CommentsClosed(InvalidTransition):
+    """Comments are taken only while the minutes are circulated, until their date."""
+
+
+def _require_held(meeting: Meeting) -> None:
+    if meeting.status not in (Status.HELD, Status.MINUTES_ADOPTED):
+        raise InvalidTransition("minutes, decisions and attendance need a held meeting")
+
+
+def _require_open_record(meeting: Meeting) -> None:
+    """Decisions and attendance are written while the minutes are not adopted."""
+    _require_held(meeting)
+    if (meeting.status == Status.MINUTES_ADOPTED
+            or Minutes.objects.filter(meeting=meeting, status=MinutesStatus.ADOPTED).exists()):
+        raise MinutesLocked()
+
+
+def _locked_minutes(minutes: Minutes) -> Minutes:
+    """The minutes row, locked for this transaction: revision numbers are taken one at a time."""
+    return Minutes.objects.select_for_update().get(pk=minutes.pk)
+
+
+def _add_revision(minutes: Minutes, text: str, by, reason: str, *, is_correction: bool,
+                  expected_revision: int | None) -> MinutesRevision:
+    current = minutes.revisions.order_by("-number").first()
+    number = current.number if current else 0
+    if expected_revision is not None and expected_revision != number:
+        raise EditConflict(current)
+    return MinutesRevision.objects.create(minutes=minutes, number=number + 1, text=text,
+                                          reason=reason.strip(), is_correction=is_correction,
+                                          author=by)
+
+
+@transaction.atomic
+def write_minutes(minutes: Minutes, text: str, by, reason: str = "",
+                  expected_revision: int | None = None) -> MinutesRevision:
+    """A new revision of the minutes' text (the first creates the minutes, as a draft).
+
+    Refused once adopted (MinutesLocked: use correct_minutes). With `expected_revision`, the
+    revision the editor started from, a revision saved meanwhile raises EditConflict."""
+    meeting = minutes.meeting
+    _require_held(meeting)
+    if minutes.pk is None:
+        # Another editor may have written the first revision meanwhile: add to theirs.
+        minutes, created = Minutes.objects.get_or_create(meeting=meeting)
+        if created:
+            MinutesTransition.objects.create(minutes=minutes, to_status=MinutesStatus.DRAFT,
+                                             by=by)
+    minutes = _locked_minutes(minutes)
+    if minutes.is_locked:
+        raise MinutesLocked()
+    return _add_revision(minutes, text, by, reason, is_correction=False,
+                         expected_revision=expected_revision)
+
+
+@transaction.atomic
+def circulate_minutes(minutes: Minutes, until: datetime.date, by, reason: str = "") -> Minutes:
+    """Send the minutes to the members for comment until `until` (again: a new date)."""
+    minutes = _locked_minutes(minutes)
+    if minutes.is_locked:
+        raise MinutesLocked()
+    if not minutes.revisions.exists():
+        raise InvalidTransition("there is no text to circulate")
+    if until < timezone.localdate():
+        raise InvalidTransition("the comment period cannot end in the past")
+    MinutesTransition.objects.create(minutes=minutes, from_status=minutes.status,
+                                     to_status=MinutesStatus.CIRCULATED, by=by,
+                                     reason=reason.strip())
+    minutes.status = MinutesStatus.CIRCULATED
+    minutes.comments_until = until
+    minutes.save(update_fields=["status", "comments_until"])
+    return minutes
+
+
+def comments_open(minutes: Minutes, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (minutes.status == MinutesStatus.CIRCULATED and minutes.comments_until is not None
+            and today <= minutes.comments_until)
+
+
+@transaction.atomic
+def comment_on_minutes(minutes: Minutes, person: Person, text: str,
+                       section: str = "") -> MinutesComment:
+    """A member's comment on the circulated minutes, on the revision they read."""
+    minutes = _locked_minutes(minutes)
+    if not comments_open(minutes):
+        raise CommentsClosed("comments are closed")
+    current = minutes.revisions.order_by("-number").values_list("number", flat=True).first()
+    return MinutesComment.objects.create(
+        minutes=minutes, person=person, organisation_id=person.organisation_id,
+        section=section.strip(), text=text.strip(), revision=current or 1)
+
+
+@transaction.atomic
+def adopt_minutes(minutes: Minutes, by, reason: str = "") -> Minutes:
+    """The group adopts the circulated minutes: they are locked, and the meeting moves from held
+    to minutes adopted."""
+    minutes = _locked_minutes(minutes)
+    if minutes.status != MinutesStatus.CIRCULATED:
+        raise InvalidTransition(f"{minutes.status} → {MinutesStatus.ADOPTED}")
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+    _move(meeting, Status.MINUTES_ADOPTED, by, reason)
+    meeting.version += 1
+    with_reason(meeting, MINUTES_ADOPTED).save()
+    MinutesTransition.objects.create(minutes=minutes, from_status=minutes.status,
+                                     to_status=MinutesStatus.ADOPTED, by=by, reason=reason)
+    minutes.status = MinutesStatus.ADOPTED
+    minutes.adopted_at = timezone.now()
+    minutes.save(update_fields=["status", "adopted_at"])
+    return minutes
+
+
+@transaction.atomic
+def correct_minutes(minutes: Minutes, text: str, reason: str, by,
+                    expected_revision: int | None = None) -> MinutesRevision:
+    """A correction to adopted minutes: a new revision with its reason; the adopted one stays."""
+    if not reason.strip():
+        raise ValueError("a correction needs its reason")
+    if minutes.pk is None:
+        raise InvalidTransition("there are no minutes to correct")
+    minutes = _locked_minutes(minutes)
+    if not minutes.is_locked:
+        raise InvalidTransition("only adopted minutes are corrected; edit the draft instead")
+    return _add_revision(minutes, text, by, reason, is_correction=True,
+                         expected_revision=expected_revision)
+
+
+@transaction.atomic
+def record_decision(meeting: Meeting, text_en: str, text_fr: str = "") -> MeetingDecision:
+    """A decision taken at the meeting, numbered after the last one."""
+    if not (text_en.strip() or text_fr.strip()):
+        raise ValueError("a decision needs its text in English or French")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_open_record(meeting)
+    last = meeting.decisions.aggregate(last=Max("number"))["last"] or 0
+    return MeetingDecision.objects.create(meeting=meeting, number=last + 1,
+                                          text_en=text_en.strip(), text_fr=text_fr.strip())
+
+
+@transaction.atomic
+def record_attendance(meeting: Meeting,
+                      rows: list[tuple[Person | int, int | None, str]]) -> int:
+    """Attendance as held: (person, organisation id, presence) for everyone who was there.
+
+    Replaces what was recorded: a person no longer in `rows` is removed (history keeps them).
+    Returns the number of people recorded."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_open_record(meeting)
+    wanted: dict[int, tuple[int | None, str]] = {}
+    for person, organisation_id, presence in rows:
+        person_id = person if isinstance(person, int) else person.pk
+        if presence not in Attendance.Presence.values:
+            raise ValueError(f"unknown presence {presence!r}")
+        wanted[person_id] = (organisation_id, presence)
+    existing = {row.person_id: row for row in meeting.attendance.all()}
+    for person_id, row in existing.items():
+        if person_id not in wanted:
+            row.delete()
+        elif (row.organisation_id, row.presence) != wanted[person_id]:
+            row.organisation_id, row.presence = wanted[person_id]
+            row.save(update_fields=["organisation", "presence"])
+    for person_id, (organisation_id, presence) in wanted.items():
+        if person_id not in existing:
+            Attendance.objects.create(meeting=meeting, person_id=person_id,
+                                      organisation_id=organisation_id, presence=presence)
+    return len(wanted)
+
+
+@transaction.atomic
+def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_person=None,
+               due_on: datetime.date | None = None, description: str = "") -> ActionItem:
+    """An action agreed at a held meeting, owned by an organisation (and a person in it)."""
+    _require_held(meeting)
+    action = ActionItem.objects.create(
+        meeting=meeting, title=title.strip(), description=description.strip(),
+        owner_organisation=owner_organisation, owner_person=owner_person, due_on=due_on)
+    ActionTransition.objects.create(action=action, to_status=action.status, by=by)
+    return action
+
+
+@transaction.atomic
+def set_action_status(action: ActionItem, status: str, by, reason: str = "") -> ActionItem:
+    """Move an action to a new status (open, in progress, done, dropped), with the reason."""
+    if status not in ActionStatus.values:
+        raise InvalidTransition(f"unknown status {status!r}")
+    action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if status == action.status:
+        raise InvalidTransition(f"the action is already {status}")
+    ActionTransition.objects.create(action=action, from_status=action.status, to_status=status,
+                                    by=by, reason=reason.strip())
+    action.status = status
+    action.save(update_fields=["status"])
+    return action

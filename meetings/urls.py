@@ -24,6 +24,21 @@ urlpatterns = [
     # Agenda and documents
     path("meetings/<int:pk>/agenda/", views.agenda_edit, name="agenda_edit"),
     # Minutes, decisions, attendance and actions
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path("meetings/<int:pk>/minutes/circulate/", views.minutes_circulate,
+         name="minutes_circulate"),
+    path("meetings/<int:pk>/minutes/comment/", views.minutes_comment, name="minutes_comment"),
+    path("meetings/<int:pk>/minutes/adopt/", views.minutes_adopt, name="minutes_adopt"),
+    path("meetings/<int:pk>/minutes/correct/", views.minutes_correct, name="minutes_correct"),
+    path("meetings/<int:pk>/minutes/revisions/<int:number>/", views.minutes_revision,
+         name="minutes_revision"),
+    path("meetings/<int:pk>/minutes/changes/", views.minutes_diff, name="minutes_diff"),
+    path("meetings/<int:pk>/decisions/new/", views.decision_new, name="decision_new"),
+    path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
+    path("meetings/<int:pk>/actions/new/", views.action_new, name="action_new"),
+    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
+    path("actions/mine/", views.my_actions, name="my_actions"),
     # Meeting pack, notices and reminders
     path("meetings/<int:pk>/documents/add/", views.document_upload, name="document_upload"),
     path("meetings/<int:pk>/documents/<int:doc_pk>/", views.document_download,

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meetings.record import MY_ACTIONS_ON_HOME, open_actions_of
 from members import letters, operations
 from members.forms import (
     ConsultativeInviteForm,
@@ -72,9 +73,13 @@ def home(request: HttpRequest) -> HttpResponse:
         pending = (Invitation.objects.filter(group_id__in=viewer.editor_groups,
                                              accepted_at__isnull=True, revoked_at__isnull=True)
                    .order_by("-created_at")[:10])
+    # My actions, overdue first: one query, one more row than shown to know if there are more.
+    actions = list(open_actions_of(viewer)[:MY_ACTIONS_ON_HOME + 1])
     return render(request, "members/home.html", {
         "representations": representations, "shared": shared,
-        "unanswered": unanswered, "pending": pending})
+        "unanswered": unanswered, "pending": pending,
+        "my_actions": actions[:MY_ACTIONS_ON_HOME],
+        "more_actions": len(actions) > MY_ACTIONS_ON_HOME})
 
 
 # Past this many organisations of one kind, the directory shows the first ones and links to

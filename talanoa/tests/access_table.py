@@ -102,6 +102,25 @@ ROUTES = {
     "members:invite_consultative": Rule(EDITORS),
     "members:invite_to_post": Rule(EDITORS, sample="post_public"),
     "members:invitation": Rule(frozenset(), login_required=False, sample="token"),
+    # meetings: minutes, decisions, attendance, actions
+    # (samples on the demo public meeting, held: meetings/tests/samples.py)
+    "meetings:minutes": Rule(EVERYONE, login_required=False, sample="minutes_public"),
+    "meetings:minutes_edit": Rule(EDITORS, sample="minutes_public"),
+    "meetings:minutes_circulate": PostOnly("minutes_public"),
+    "meetings:minutes_adopt": PostOnly("minutes_circulated"),
+    "meetings:minutes_correct": Rule(EDITORS, sample="minutes_adopted"),
+    "meetings:minutes_comment": PostOnly("minutes_circulated", audience=MEMBER_STANDINGS),
+    # circulated minutes are read by the group's members (a draft by its editors only)
+    "meetings:minutes_revision": Rule(MEMBER_STANDINGS, login_required=False,
+                                      sample="minutes_circulated_r1"),
+    "meetings:minutes_diff": Rule(MEMBER_STANDINGS, login_required=False,
+                                  sample="minutes_circulated"),
+    "meetings:decision_new": Rule(EDITORS, sample="minutes_public"),
+    "meetings:attendance_edit": Rule(EDITORS, sample="minutes_public"),
+    "meetings:action_new": Rule(EDITORS, sample="minutes_public"),
+    # owned by the demo member (Fiji's government)
+    "meetings:action_status": Rule(EDITORS | {"member"}, sample="action_public"),
+    "meetings:my_actions": Rule(SIGNED_IN),
     "history:recent": Rule(EDITORS),
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),

@@ -66,7 +66,7 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"token": "not-a-real-token"}
     if sample == "year":
         return {"year": 2026}
-    if sample.startswith("meeting_"):
+    if sample in ("meeting_public", "meeting_members", "meeting_core", "meeting_restricted"):
         return {"pk": _item("meeting", sample.removeprefix("meeting_")).pk}
     if sample == "history_post":
         return {"label": "portal.post", "pk": _post("members").pk}
@@ -86,6 +86,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": meeting.pk, "doc_pk": document.pk}
     if sample == "notice":
         return {"kind": "reminder", "language": "fr"}
+
+    if sample.startswith(("minutes_", "action_")):
+        from meetings.tests.samples import minutes_sample
+
+        return minutes_sample(sample)
     raise KeyError(sample)
 
 
