@@ -36,7 +36,7 @@ def test_it_shows_the_default_and_the_placeholders(client_for):
     subject, _body = DEFAULT_NOTICES[("reminder", "fr")]
     assert subject.encode() in response.content
     for name in PLACEHOLDERS:
-        assert f"<code>{{{name}}}</code>".encode() in response.content
+        assert f"translate=\"no\">{{{name}}}</code>".encode() in response.content
 
 
 def test_a_preview_fills_in_a_sample_meeting_and_saves_nothing(client_for):
