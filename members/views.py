@@ -78,8 +78,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "members/home.html", {
         "representations": representations, "shared": shared,
         "unanswered": unanswered, "pending": pending,
+        "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
         "my_actions": actions[:MY_ACTIONS_ON_HOME],
         "more_actions": len(actions) > MY_ACTIONS_ON_HOME})
+
+
+def _my_meetings(viewer):
+    """The coming meetings I am invited to, with my answer (one query)."""
+    from meetings.models import Invitee, Meeting
+
+    if viewer.person_id is None:
+        return []
+    mine = visible(Meeting.objects.all(), viewer).filter(
+        status__in=(Meeting.Status.CONVENED, Meeting.Status.POSTPONED),
+        ends_at__gte=timezone.now(), archived_at__isnull=True)
+    return (Invitee.objects.filter(person_id=viewer.person_id, meeting__in=mine)
+            .select_related("meeting", "meeting__group").order_by("meeting__starts_at")[:10])
+
+
+def _meeting_requests(viewer):
+    """For the chair and secretariat: meetings members asked for, awaiting a decision."""
+    from meetings.models import Meeting
+
+    if not viewer.is_editor:
+        return []
+    return (Meeting.objects.filter(status=Meeting.Status.REQUESTED, archived_at__isnull=True,
+                                   group_id__in=viewer.editor_groups)
+            .select_related("group", "requested_by").order_by("starts_at")[:20])
 
 
 # Past this many organisations of one kind, the directory shows the first ones and links to

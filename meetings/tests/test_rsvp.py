@@ -98,3 +98,22 @@ def test_someone_not_invited_cannot_answer(client_for, make_meeting):
                                          {"response": "accepted"})
     assert response.status_code == 404
     assert not meeting.invitees.exists()
+
+
+def test_my_page_lists_my_coming_meetings_with_my_answer(client_for, invitation, make_meeting,
+                                                         people):
+    operations.respond(invitation, Invitee.Response.TENTATIVE)
+    page = client_for("member").get("/me/")
+    mine = [i.meeting for i in page.context["my_meetings"]]
+    assert invitation.meeting in mine
+    assert "Tentative" in page.content.decode()
+    not_invited = make_meeting("public", title_en="Not mine")
+    assert not_invited not in [i.meeting for i in client_for("member").get("/me/").context[
+        "my_meetings"]]
+
+
+def test_editors_see_meeting_requests_awaiting_them(client_for, make_meeting, people):
+    asked = make_meeting("restricted", status="requested", title_en="Please convene",
+                         requested_by=people["member"].person)
+    assert asked in client_for("chair").get("/me/").context["requests"]
+    assert client_for("member").get("/me/").context["requests"] == []
