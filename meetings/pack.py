@@ -28,10 +28,11 @@ from talanoa.lib.bilingual import reader_language
 
 PACK_CSS = "pack.css"
 # Raise when the templates or the layout of the pack change, so cached packs are rebuilt.
-PACK_FORMAT = 1
-# Minutes still in draft are the editors' working text: the pack carries circulated or adopted
-# minutes only.
-SHARED_MINUTES = (Minutes.Status.CIRCULATED, Minutes.Status.ADOPTED)
+PACK_FORMAT = 2
+# One pack serves everyone who may see the meeting, so it carries only what all of them may read
+# (meetings.record): adopted minutes. A draft is the editors' and circulated minutes are the
+# members' (of a public meeting, too); they read those on the minutes page.
+SHARED_MINUTES = (Minutes.Status.ADOPTED,)
 
 
 @dataclass

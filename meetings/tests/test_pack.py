@@ -22,7 +22,7 @@ def add_document(meeting, name, content, by=None):
                                    SimpleUploadedFile(name, content), by)
 
 
-def add_minutes(meeting, status=Minutes.Status.CIRCULATED, text="# Record\n\nThe group agreed."):
+def add_minutes(meeting, status=Minutes.Status.ADOPTED, text="# Record\n\nThe group agreed."):
     minutes = Minutes.objects.create(meeting=meeting, status=status)
     MinutesRevision.objects.create(minutes=minutes, number=1, text=text)
     return minutes
@@ -66,8 +66,11 @@ def test_the_zip_holds_the_agenda_minutes_and_live_documents(client_for, prepare
     assert archive.read("documents/02-budget.xlsx") == b"PK budget"
 
 
-def test_draft_minutes_stay_out_of_the_pack(client_for, prepared):
-    add_minutes(prepared, status=Minutes.Status.DRAFT)
+@pytest.mark.parametrize("status", [Minutes.Status.DRAFT, Minutes.Status.CIRCULATED])
+def test_minutes_not_yet_adopted_stay_out_of_the_pack(client_for, prepared, status):
+    # Circulated minutes are the members' (meetings.record); the pack of a public meeting is
+    # everyone's.
+    add_minutes(prepared, status=status)
     names = zipfile.ZipFile(io.BytesIO(download(client_for("chair"), "meetings:pack_zip",
                                                 prepared))).namelist()
     assert "minutes.md" not in names and "minutes.pdf" not in names
