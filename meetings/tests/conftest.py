@@ -2,6 +2,7 @@
 through the lifecycle operations, the demo meetings at each level, and the worker."""
 
 import datetime
+import signal
 import zoneinfo
 
 import pytest
@@ -18,11 +19,23 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def run_worker(django_capture_on_commit_callbacks):
-    """Run what was queued, as `manage.py db_worker` does (the real database backend)."""
+def run_worker(monkeypatch):
+    """Run every task that is due, as `manage.py db_worker --batch` does (the real database
+    backend, in the test's own transaction)."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker checks the connection between tasks as between requests; inside a test's
+    # transaction that would drop the connection on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
-        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, reload=False)
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            call_command("db_worker", batch=True, startup_delay=False, verbosity=0,
+                         reload=False)
+        finally:
+            for sig, handler in handlers.items():  # the worker installs its own
+                signal.signal(sig, handler)
 
     return run
 

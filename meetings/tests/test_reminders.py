@@ -2,7 +2,6 @@
 `db_worker --batch` as production runs `db_worker`; and the `send_due_reminders` safety net."""
 
 import datetime
-import signal
 
 import pytest
 from django.core.management import call_command
@@ -15,26 +14,6 @@ from meetings.models import Invitee, ReminderSent
 pytestmark = pytest.mark.django_db
 HOURS = datetime.timedelta(hours=1)
 DAYS = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """Run every task that is due, as `manage.py db_worker --batch` does."""
-    from django_tasks_db.management.commands import db_worker
-
-    # The worker checks the connection between tasks as between requests; inside a test's
-    # transaction that would drop the connection on PostgreSQL.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-        finally:
-            for sig, handler in handlers.items():  # the worker installs its own
-                signal.signal(sig, handler)
-
-    return run
 
 
 @pytest.fixture
