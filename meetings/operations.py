@@ -86,6 +86,27 @@ def invite_group(meeting: Meeting) -> int:
     return len(new)
 
 
+def entitled_invitees(meeting: Meeting):
+    """The invitees who may still see the meeting, as the policy stands today: its level or group
+    may have changed since they were invited, and their organisation's standing may have ended.
+    Only they are sent its notices and reminders, and only their answer links still work."""
+    representatives = Representative.objects.current().filter(group_id=meeting.group_id)
+    editors = Q(role__in=Representative.EDITOR_ROLES)
+    named = Q()
+    if meeting.level == Meeting.Level.RESTRICTED:
+        representatives = representatives.filter(
+            editors | Q(organisation__in=meeting.restricted_organisations.all()))
+        named = Q(person__in=meeting.restricted_people.all())
+    elif meeting.level != Meeting.Level.PUBLIC:
+        standing = Membership.objects.active().filter(group_id=meeting.group_id)
+        if meeting.level == Meeting.Level.CORE:
+            standing = standing.filter(kind=Membership.Kind.MEMBER)
+        representatives = representatives.filter(
+            editors | Q(organisation_id__in=standing.values("organisation_id")))
+    return meeting.invitees.filter(
+        Q(person_id__in=representatives.values("person_id")) | named)
+
+
 def plan_reminders(meeting: Meeting) -> int:
     """Queue a reminder for each configured day before the start; each checks, when it runs,
     that it still applies (`tasks.due_reminder`)."""

@@ -13,6 +13,7 @@ from meetings.models import Invitee, Meeting, ReminderSent
 def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     """Email every invitee who has not had this revision (SEQUENCE) of the meeting yet."""
     from meetings.notices import notice_message
+    from meetings.operations import entitled_invitees
 
     meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
     if meeting is None:
@@ -24,7 +25,7 @@ def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
         reason = meeting.transitions.filter(to_status=Meeting.Status.CANCELLED).values_list(
             "reason", flat=True).last() or ""
     sent = 0
-    invitees = (meeting.invitees.select_related("person")
+    invitees = (entitled_invitees(meeting).select_related("person")
                 .filter(notified_sequence__lt=meeting.sequence).exclude(person__email=""))
     for invitee in invitees:
         if cancelled and invitee.notified_sequence < 0:
@@ -58,6 +59,7 @@ def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
     superseded while it waited.
     """
     from meetings.notices import notice_message
+    from meetings.operations import entitled_invitees
 
     meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
     start = datetime.datetime.fromisoformat(for_start)
@@ -72,7 +74,7 @@ def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
     except IntegrityError:
         return 0  # already sent (by the sweep, or a task run twice)
     sent = 0
-    invitees = (meeting.invitees.select_related("person").exclude(person__email="")
+    invitees = (entitled_invitees(meeting).select_related("person").exclude(person__email="")
                 .exclude(response=Invitee.Response.DECLINED))
     for invitee in invitees:
         notice_message(meeting, invitee, "reminder", days=days_before).send()

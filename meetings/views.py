@@ -508,7 +508,9 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
 
     GET only shows the choices (mail scanners open links); the answer is a POST."""
     invitee = invitee_from_token(token)
-    if invitee is None or invitee.meeting.archived_at is not None:
+    # The link works only while its invitee may see the meeting (its level may have changed).
+    if (invitee is None or invitee.meeting.archived_at is not None
+            or not operations.entitled_invitees(invitee.meeting).filter(pk=invitee.pk).exists()):
         return render(request, "meetings/rsvp_invalid.html", status=404)
     meeting = invitee.meeting
     open_for_answers = meeting.status in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED)
