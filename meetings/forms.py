@@ -60,6 +60,8 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         self.fields["country"].queryset = Country.objects.order_by("-is_pict", "name_en")
         self.fields["level"].initial = Meeting.Level.PUBLIC
         meeting = self.instance
+        if meeting.pk and meeting.status == Meeting.Status.REQUESTED and meeting.requested_level:
+            self.initial["level"] = meeting.requested_level  # the level it is convened at
         if meeting.pk and not self.is_bound:
             self.initial["local_start"] = meeting.local_start.strftime("%Y-%m-%dT%H:%M")
             self.initial["local_end"] = meeting.local_end.strftime("%Y-%m-%dT%H:%M")

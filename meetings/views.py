@@ -434,6 +434,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(form):
         with transaction.atomic():
             changed = form.save(commit=False)
+            if changed.status == Meeting.Status.REQUESTED:
+                # A request stays hidden until convened: the level chosen is the one it takes then.
+                changed.requested_level, changed.level = changed.level, Meeting.Level.RESTRICTED
             form.apply_times()
             operations.save_meeting_changes(changed, form.cleaned_data.get("expected_version"),
                                             request.user)
