@@ -125,6 +125,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data.get("month") if form.is_valid() else None
     year, number = (int(part) for part in month.split("-")) if month else (today.year,
                                                                           today.month)
+    if not 1900 < year < 3000:
+        raise Http404
     first = datetime.date(year, number, 1)
     last = first.replace(day=pycalendar.monthrange(year, number)[1])
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
@@ -365,10 +367,11 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request)
     invitee = (meeting.invitees.filter(person_id=viewer.person_id).first()
                if viewer.person_id else None)
-    content = ical.calendar([meeting], name=str(meeting.group),
-                            with_online_links=sees_online_link(meeting, viewer, invitee))
+    with_link = sees_online_link(meeting, viewer, invitee)
+    content = ical.calendar([meeting], name=str(meeting.group), with_online_links=with_link)
+    # With the online link it is this reader's own copy: never kept by a shared cache.
     return _ics_response(content, f"meeting-{meeting.pk}.ics",
-                         private=meeting.level != Meeting.Level.PUBLIC)
+                         private=with_link or meeting.level != Meeting.Level.PUBLIC)
 
 
 @login_required

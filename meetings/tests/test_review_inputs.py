@@ -1,0 +1,21 @@
+"""Review: downloads that carry a reader's own details, and bad input."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_ics_with_the_online_link_is_never_cached_publicly(client_for, make_meeting):
+    meeting = make_meeting("public", online_url="https://meet.example.org/members-only",
+                           mode="hybrid")
+    member = client_for("member").get(f"/meetings/{meeting.pk}/meeting.ics")
+    assert b"members-only" in member.content
+    assert "public" not in member["Cache-Control"]
+    anonymous = client_for("anonymous").get(f"/meetings/{meeting.pk}/meeting.ics")
+    assert b"members-only" not in anonymous.content
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12"])
+def test_a_month_out_of_range_is_not_a_server_error(client, month):
+    response = client.get("/calendar/", {"month": month})
+    assert response.status_code in (200, 404)
