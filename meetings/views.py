@@ -499,7 +499,10 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request)
     invitee = get_object_or_404(Invitee, meeting=meeting, person_id=viewer.person_id)
     form = RsvpForm(request.POST)
-    if form.is_valid():
+    if meeting.status not in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED):
+        messages.error(request, _("This meeting is no longer taking answers (%(status)s).") % {
+            "status": meeting.get_status_display()})
+    elif form.is_valid():
         operations.respond(invitee, form.cleaned_data["response"],
                            form.cleaned_data["apologies"])
         messages.success(request, _("Your answer is recorded."))

@@ -19,3 +19,16 @@ def test_a_meeting_ics_with_the_online_link_is_never_cached_publicly(client_for,
 def test_a_month_out_of_range_is_not_a_server_error(client, month):
     response = client.get("/calendar/", {"month": month})
     assert response.status_code in (200, 404)
+
+
+def test_an_answer_on_the_meeting_page_is_refused_once_the_meeting_is_cancelled(
+        client_for, make_meeting, people):
+    from meetings import operations
+    from meetings.models import Invitee
+
+    meeting = make_meeting("members")
+    operations.invite_group(meeting)
+    operations.cancel_meeting(meeting, people["chair"], "No quorum")
+    client_for("member").post(f"/meetings/{meeting.pk}/answer/", {"response": "accepted"})
+    invitee = meeting.invitees.get(person=people["member"].person)
+    assert invitee.response == Invitee.Response.PENDING
