@@ -32,3 +32,13 @@ def test_an_answer_on_the_meeting_page_is_refused_once_the_meeting_is_cancelled(
     client_for("member").post(f"/meetings/{meeting.pk}/answer/", {"response": "accepted"})
     invitee = meeting.invitees.get(person=people["member"].person)
     assert invitee.response == Invitee.Response.PENDING
+
+
+def test_a_malformed_agenda_link_is_a_form_error_not_a_server_error(client_for, make_meeting):
+    meeting = make_meeting("public")
+    response = client_for("chair").post(f"/meetings/{meeting.pk}/agenda/", {
+        "agenda-TOTAL_FORMS": "1", "agenda-INITIAL_FORMS": "0", "agenda-MIN_NUM_FORMS": "0",
+        "agenda-MAX_NUM_FORMS": "60", "agenda-0-order": "1", "agenda-0-title_en": "Opening",
+        "agenda-0-link": "http://[talanoa"})
+    assert response.status_code == 400
+    assert not meeting.agenda.exists()

@@ -18,10 +18,9 @@ LINKABLE_URLS: dict[str, str] = {
 
 def item_for_address(address: str) -> Model | None:
     """The item an address (full URL or path) of Talanoa points to, or None."""
-    path = urlsplit(address.strip()).path
     try:
-        match = resolve(path)
-    except Resolver404:
+        match = resolve(urlsplit(address.strip()).path)
+    except (Resolver404, ValueError):  # ValueError: not a URL at all ("http://[…")
         return None
     label = LINKABLE_URLS.get(match.view_name)
     if label is None or "pk" not in match.kwargs:
