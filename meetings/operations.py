@@ -97,7 +97,9 @@ def entitled_invitees(meeting: Meeting):
         representatives = representatives.filter(
             editors | Q(organisation__in=meeting.restricted_organisations.all()))
         named = Q(person__in=meeting.restricted_people.all())
-    elif meeting.level != Meeting.Level.PUBLIC:
+    else:
+        # Anyone may read a public meeting's page, but its notices and online link are for
+        # organisations that still stand in the group.
         standing = Membership.objects.active().filter(group_id=meeting.group_id)
         if meeting.level == Meeting.Level.CORE:
             standing = standing.filter(kind=Membership.Kind.MEMBER)

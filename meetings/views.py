@@ -98,7 +98,12 @@ def reader_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
 
 
 def sees_online_link(meeting: Meeting, viewer: Viewer, invitee: Invitee | None) -> bool:
-    return invitee is not None or viewer.sees_members_level(meeting.group_id)
+    """Members of the group, and invitees who may still see the meeting (an invitation outlives
+    a narrowed level or an ended membership; the link must not)."""
+    if viewer.sees_members_level(meeting.group_id):
+        return True
+    return invitee is not None and operations.entitled_invitees(meeting).filter(
+        pk=invitee.pk).exists()
 
 
 def _filtered(request: HttpRequest, meetings):
@@ -258,9 +263,9 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     viewer = build_viewer(row.person.user)
     meetings = list(_feed_window(_meetings_for(viewer)))
-    invited = set(Invitee.objects.filter(person=row.person, meeting__in=[m.pk for m in meetings])
-                  .values_list("meeting_id", flat=True))
-    linked = {m.pk for m in meetings if m.pk in invited or viewer.sees_members_level(m.group_id)}
+    # Online links where the person may have them as a member of the group (an invitee who is
+    # not has the link in their invitation).
+    linked = {m.pk for m in meetings if viewer.sees_members_level(m.group_id)}
     return _ics_response(ical.calendar(meetings, name=_("Talanoa: my meetings"),
                                        with_online_links=linked), "my-meetings.ics", private=True)
 

@@ -27,6 +27,7 @@ TRACKED: dict[str, str | None] = {
     "members.nominationletter": "round.group_id",
     "members.invitation": "group_id",
     "meetings.noticetemplate": None,
+    "meetings.meeting": "group_id",
 }
 
 

@@ -189,3 +189,23 @@ def test_a_cached_public_feed_follows_every_change(client, client_for, make_meet
     assert b"After" not in client.get("/calendar/feed.ics").content
     make_meeting("public", title_en="Newcomer")
     assert b"Newcomer" in client.get("/calendar/feed.ics").content
+
+
+def test_an_invitation_outlived_by_the_membership_no_longer_shows_the_online_link(
+        client_for, make_meeting, people):
+    import datetime as dt
+
+    from meetings import operations
+    from members.models import Membership
+
+    meeting = make_meeting("public", online_url="https://meet.example/former", mode="hybrid")
+    operations.invite_group(meeting)
+    observer = client_for("observer")
+    assert b"meet.example/former" in observer.get(meeting.get_absolute_url()).content
+    Membership.objects.filter(organisation=people["observer"].person.organisation).update(
+        end=dt.date.today() - dt.timedelta(days=1))
+    observer = client_for("observer")  # a new request: the policy as it stands today
+    page = observer.get(meeting.get_absolute_url())
+    assert page.status_code == 200 and b"meet.example/former" not in page.content
+    assert b"meet.example/former" not in observer.get(
+        f"/meetings/{meeting.pk}/meeting.ics").content
