@@ -5,6 +5,8 @@ representative), `observer` (JICA), `consultative` (PICISOC) and `outsider` (an 
 organisation in the group), plus `anonymous`.
 """
 
+import signal
+
 import pytest
 from django.core.management import call_command
 
@@ -84,3 +86,25 @@ def group(db):
     from members.models import WorkingGroup
 
     return WorkingGroup.objects.get(slug="ict")
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run every task that is due, as `manage.py db_worker --batch` does (the real database
+    backend, in the test's own transaction)."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker checks the connection between tasks as between requests; inside a test's
+    # transaction that would drop the connection on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            call_command("db_worker", batch=True, startup_delay=False, verbosity=0,
+                         reload=False)
+        finally:
+            for sig, handler in handlers.items():  # the worker installs its own
+                signal.signal(sig, handler)
+
+    return run

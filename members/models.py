@@ -414,3 +414,24 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and (
             self.kind == self.Kind.ITEM or self.accepted_at is None)
+
+
+class Body(BilingualNameMixin, models.Model):
+    """A body that papers go to and whose decisions the group follows: CROP Executives, the
+    Specialist Sub-Committee on Regionalism, Forum Officials Committee, ministers' meetings,
+    Pacific Missions to the UN, the governing councils of member agencies (a vocabulary the
+    secretariat extends)."""
+
+    slug = models.SlugField(_("short name (in web addresses)"), max_length=40, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name_en"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+
+    def __str__(self) -> str:
+        return str(self.name)

@@ -293,3 +293,13 @@ def grant_item(request: HttpRequest, item: Model) -> None:
         grants.append((ct.pk, item.pk))
     request.session[SESSION_GRANTS_KEY] = grants
     request.__dict__.pop("_talanoa_viewer", None)
+
+
+def can_author(item: Protected, viewer: Viewer) -> bool:
+    """May change the item's text: the group's editors, or a representative of the item's lead
+    organisation (a paper's authors) who sees the group's members-level items."""
+    if viewer.edits(item.group_id):
+        return True
+    lead = getattr(item, "lead_organisation_id", None)
+    return (lead is not None and lead in viewer.org_ids
+            and viewer.sees_members_level(item.group_id) and can_view(item, viewer))

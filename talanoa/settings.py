@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "members",
     "portal",
     "meetings",
+    "papers",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,9 @@
 through the lifecycle operations, the demo meetings at each level, and the worker."""
 
 import datetime
-import signal
 import zoneinfo
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from meetings.models import Meeting
@@ -16,28 +14,6 @@ from meetings.models import Meeting
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """Run every task that is due, as `manage.py db_worker --batch` does (the real database
-    backend, in the test's own transaction)."""
-    from django_tasks_db.management.commands import db_worker
-
-    # The worker checks the connection between tasks as between requests; inside a test's
-    # transaction that would drop the connection on PostgreSQL.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            call_command("db_worker", batch=True, startup_delay=False, verbosity=0,
-                         reload=False)
-        finally:
-            for sig, handler in handlers.items():  # the worker installs its own
-                signal.signal(sig, handler)
-
-    return run
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve
 LINKABLE_URLS: dict[str, str] = {
     "portal:post": "portal.Post",
     "meetings:meeting": "meetings.Meeting",
+    "papers:paper": "papers.Paper",
 }
 
 

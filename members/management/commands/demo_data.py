@@ -1,3 +1,4 @@
+import hashlib
 import os
 
 from django.conf import settings
@@ -57,6 +58,32 @@ MEETINGS = [
      "[restricted] Appel de préparation de la présidence et du secrétariat"),
 ]
 
+PAPERS = [
+    # (level, title_en, title_fr, summary, a word only its file contains)
+    ("public", "[public] Policy brief: affordable broadband for the Pacific",
+     "[public] Note d'orientation : un haut débit abordable pour le Pacifique",
+     "Options for regional action on the price of international bandwidth.", "publicannexword"),
+    ("members", "[members] Draft paper on regional cybersecurity cooperation",
+     "[members] Projet de document sur la coopération régionale en cybersécurité",
+     "For representatives of member, observer and consultative organisations.",
+     "membersannexword"),
+    ("core", "[core] Members' position on spectrum harmonisation",
+     "[core] Position des membres sur l'harmonisation du spectre",
+     "For member organisations only.", "coreannexword"),
+    ("restricted", "[restricted] Confidential brief on a ministerial advisory request",
+     "[restricted] Note confidentielle sur une demande de conseil ministérielle",
+     "Named recipients only.", "restrictedannexword"),
+]
+
+
+def _pdf(text: str) -> bytes:
+    import weasyprint
+    from django.utils.html import escape, linebreaks
+
+    fetcher = weasyprint.URLFetcher(allowed_protocols=())
+    return weasyprint.HTML(string=f"<body>{linebreaks(escape(text))}</body>",
+                           url_fetcher=fetcher).write_pdf()
+
 
 class Command(BaseCommand):
     help = "Add demo people, the six demo accounts and one item at each dissemination level."
@@ -106,9 +133,38 @@ class Command(BaseCommand):
             if created and level == "restricted":
                 post.restricted_people.set(named)
         self._meetings(group, named)
+        self._papers(group, named)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))
+
+    def _papers(self, group, named) -> None:
+        """One paper at each level; the public one is published. Each has a PDF whose text
+        carries a word found nowhere else, so search can be checked against the policy."""
+        from django.core.files.base import ContentFile
+
+        from papers.models import Paper, PaperFile, PaperKind, PaperTransition
+
+        brief = PaperKind.objects.get(slug="policy-brief")
+        lead = Organisation.objects.get(slug="spc")
+        for level, title_en, title_fr, summary, word in PAPERS:
+            if Paper.objects.filter(title_en=title_en, group=group).exists():
+                continue
+            paper = Paper.objects.create(
+                group=group, level=level, kind=brief, title_en=title_en, title_fr=title_fr,
+                summary_en=summary, lead_organisation=lead,
+                status=Paper.Status.PUBLISHED if level == "public" else Paper.Status.DRAFT,
+                published_at=timezone.now() if level == "public" else None)
+            PaperTransition.objects.create(paper=paper, to_status=paper.status)
+            if level == "restricted":
+                paper.restricted_people.set(named)
+                paper.restricted_organisations.set([lead])
+            content = _pdf(f"{title_en}\n\nAnnex: {word}.")
+            record = PaperFile(paper=paper, title="Full paper", original_name="paper.pdf",
+                               file_type="pdf", size=len(content),
+                               sha256=hashlib.sha256(content).hexdigest(), text=f"Annex: {word}")
+            record.file.save("paper.pdf", ContentFile(content), save=False)
+            record.save()
 
     def _meetings(self, group, named) -> None:
         import datetime

@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, if_empty=False, **options):
+        from papers.vocabulary import ensure_vocabulary
+
+        ensure_vocabulary()  # normally added by a migration; back after a test database flush
         if if_empty and WorkingGroup.objects.exists():
             self.stdout.write("Starter data already present.")
             return
