@@ -286,8 +286,8 @@ def file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def file_archive(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     paper = _authored_paper(request, pk)
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
@@ -310,8 +310,8 @@ def paper_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def paper_comment(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_item_for_user(request, Paper, pk)
     viewer = viewer_for(request)
@@ -330,8 +330,8 @@ def paper_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{paper.get_absolute_url()}#comments")
 
 
-@login_required
 @require_POST
+@login_required
 def paper_position(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_item_for_user(request, Paper, pk)
     viewer = viewer_for(request)
@@ -359,8 +359,8 @@ STEP_FORMS = {"review": ReviewForm, "clear": ClearForm, "return": ReturnForm,
               "outcome": OutcomeForm, "publish": None, "archive": None, "restore": None}
 
 
-@login_required
 @require_POST
+@login_required
 def paper_step(request: HttpRequest, pk: int) -> HttpResponse:
     """One step of the lifecycle, by the chair or secretariat."""
     paper = get_item_for_user(request, Paper, pk, write=True)

@@ -153,4 +153,22 @@ ROUTES = {
     "meetings:notices": Rule(EDITORS),
     "meetings:notice_edit": Rule(EDITORS, sample="notice"),
     "meetings:notice_restore": PostOnly("notice"),
+    # papers
+    "papers:publications": Rule(EVERYONE, login_required=False),
+    "papers:feed": Rule(EVERYONE, login_required=False),
+    "papers:in_progress": Rule(SIGNED_IN),
+    "papers:paper_new": Rule(MEMBER_STANDINGS),
+    "papers:missions": Rule(EDITORS),
+    "papers:paper": ItemRule("paper"),
+    "papers:paper_pdf": ItemRule("paper"),
+    "papers:file": ItemRule("paper_file"),
+    # The demo papers are SPC's (the secretariat's organisation): editors are their authors here.
+    "papers:paper_edit": Rule(EDITORS, sample="paper_members"),
+    "papers:file_upload": Rule(EDITORS, sample="paper_members"),
+    "papers:file_archive": PostOnly("paper_file_members"),
+    "papers:comment": PostOnly("paper_members", audience=MEMBER_STANDINGS),
+    "papers:position": PostOnly("paper_members", audience=frozenset({"member", "chair",
+                                                                      "secretariat"})),
+    "papers:step": PostOnly("paper_members"),
+    "papers:send_brief": Rule(EDITORS, sample="paper_public"),
 }

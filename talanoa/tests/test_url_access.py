@@ -35,6 +35,10 @@ def _post(level: str) -> Post:
 
 
 def _item(sample: str, level: str):
+    if sample.startswith("paper"):
+        from papers.models import Paper
+
+        return Paper.objects.get(title_en__startswith=f"[{level}]")
     if sample.startswith("meeting"):
         from meetings.models import Meeting
 
@@ -86,6 +90,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": meeting.pk, "doc_pk": document.pk}
     if sample == "notice":
         return {"kind": "reminder", "language": "fr"}
+    if sample in ("paper_public", "paper_members"):
+        return {"pk": _item("paper", sample.removeprefix("paper_")).pk}
+    if sample == "paper_file_members":
+        paper = _item("paper", "members")
+        return {"pk": paper.pk, "file_pk": paper.files.get().pk}
 
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
@@ -106,6 +115,10 @@ def attachments(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     for post in Post.objects.all():
         post.attachment.save(f"{post.level}.txt", ContentFile(b"file of " + post.title_en.encode()))
+    from papers.models import PaperFile
+
+    for record in PaperFile.objects.all():
+        record.file.save("paper.pdf", ContentFile(b"%PDF-1.4 file of a paper"))
 
 
 CHECKS: list[tuple[str, str, str | None]] = []
@@ -122,11 +135,14 @@ def test_access_matrix(client_for, attachments, name, standing, level):
     client = client_for(standing)
     if isinstance(rule, ItemRule):
         item = _item(rule.sample, level)
-        url = reverse(name, kwargs={"pk": item.pk})
+        kwargs = {"pk": item.pk}
+        if rule.sample == "paper_file":
+            kwargs["file_pk"] = item.files.get().pk
+        url = reverse(name, kwargs=kwargs)
         response = client.get(url)
         allowed = standing in LEVEL_AUDIENCE[level]
         assert response.status_code == (200 if allowed else 404), (url, standing)
-        if allowed and name in ("portal:post", "meetings:meeting"):
+        if allowed and name in ("portal:post", "meetings:meeting", "papers:paper"):
             assert escape(item.title_en).encode() in response.content
         return
     if isinstance(rule, Redirects):
