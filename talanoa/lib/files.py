@@ -64,24 +64,26 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "jpeg": (".jpg", ".jpeg"),
 }
 KIND_OF_EXTENSION = {ext: kind for kind, exts in EXTENSIONS.items() for ext in exts}
-KIND_NAMES = {
-    "pdf": _("PDF"),
-    "docx": _("Word document (.docx)"),
-    "xlsx": _("Excel workbook (.xlsx)"),
-    "pptx": _("PowerPoint presentation (.pptx)"),
-    "odt": _("OpenDocument text (.odt)"),
-    "ods": _("OpenDocument spreadsheet (.ods)"),
-    "odp": _("OpenDocument presentation (.odp)"),
-    "txt": _("plain text file (.txt)"),
-    "csv": _("CSV file (.csv)"),
-    "png": _("PNG image"),
-    "jpeg": _("JPEG image"),
+KIND_NAMES = {  # with their article, which the language decides ("a PDF", "une image PNG")
+    "pdf": _("a PDF"),
+    "docx": _("a Word document (.docx)"),
+    "xlsx": _("an Excel workbook (.xlsx)"),
+    "pptx": _("a PowerPoint presentation (.pptx)"),
+    "odt": _("an OpenDocument text (.odt)"),
+    "ods": _("an OpenDocument spreadsheet (.ods)"),
+    "odp": _("an OpenDocument presentation (.odp)"),
+    "txt": _("a plain text file (.txt)"),
+    "csv": _("a CSV file (.csv)"),
+    "png": _("a PNG image"),
+    "jpeg": _("a JPEG image"),
 }
 # Office formats that exist to carry macros: named so the refusal can say why.
 MACRO_EXTENSIONS = {".docm", ".dotm", ".xlsm", ".xltm", ".xlsb", ".xlam", ".pptm", ".potm",
                     ".ppsm", ".ppam", ".sldm"}
 
-MAX_NAME_CHARS = 255  # longer is refused (no file system keeps it); stored names are shorter
+# Longer names are refused: Django cuts an uploaded name to 255 characters, so a name it cut
+# (or a 1,000-character one from elsewhere) never passes. Stored names are shorter still.
+MAX_NAME_CHARS = 200
 STORED_NAME_CHARS = 150
 MAX_ZIP_MEMBERS = 10_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -114,9 +116,9 @@ _MARKUP_START = re.compile(rb"<[!?/a-z]", re.IGNORECASE)
 # three letters or more, and "<a href"/"<img": shorter ones turn up in compressed data by chance.
 _HTML_TAGS = (rb"!doctype|html|head|body|script|iframe|frame|frameset|svg|object|embed|applet"
               rb"|meta|link|style|title|form|table|font|plaintext|xmp|template|math")
-_HTML_IN_BINARY = re.compile(rb"<\s*(?:" + _HTML_TAGS + rb")[\s/>]|<a\s+href|<img[\s/]",
+_HTML_IN_BINARY = re.compile(rb"<(?:" + _HTML_TAGS + rb")[\s/>]|<a\s+href|<img[\s/]",
                              re.IGNORECASE)
-_HTML_IN_TEXT = re.compile(rb"<\s*(?:" + _HTML_TAGS + rb"|a|b|p|br|div|h[1-6]|img|pre|\?xml|!--)"
+_HTML_IN_TEXT = re.compile(rb"<(?:" + _HTML_TAGS + rb"|a|b|p|br|div|h[1-6]|img|pre|\?xml|!--)"
                            rb"[\s/>]",
                            re.IGNORECASE)
 _MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
@@ -452,7 +454,7 @@ def validate_upload(upload: Any, allowed: set[str] | frozenset[str]) -> str:
     if kind != claimed and not (kind == "txt" and claimed == "csv"):
         logger.info("Upload %r refused: its content is %s", name, kind)
         raise forms.ValidationError(
-            _("This file's content is not a %(type)s: it is a %(found)s. Give it the right "
+            _("This file's content is not %(type)s: it is %(found)s. Give it the right "
               "extension."), params={"type": KIND_NAMES[claimed], "found": KIND_NAMES[kind]},
             code="file_content")
     upload.name = safe_filename(name)
@@ -471,14 +473,14 @@ def _refusal(reason: str, claimed: str) -> forms.ValidationError:
             _("This file is damaged or too large when unpacked."), code="file_damaged")
     if reason == "markup":
         return forms.ValidationError(
-            _("This file's content is not a %(type)s: it contains a web page or script, which "
+            _("This file's content is not %(type)s: it contains a web page or script, which "
               "is not accepted."), params={"type": KIND_NAMES[claimed]}, code="file_content")
     if reason == "not_utf8" and claimed in ("txt", "csv"):
         return forms.ValidationError(
             _("This text file is not in UTF-8. Save it with the UTF-8 encoding and upload it "
               "again."), code="file_content")
     return forms.ValidationError(
-        _("This file's content is not a %(type)s."), params={"type": KIND_NAMES[claimed]},
+        _("This file's content is not %(type)s."), params={"type": KIND_NAMES[claimed]},
         code="file_content")
 
 
