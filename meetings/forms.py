@@ -209,11 +209,12 @@ class MeetingDocumentForm(forms.ModelForm):
         fields = ["title", "file"]
 
     def clean_file(self):
-        from portal.forms import validate_upload
+        from portal.forms import ALLOWED_KINDS
+        from talanoa.lib.files import validate_upload
 
         upload = self.cleaned_data.get("file")
         if upload:
-            validate_upload(upload)
+            validate_upload(upload, ALLOWED_KINDS)
         return upload
 
 

@@ -162,11 +162,12 @@ class ReplyForm(forms.Form):
     document = forms.FileField(required=False, label=_("nomination letter or email (file)"))
 
     def clean_document(self):
-        from portal.forms import validate_upload
+        from portal.forms import ALLOWED_KINDS
+        from talanoa.lib.files import validate_upload
 
         upload = self.cleaned_data.get("document")
         if upload:
-            validate_upload(upload)
+            validate_upload(upload, ALLOWED_KINDS)
         return upload
 
 

@@ -4,7 +4,6 @@ nomination round."""
 import datetime
 import hashlib
 import secrets
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +29,7 @@ from members.models import (
     WorkingGroup,
 )
 from talanoa.lib.editing import save_model_form
+from talanoa.lib.files import safe_filename
 from talanoa.lib.reasons import template, with_reason
 
 INVITATION_DAYS = {Invitation.Kind.ACCOUNT: 14, Invitation.Kind.CONSULTATIVE: 30,
@@ -239,7 +239,7 @@ def record_reply(letter: NominationLetter, nominees, note: str = "", document=No
         raise ValueError("A reply names at least one representative.")
     round_ = letter.round
     if document is not None:
-        letter.reply_document.save(PurePath(document.name).name, document, save=False)
+        letter.reply_document.save(safe_filename(document.name), document, save=False)
     representatives = []
     for nominee, role in nominees:
         person = _nominee_person(nominee, letter.organisation, letter.language)

@@ -1,27 +1,15 @@
-from pathlib import PurePath
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation, Person, WorkingGroup
 from portal.models import Post
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import validate_upload
 
-ALLOWED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".csv", ".txt", ".png",
-                      ".jpg", ".jpeg"}
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-
-
-def validate_upload(upload) -> None:
-    name = PurePath(upload.name).name
-    if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-        raise forms.ValidationError(
-            _("Files of this type are not accepted. Allowed: %(types)s."),
-            params={"types": ", ".join(sorted(ALLOWED_EXTENSIONS))})
-    if upload.size == 0:
-        raise forms.ValidationError(_("The file is empty."))
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("The file is larger than 25 MB."))
+# What posts, meeting documents and nomination replies accept, checked by content
+# (.pdf .docx .xlsx .pptx .odt .ods .csv .txt .png .jpg .jpeg).
+ALLOWED_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png",
+                           "jpeg"})
 
 
 class PostForm(VersionedFormMixin, forms.ModelForm):
@@ -46,7 +34,7 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload and hasattr(upload, "content_type"):
-            validate_upload(upload)
+            validate_upload(upload, ALLOWED_KINDS)
         return upload
 
     def clean(self):

@@ -181,10 +181,14 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
 # Files are never served from MEDIA_URL: every download goes through a view that asks the policy.
+# MEDIA_ROOT is beside STATIC_ROOT, never inside it (whitenoise serves all of STATIC_ROOT).
+# Uploads are checked by content (talanoa.lib.files.validate_upload) and refused above this size.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_MB", default=25) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every stored file takes the safe form of its name (talanoa.lib.files.safe_filename).
+    "default": {"BACKEND": "talanoa.lib.files.SafeNameStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",

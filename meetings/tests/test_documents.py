@@ -32,7 +32,7 @@ def test_it_stores_the_file_and_its_size(client_for, demo_meeting, people):
 
 def test_it_lists_documents_with_their_size(client_for, demo_meeting):
     meeting = demo_meeting("members")
-    upload(client_for("secretariat"), meeting, content=b"x" * 2048)
+    upload(client_for("secretariat"), meeting, content=b"%PDF-1.4\n" + b"x" * 2039)
     response = client_for("observer").get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert b"Background paper" in response.content
@@ -82,6 +82,7 @@ def test_it_refuses_uploads_from_non_editors(client_for, demo_meeting, media, st
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("tool.exe", b"MZ...", b"Files of this type are not accepted"),
     ("empty.pdf", b"", b"The submitted file is empty"),
+    ("paper.pdf", b"<html><script>alert(1)</script></html>", b"web page or script"),
 ])
 def test_it_refuses_a_bad_file_and_stores_nothing(client_for, demo_meeting, media, name,
                                                   content, message):

@@ -83,6 +83,19 @@ def test_a_bad_file_changes_nothing(client_for, letter_to, media):
     assert not list(media.rglob("*"))
 
 
+def test_a_file_whose_content_is_not_its_name_changes_nothing(client_for, letter_to, media):
+    letter = letter_to("gov-ton")
+    before = _counts()
+    upload = SimpleUploadedFile("nomination.pdf", b"MZ\x90\x00" + bytes(64),
+                                content_type="application/pdf")
+    response = client_for("secretariat").post(_url(letter), reply_data(
+        {"name": "Sela Havili", "email": "sela@example.to"}, document=upload))
+    assert response.status_code == 400
+    assert "This file&#x27;s content is not a PDF." in response.content.decode()
+    assert _counts() == before
+    assert not list(media.rglob("*"))
+
+
 def test_the_form_shows_the_people_of_the_organisation(client_for, letter_to):
     letter = letter_to("gov-ton")
     response = client_for("secretariat").get(_url(letter))
