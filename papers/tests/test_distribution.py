@@ -50,7 +50,7 @@ def test_send_brief_emails_the_link_and_pdf_once_each_and_logs_it(
     assert sorted(m.to[0].lower() for m in mail.outbox) == ["tv@example.org", "vu@example.org"]
     for message in mail.outbox:
         assert paper.get_absolute_url() in message.body
-        (name, content, mimetype) = message.attachments[0]
+        (_name, content, mimetype) = message.attachments[0]
         assert mimetype == "application/pdf" and content.startswith(b"%PDF")
     french = next(m for m in mail.outbox if m.to == ["vu@example.org"])
     assert french.subject.startswith("Note d'orientation")  # the contact's language
