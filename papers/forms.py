@@ -212,3 +212,21 @@ class PublicationFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+class PaperKindForm(forms.ModelForm):
+    class Meta:
+        model = PaperKind
+        fields = ["slug", "name_en", "name_fr", "order"]
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["kind", "code", "name_en", "name_fr", "order"]
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = ["slug", "acronym", "name_en", "name_fr", "order"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("papers/in-progress/", views.in_progress, name="in_progress"),
     path("papers/new/", views.paper_new, name="paper_new"),
     path("papers/missions/", views.missions, name="missions"),
+    path("papers/vocabulary/", views.vocabulary, name="vocabulary"),
     path("papers/<int:pk>/", views.paper_detail, name="paper"),
     path("papers/<int:pk>/edit/", views.paper_edit, name="paper_edit"),
     path("papers/<int:pk>/paper.pdf", views.paper_pdf, name="paper_pdf"),

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.models import WorkingGroup
+from members.models import Body, WorkingGroup
 from papers import operations
 from papers.forms import (
+    BodyForm,
     ClearForm,
     CommentForm,
     MissionContactForm,
@@ -25,14 +26,24 @@ from papers.forms import (
     OutcomeForm,
     PaperFileForm,
     PaperForm,
+    PaperKindForm,
     PositionForm,
     PublicationFilterForm,
     ReturnForm,
     ReviewForm,
     SendBriefForm,
     SubmitForm,
+    TagForm,
 )
-from papers.models import MissionContact, MissionList, Paper, PaperFile, Position
+from papers.models import (
+    MissionContact,
+    MissionList,
+    Paper,
+    PaperFile,
+    PaperKind,
+    Position,
+    Tag,
+)
 from talanoa.access import (
     ANONYMOUS,
     can_author,
@@ -450,6 +461,30 @@ def missions(request: HttpRequest) -> HttpResponse:
         "contacts", queryset=MissionContact.objects.current().select_related("country")))
     return render(request, "papers/missions.html", {"form": form, "lists": lists},
                   status=400 if form.is_bound else 200)
+
+
+VOCABULARY_FORMS = {"kind": PaperKindForm, "tag": TagForm, "body": BodyForm}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    """Kinds of paper, tags and bodies: the secretariat adds to them (nothing is removed, as
+    records use them)."""
+    require_editor(request)
+    which = request.POST.get("vocabulary")
+    forms = {name: form_class(request.POST if which == name else None, prefix=name)
+             for name, form_class in VOCABULARY_FORMS.items()}
+    if request.method == "POST":
+        form = forms.get(which)
+        if form is not None and form.is_valid():
+            form.save()
+            messages.success(request, _("Added."))
+            return redirect("papers:vocabulary")
+    return render(request, "papers/vocabulary.html", {
+        "forms": forms, "kinds": PaperKind.objects.all(), "tags": Tag.objects.all(),
+        "bodies": Body.objects.all(), "tag_kinds": Tag.Kind.choices},
+        status=400 if which else 200)
 
 
 class PublicationsFeed(Feed):

@@ -183,3 +183,26 @@ def test_the_pdf_of_a_paper(client_for, make_paper):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client_for("outsider").get(reverse("papers:paper_pdf", args=[paper.pk])).status_code \
         == 404
+
+
+def test_the_secretariat_extends_the_vocabularies(client_for):
+    from members.models import Body
+    from papers.models import Tag
+
+    client = client_for("secretariat")
+    assert client.get(reverse("papers:vocabulary")).status_code == 200
+    response = client.post(reverse("papers:vocabulary"), {
+        "vocabulary": "tag", "tag-kind": "sdg", "tag-code": "8.10", "tag-order": "9",
+        "tag-name_en": "Access to banking for all"})
+    assert response.status_code == 302
+    assert Tag.objects.filter(kind="sdg", code="8.10").exists()
+    # A duplicate is refused with a message, and nothing changes.
+    response = client.post(reverse("papers:vocabulary"), {
+        "vocabulary": "tag", "tag-kind": "sdg", "tag-code": "8.10", "tag-order": "9",
+        "tag-name_en": "Again"})
+    assert response.status_code == 400 and Tag.objects.filter(code="8.10").count() == 1
+    client.post(reverse("papers:vocabulary"), {
+        "vocabulary": "body", "body-slug": "spc-cris", "body-name_en": "SPC CRGA",
+        "body-order": "20"})
+    assert Body.objects.filter(slug="spc-cris").exists()
+    assert client_for("member").get(reverse("papers:vocabulary")).status_code == 404

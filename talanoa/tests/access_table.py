@@ -159,6 +159,7 @@ ROUTES = {
     "papers:in_progress": Rule(SIGNED_IN),
     "papers:paper_new": Rule(MEMBER_STANDINGS),
     "papers:missions": Rule(EDITORS),
+    "papers:vocabulary": Rule(EDITORS),
     "papers:paper": ItemRule("paper"),
     "papers:paper_pdf": ItemRule("paper"),
     "papers:file": ItemRule("paper_file"),
