@@ -81,7 +81,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "unanswered": unanswered, "pending": pending,
         "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
         "my_actions": actions[:MY_ACTIONS_ON_HOME],
-        "more_actions": len(actions) > MY_ACTIONS_ON_HOME})
+        "more_actions": len(actions) > MY_ACTIONS_ON_HOME,
+        "papers_awaiting": _papers_awaiting_position(viewer)})
+
+
+def _papers_awaiting_position(viewer) -> list:
+    """Papers in member review on which an organisation I represent as a member has not yet
+    recorded its position (one query)."""
+    from papers.models import Paper, Position
+
+    if not viewer.org_ids:
+        return []
+    answered = Position.objects.filter(paper=OuterRef("pk"), review_round=OuterRef("review_round"),
+                                       organisation_id__in=viewer.org_ids)
+    speaks = Membership.objects.active().filter(group_id=OuterRef("group_id"),
+                                                organisation_id__in=viewer.org_ids,
+                                                kind=Membership.Kind.MEMBER)
+    return list(visible(Paper.objects.all(), viewer).filter(
+        status=Paper.Status.REVIEW, archived_at__isnull=True,
+        review_until__gte=timezone.localdate()).filter(Exists(speaks)).exclude(Exists(answered))
+        .order_by("review_until", "pk")[:10])
 
 
 def _my_meetings(viewer) -> list:

@@ -206,3 +206,16 @@ def test_the_secretariat_extends_the_vocabularies(client_for):
         "body-order": "20"})
     assert Body.objects.filter(slug="spc-cris").exists()
     assert client_for("member").get(reverse("papers:vocabulary")).status_code == 404
+
+
+def test_my_page_lists_papers_awaiting_my_organisations_position(client_for, make_paper):
+    paper = make_paper("members", title="Digital ID paper awaiting Fiji")
+    _open_review(client_for("secretariat"), paper)
+    member = client_for("member")
+    assert "Digital ID paper awaiting Fiji" in member.get(reverse("members:home")).text
+    assert "Digital ID paper awaiting Fiji" not in client_for("observer").get(
+        reverse("members:home")).text  # observers give no position
+    member.post(reverse("papers:position", args=[paper.pk]),
+                {"organisation": Organisation.objects.get(slug="gov-fji").pk,
+                 "stance": "no_objection"})
+    assert "Digital ID paper awaiting Fiji" not in member.get(reverse("members:home")).text
