@@ -77,6 +77,15 @@ PAGES = [
     Page("meeting", "/meetings/{public_meeting}/"),
     Page("meeting (member)", "/meetings/{public_meeting}/", MEMBER),
     Page("calendar feed", "/calendar/feed.ics"),
+    Page("publications", "/papers/"),
+    Page("publications (member)", "/papers/", MEMBER),
+    Page("publications filtered", "/papers/?sdg=9.c&country=TUV"),
+    Page("paper", "/papers/{public_paper}/"),
+    Page("paper (member)", "/papers/{public_paper}/", MEMBER),
+    Page("papers in progress", "/papers/in-progress/", MEMBER),
+    Page("search papers", "/search/?q=submarine+cable"),
+    Page("search (member)", "/search/?q=submarine+cable", MEMBER),
+    Page("papers feed", "/papers/feed.atom"),
 ]
 
 
@@ -100,8 +109,19 @@ def _public_meeting() -> str:
     return str(pk)
 
 
+def _public_paper() -> str:
+    """The newest published public paper (a synthetic one, with tags, positions and a file)."""
+    from papers.models import Paper
+
+    pk = (Paper.objects.filter(level=Paper.Level.PUBLIC, status=Paper.Status.PUBLISHED,
+                               archived_at__isnull=True, title_en__contains="(")
+          .order_by("-published_at").values_list("pk", flat=True).first())
+    return str(pk)
+
+
 PLACEHOLDERS: dict[str, Callable[[], str]] = {"public_post": _public_post,
-                                              "public_meeting": _public_meeting}
+                                              "public_meeting": _public_meeting,
+                                              "public_paper": _public_paper}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Sizes:
     people: int
     representatives: int
     meetings: int = 0
+    papers: int = 0
     years: int = 10
 
     def scaled(self, factor: float) -> Sizes:
@@ -53,7 +54,8 @@ class Sizes:
                      organisations=round(self.organisations * factor),
                      people=round(self.people * factor),
                      representatives=round(self.representatives * factor),
-                     meetings=round(self.meetings * factor), years=self.years)
+                     meetings=round(self.meetings * factor),
+                     papers=round(self.papers * factor), years=self.years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -61,9 +63,10 @@ class Sizes:
 
 # Ten years of a busy working group and its neighbours.
 BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
-              meetings=10_000)
+              meetings=10_000, papers=20_000)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
-TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120)
+TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
+                    papers=120)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -241,9 +244,11 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     org_link.objects.bulk_create(named_orgs, batch_size=BATCH)
     people_link.objects.bulk_create(named_people, batch_size=BATCH)
     meetings = _meetings(rng, sizes, weighted_groups, all_orgs, people, posts, representing)
+    papers = _papers(rng, sizes, weighted_groups, all_orgs, people, fiji)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
-            "named": len(named_orgs) + len(named_people), "meetings": meetings}
+            "named": len(named_orgs) + len(named_people), "meetings": meetings,
+            "papers": papers}
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
@@ -307,3 +312,87 @@ def _meetings(rng: random.Random, sizes: Sizes, groups, orgs, people, posts,
     AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
     Invitee.objects.bulk_create(invitees, batch_size=BATCH)
     return len(rows)
+
+
+def _papers(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji) -> int:
+    """Papers over the years at every level and stage, most published, each tagged, some with
+    a file whose extracted text search reads; the restricted ones name organisations (Fiji's
+    government in one of three, so the demo member's pages grow) and people."""
+    from members.models import Body
+    from papers.models import Paper, PaperFile, PaperKind, Position, Tag
+
+    if not sizes.papers:
+        return 0
+    now = timezone.now()
+    span = datetime.timedelta(days=365 * sizes.years)
+    kinds, tags = list(PaperKind.objects.all()), list(Tag.objects.all())
+    bodies = list(Body.objects.all())
+    countries = list(Country.objects.filter(is_pict=True))
+    levels, statuses = Paper.Level.values, Paper.Status.values
+    rows = []
+    for i in range(sizes.papers):
+        created = now - span * rng.random()
+        status = Paper.Status.PUBLISHED if i % 4 else statuses[(i // 4) % len(statuses)]
+        level = levels[i % len(levels)]
+        if status == Paper.Status.PUBLISHED and i % 8 == 1:
+            level = Paper.Level.PUBLIC
+        title = _text(rng, WORDS, rng.randint(4, 9))
+        published = status == Paper.Status.PUBLISHED
+        rows.append(Paper(
+            group=rng.choice(groups), level=level, kind=kinds[i % len(kinds)],
+            title_en=f"{title[0].upper()}{title[1:]} ({i})",
+            title_fr=f"Document {_text(rng, MOTS, 5)} ({i})" if i % 3 == 0 else "",
+            summary_en=_paragraphs(rng, WORDS, 2), body_en=_paragraphs(rng, WORDS, 12),
+            lead_organisation=rng.choice(orgs), status=status,
+            review_round=1 if status != Paper.Status.DRAFT else 0,
+            review_until=(created + datetime.timedelta(days=21)).date(),
+            submitted_to=rng.choice(bodies) if status in (
+                Paper.Status.SUBMITTED, Paper.Status.DECIDED, Paper.Status.PUBLISHED) else None,
+            outcome=Paper.Outcome.ENDORSED if status in (Paper.Status.DECIDED,
+                                                         Paper.Status.PUBLISHED) else "",
+            published_at=created + datetime.timedelta(days=60) if published else None,
+            created_at=created))
+    rows = Paper.objects.bulk_create(rows, batch_size=BATCH)
+    if rows and rows[0].pk is None:
+        rows = list(Paper.objects.order_by("-pk")[:len(rows)])
+    tag_link, country_link = Paper.tags.through, Paper.countries.through
+    org_link = Paper.restricted_organisations.through
+    people_link = Paper.restricted_people.through
+    links, places, named_orgs, named_people, files, positions = [], [], [], [], [], []
+    members = [o for o in orgs if not o.slug.startswith("syn-org-")] or orgs
+    for n, paper in enumerate(rows):
+        links += [tag_link(paper_id=paper.pk, tag_id=t.pk) for t in rng.sample(tags, k=3)]
+        places += [country_link(paper_id=paper.pk, country_id=c.pk)
+                   for c in rng.sample(countries, k=2)]
+        if paper.level == Paper.Level.RESTRICTED:
+            picked = {paper.lead_organisation_id}
+            if fiji is not None and n % 3 == 0:
+                picked.add(fiji.pk)
+            named_orgs += [org_link(paper_id=paper.pk, organisation_id=pk) for pk in picked]
+            if people:
+                named_people.append(people_link(paper_id=paper.pk,
+                                                person_id=rng.choice(people).pk))
+        if n % 5 == 0:
+            files.append(PaperFile(
+                paper=paper, title="Full paper", file=f"papers/synthetic/{paper.pk}.pdf",
+                original_name="paper.pdf", file_type="pdf", size=rng.randint(10**5, 10**6),
+                sha256="0" * 64, text=_paragraphs(rng, WORDS, 40)))
+        if paper.review_round:
+            positions += [Position(paper=paper, review_round=1, organisation=org,
+                                   stance=rng.choice(Position.Stance.values), note="")
+                          for org in rng.sample(members, k=min(len(members), 3))]
+    for model, objs in ((tag_link, links), (country_link, places), (org_link, named_orgs),
+                        (people_link, named_people), (PaperFile, files), (Position, positions)):
+        model.objects.bulk_create(objs, batch_size=BATCH, ignore_conflicts=model is Position)
+    _index_papers(rows)
+    return len(rows)
+
+
+def _index_papers(rows) -> None:
+    """Bulk inserts send no signals: index the papers (with their files' text) for search."""
+    try:
+        from portal.search import index_many
+    except ImportError:  # the search index arrives with the search module
+        return
+    index_many(rows)
+
