@@ -350,7 +350,7 @@ def _papers(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji) -> int
                 Paper.Status.SUBMITTED, Paper.Status.DECIDED, Paper.Status.PUBLISHED) else None,
             outcome=Paper.Outcome.ENDORSED if status in (Paper.Status.DECIDED,
                                                          Paper.Status.PUBLISHED) else "",
-            published_at=created + datetime.timedelta(days=60) if published else None,
+            published_at=min(created + datetime.timedelta(days=60), now) if published else None,
             created_at=created))
     rows = Paper.objects.bulk_create(rows, batch_size=BATCH)
     if rows and rows[0].pk is None:
