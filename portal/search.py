@@ -1,0 +1,491 @@
+"""The one search (`/search/?q=`): full text over everything apps register, ranked, with
+highlighted excerpts, filtered by the access policy before anything is ranked or counted.
+
+Registering a model (in its app's ``AppConfig.ready()``)::
+
+    from django.utils.translation import gettext_lazy as _
+    from portal import search
+
+    def paper_document(paper) -> search.SearchDocument | None:
+        return search.SearchDocument(title=paper.title_en, title_fr=paper.title_fr,
+                                     text="\\n".join([paper.abstract_en, paper.abstract_fr,
+                                                     paper.extracted_text]),
+                                     date=paper.published_at)
+
+    search.register(Paper, document=paper_document, kind_label=_("Papers"))
+
+- ``document(obj)`` says what is findable of one object: a `SearchDocument` with ``title``
+  (English, or the only one), ``title_fr`` (optional; shown to French readers), ``text`` (any
+  language, any length: bodies, descriptions, text extracted from files; cut at `MAX_TEXT`) and
+  ``date`` (shown on the result, breaks ties in rank). ``None`` means "not findable now" (a
+  meeting request) and removes the object from the index. The result links to
+  ``obj.get_absolute_url()``. It must not depend on who reads it: the index is shared by all.
+- ``visible(viewer)`` returns the queryset of objects of the model this viewer may find. The
+  default, for a ``talanoa.lib.models.Protected`` model, is
+  ``talanoa.access.visible(model.objects.filter(archived_at__isnull=True), viewer)``; for
+  any other model, its live rows (``archived_at`` null, when it has one), i.e. public. Search shows
+  live items only, to editors too.
+- ``kind_label`` names the kind on result lines and facets ("Papers").
+
+The index (`portal.models.SearchEntry`) follows saves and deletes of registered models by
+signal. Code that changes what an object's document says without saving that object (a new file
+on a paper, an agenda item of a meeting) calls ``index_object(obj)``; bulk inserts, which send
+no signals, call ``index_many(objs)``; ``manage.py rebuild_search_index`` rebuilds everything.
+After ``migrate``, a registered model with rows but no index entries is indexed, so a newly
+registered model's existing rows become findable without a manual step.
+
+Searching: ``search(query, viewer, kind=None, page=1)`` → `Results`. The query is reduced to
+words and "quoted phrases" (all must match; no operators, so no input is a syntax error).
+Access first: the SQL keeps only entries for which the model's ``visible(viewer)`` has the
+object (one EXISTS per registered model), and only then ranks (FTS5 bm25 / PostgreSQL
+ts_rank_cd, titles weighing more than text), counts per kind and pages. Two queries whatever
+the data: one for the counts, one for the page with its excerpts. Full text is FTS5 on SQLite
+and tsvector on PostgreSQL (`portal.search_sql`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from portal import search_sql
+from talanoa import access
+from talanoa.lib.bilingual import Localized, localized
+from talanoa.lib.models import Protected
+
+PER_PAGE = 20
+MAX_PAGES = 10  # offset paging: deeper pages read every row before them; refine the words instead
+MAX_TERMS = 12
+MAX_TEXT = 200_000  # characters of text indexed per object (PostgreSQL's tsvector caps at 1 MB)
+EXCERPT_TOKENS = 24
+
+# The excerpt is user content: the database marks matches with characters from Unicode's
+# private use area, which are removed from indexed text, and Python escapes the excerpt before
+# turning them into <mark>.
+MARK_START, MARK_END, ELLIPSIS = "\ue000", "\ue001", "…"
+_MARKERS = str.maketrans({MARK_START: " ", MARK_END: " "})
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    title: str
+    text: str = ""
+    date: datetime.datetime | datetime.date | None = None
+    title_fr: str = ""
+
+
+@dataclass(frozen=True)
+class Searchable:
+    model: type[models.Model]
+    document: Callable[[models.Model], SearchDocument | None]
+    visible: Callable[[access.Viewer], QuerySet]
+    kind_label: str
+
+    @property
+    def key(self) -> str:
+        """The kind in addresses (`?kind=paper`)."""
+        return self.model._meta.model_name
+
+    @property
+    def content_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(self.model)
+
+
+_registry: dict[type[models.Model], Searchable] = {}
+
+
+def _default_visible(model: type[models.Model]) -> Callable[[access.Viewer], QuerySet]:
+    live = {"archived_at__isnull": True} if hasattr(model, "archived_at") else {}
+    if issubclass(model, Protected):
+        return lambda viewer: access.visible(model._default_manager.filter(**live), viewer)
+    return lambda viewer: model._default_manager.filter(**live)
+
+
+Document = Callable[[models.Model], SearchDocument | None]
+
+
+def register(model: type[models.Model], *, document: Document,
+             visible: Callable[[access.Viewer], QuerySet] | None = None,
+             kind_label: str | None = None) -> Searchable:
+    """Make `model` findable (call from its app's ``AppConfig.ready()``); see the module's doc."""
+    entry = Searchable(model=model, document=document,
+                       visible=visible or _default_visible(model),
+                       kind_label=kind_label or model._meta.verbose_name_plural)
+    clash = [s for m, s in _registry.items() if s.key == entry.key and m is not model]
+    if clash:
+        raise ValueError(f"Two searchable models named {entry.key}")
+    _registry[model] = entry
+    uid = f"portal.search:{model._meta.label_lower}"
+    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
+    return entry
+
+
+def registered() -> list[Searchable]:
+    return list(_registry.values())
+
+
+def _saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # fixtures: loaddata, then rebuild_search_index
+        index_object(instance)
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    remove_object(instance)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the index
+
+def _clean(text: str, limit: int) -> str:
+    return (text or "").translate(_MARKERS)[:limit]
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.combine(value, datetime.time(), datetime.UTC)
+
+
+def _entry(searchable: Searchable, obj: models.Model):
+    from portal.models import SearchEntry
+
+    document = searchable.document(obj)
+    if document is None:
+        return None
+    return SearchEntry(content_type=searchable.content_type, object_id=obj.pk,
+                       title_en=_clean(document.title, 2000),
+                       title_fr=_clean(document.title_fr, 2000),
+                       text=_clean(document.text, MAX_TEXT), url=obj.get_absolute_url(),
+                       date=_as_datetime(document.date))
+
+
+_UPDATED = ["title_en", "title_fr", "text", "url", "date", "updated"]
+
+
+def index_object(obj: models.Model) -> None:
+    """Bring `obj`'s index entry up to date (one query)."""
+    from portal.models import SearchEntry
+
+    searchable = _registry.get(type(obj))
+    if searchable is None:
+        raise LookupError(f"{type(obj).__name__} is not registered for search")
+    entry = _entry(searchable, obj)
+    if entry is None:
+        remove_object(obj)
+        return
+    # One upsert: on SQLite, ON CONFLICT DO UPDATE fires the UPDATE trigger like an UPDATE.
+    SearchEntry.objects.bulk_create([entry], update_conflicts=True,
+                                    unique_fields=["content_type", "object_id"],
+                                    update_fields=_UPDATED)
+
+
+def remove_object(obj: models.Model) -> None:
+    from portal.models import SearchEntry
+
+    searchable = _registry.get(type(obj))
+    if searchable is not None:
+        SearchEntry.objects.filter(content_type=searchable.content_type,
+                                   object_id=obj.pk).delete()
+
+
+def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
+    """Index many objects at once (after ``bulk_create``, which sends no signals); returns how
+    many entries were written. Objects whose document is None lose their entry."""
+    from portal.models import SearchEntry
+
+    written = 0
+    batch: list[models.Model] = []
+
+    def flush() -> int:
+        entries, gone = [], []
+        for obj in batch:
+            entry = _entry(_registry[type(obj)], obj)
+            (entries.append(entry) if entry is not None else gone.append(obj))
+        for obj in gone:
+            remove_object(obj)
+        SearchEntry.objects.bulk_create(entries, update_conflicts=True,
+                                        unique_fields=["content_type", "object_id"],
+                                        update_fields=_UPDATED)
+        batch.clear()
+        return len(entries)
+
+    for obj in objs:
+        if type(obj) not in _registry:
+            raise LookupError(f"{type(obj).__name__} is not registered for search")
+        batch.append(obj)
+        if len(batch) >= batch_size:
+            written += flush()
+    if batch:
+        written += flush()
+    return written
+
+
+def rebuild(models_: Iterable[type[models.Model]] | None = None) -> int:
+    """Index every row of the registered models (or of those given) afresh."""
+    from portal.models import SearchEntry
+
+    written = 0
+    if models_ is None:  # entries of models no longer registered
+        SearchEntry.objects.exclude(
+            content_type__in=[s.content_type for s in registered()]).delete()
+    for searchable in registered():
+        if models_ is not None and searchable.model not in models_:
+            continue
+        SearchEntry.objects.filter(content_type=searchable.content_type).delete()
+        written += index_many(searchable.model._default_manager.order_by("pk").iterator(
+            chunk_size=1000))
+    return written
+
+
+def index_unindexed_models(apps=None, **kwargs) -> None:
+    """After migrate: index the registered models that have rows but no entries at all (a model
+    registered since the last deployment, or a database migrated before the index existed)."""
+    from portal.models import SearchEntry
+
+    if apps is not None and not _in_state(apps, SearchEntry):  # migrated back before it
+        return
+    for searchable in registered():
+        if apps is not None and not _in_state(apps, searchable.model):
+            continue
+        if (searchable.model._default_manager.exists()
+                and not SearchEntry.objects.filter(content_type=searchable.content_type)
+                .exists()):
+            rebuild([searchable.model])
+
+
+def _in_state(apps, model: type[models.Model]) -> bool:
+    try:
+        apps.get_model(model._meta.app_label, model._meta.model_name)
+    except LookupError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Searching
+
+_TERM = re.compile(r'"([^"]*)"?|([^\W_]+)')
+_WORD = re.compile(r"[^\W_]+")
+
+
+def parse(query: str) -> list[list[str]]:
+    """Words and "quoted phrases" of the query, each a list of words (letters and digits only:
+    nothing the user types reaches the database's query syntax)."""
+    terms: list[list[str]] = []
+    for phrase, word in _TERM.findall(query or ""):
+        words = _WORD.findall(phrase) if phrase else [word]
+        if words and words not in terms:
+            terms.append(words)
+    return terms[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    kind_label: str
+    title: Localized
+    url: str
+    excerpt: SafeString
+    date: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    total: int  # everything the reader may find, all kinds
+    facets: list[Facet]  # per kind, only kinds with matches
+    kind: str | None  # the kind shown, if one was chosen
+    page: int
+    pages: int  # at most MAX_PAGES
+    count: int  # matches of the kind shown (or total)
+    per_page: int = PER_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def shown(self) -> int:
+        """How many of the matches paging reaches."""
+        return min(self.count, self.pages * self.per_page)
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > self.shown
+
+
+EMPTY = Results(hits=[], total=0, facets=[], kind=None, page=1, pages=0, count=0)
+
+
+def _highlight(excerpt: str) -> SafeString:
+    html = escape(excerpt or "").replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # escaped just above: only our markers become tags
+
+
+def _access_sql(viewer: access.Viewer, kinds: list[Searchable]) -> tuple[str, tuple]:
+    """The entries the viewer may find, as SQL (``SELECT id, content_type_id, date FROM
+    portal_searchentry WHERE …``): for each kind, its content type and an EXISTS in the model's
+    own visibility filter. Used as a derived table, which both databases merge into the outer
+    query, so each full-text match is checked by primary key, not every entry."""
+    from portal.models import SearchEntry
+
+    allowed = Q(pk__in=[])
+    for searchable in kinds:
+        visible = searchable.visible(viewer).filter(pk=OuterRef("object_id"))
+        allowed |= Q(content_type_id=searchable.content_type.pk) & Exists(visible)
+    queryset = SearchEntry.objects.filter(allowed).values("id", "content_type_id", "date")
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def search(query: str, viewer: access.Viewer, *, kind: str | None = None, page: int = 1,
+           per_page: int = PER_PAGE) -> Results:
+    """What `viewer` may find for `query`: one page of ranked hits, total and per-kind counts."""
+    terms = parse(query)
+    kinds = registered()
+    if not terms or not kinds:
+        return EMPTY
+    by_ct = {s.content_type.pk: s for s in kinds}
+    by_key = {s.key: s for s in kinds}
+    chosen = by_key.get(kind or "")
+    backend = _SQLite() if connection.vendor == "sqlite" else _PostgreSQL()
+    allowed_sql, allowed_params = _access_sql(viewer, kinds)
+
+    counts = dict(backend.counts(terms, allowed_sql, allowed_params))
+    facets = [Facet(by_ct[ct].key, str(by_ct[ct].kind_label), n)
+              for ct, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+              if ct in by_ct]
+    total = sum(f.count for f in facets)
+    count = counts.get(chosen.content_type.pk, 0) if chosen else total
+    pages = min(MAX_PAGES, -(-count // per_page))
+    page = max(1, min(page, pages or 1))
+    hits = []
+    if count:
+        rows = backend.page(terms, allowed_sql, allowed_params,
+                            chosen.content_type.pk if chosen else None,
+                            per_page, (page - 1) * per_page)
+        for ct, title_en, title_fr, url, date, excerpt in rows:
+            searchable = by_ct[ct]
+            hits.append(Hit(kind=searchable.key, kind_label=str(searchable.kind_label),
+                            title=_title(title_en, title_fr), url=url,
+                            excerpt=_highlight(excerpt), date=date))
+    return Results(hits=hits, total=total, facets=facets, kind=chosen.key if chosen else None,
+                   page=page, pages=pages, count=count, per_page=per_page)
+
+
+def _title(title_en: str, title_fr: str) -> Localized:
+    """The title in the reader's language, as `talanoa.lib.bilingual.localized` picks it."""
+    return localized(SimpleNamespace(title_en=title_en, title_fr=title_fr), "title")
+
+
+class _SQLite:
+    """FTS5: MATCH on the FTS table joined to the allowed entries; bm25 with titles ×10."""
+
+    fts = search_sql.FTS_TABLE
+
+    @staticmethod
+    def match(terms: list[list[str]]) -> str:
+        # Each term a quoted FTS5 string (words only, so no quote inside); juxtaposed = AND.
+        return " ".join('"' + " ".join(words) + '"' for words in terms)
+
+    def counts(self, terms, allowed_sql, allowed_params):
+        sql = (f"SELECT e.content_type_id, COUNT(*) FROM {self.fts} "
+               f"JOIN ({allowed_sql}) e ON e.id = {self.fts}.rowid "
+               f"WHERE {self.fts} MATCH %s GROUP BY e.content_type_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*allowed_params, self.match(terms)))
+            return cursor.fetchall()
+
+    def page(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
+        fts = self.fts
+        only = "AND e.content_type_id = %s" if content_type_id else ""
+        # Rank and page first (bm25 for every match, nothing else), then the excerpt for the
+        # page's rows only: snippet() re-reads and re-tokenizes the text.
+        sql = (
+            f"WITH hits AS (SELECT e.id AS id, bm25({fts}, 10.0, 10.0, 1.0) AS rank, "
+            f"e.date AS date FROM {fts} JOIN ({allowed_sql}) e ON e.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s {only} "
+            "ORDER BY rank, date DESC, id LIMIT %s OFFSET %s) "
+            "SELECT s.content_type_id, s.title_en, s.title_fr, s.url, s.date, "
+            f"snippet({fts}, {search_sql.TEXT_COLUMN}, %s, %s, %s, {EXCERPT_TOKENS}) "
+            f"FROM hits JOIN {fts} ON {fts}.rowid = hits.id "
+            "JOIN portal_searchentry s ON s.id = hits.id "
+            f"WHERE {fts} MATCH %s ORDER BY hits.rank, hits.date DESC, hits.id")
+        match = self.match(terms)
+        params = (*allowed_params, match, *([content_type_id] if content_type_id else []),
+                  limit, offset, MARK_START, MARK_END, ELLIPSIS, match)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [(ct, t_en, t_fr, url, _aware(date), excerpt)
+                for ct, t_en, t_fr, url, date, excerpt in rows]
+
+
+def _aware(value) -> datetime.datetime | None:
+    """A raw SQLite cursor's datetime as the ORM gives it (aware, in UTC)."""
+    return connection.ops.convert_datetimefield_value(value, None, connection)
+
+
+class _PostgreSQL:
+    """tsvector @@ tsquery on the generated column (GIN); ts_rank_cd with titles (A) worth ten
+    times text (B); ts_headline for the page's rows only."""
+
+    config = search_sql.PG_CONFIG
+
+    def tsquery(self, terms: list[list[str]]) -> tuple[str, tuple]:
+        parts = [f"phraseto_tsquery('{self.config}', %s)"] * len(terms)
+        return " && ".join(parts), tuple(" ".join(words) for words in terms)
+
+    def counts(self, terms, allowed_sql, allowed_params):
+        tsquery, tsparams = self.tsquery(terms)
+        sql = ("SELECT e.content_type_id, COUNT(*) FROM portal_searchentry s "
+               f"JOIN ({allowed_sql}) e ON e.id = s.id "
+               f"WHERE s.vector @@ ({tsquery}) GROUP BY e.content_type_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*allowed_params, *tsparams))
+            return cursor.fetchall()
+
+    def page(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
+        tsquery, tsparams = self.tsquery(terms)
+        only = "AND e.content_type_id = %s" if content_type_id else ""
+        options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={EXCERPT_TOKENS}, "
+                   f"MinWords={EXCERPT_TOKENS // 2}, MaxFragments=2, "
+                   f'FragmentDelimiter=" {ELLIPSIS} "')
+        sql = (
+            f"WITH q AS (SELECT ({tsquery}) AS query), "
+            "hits AS (SELECT s.id AS id, "
+            "ts_rank_cd('{0, 0, 0.1, 1}', s.vector, q.query, 1) AS rank, e.date AS date "
+            f"FROM portal_searchentry s JOIN ({allowed_sql}) e ON e.id = s.id, q "
+            f"WHERE s.vector @@ q.query {only} "
+            "ORDER BY rank DESC, date DESC NULLS LAST, id LIMIT %s OFFSET %s) "
+            "SELECT s.content_type_id, s.title_en, s.title_fr, s.url, s.date, "
+            f"ts_headline('{self.config}', s.text, q.query, %s) "
+            "FROM hits JOIN portal_searchentry s ON s.id = hits.id, q "
+            "ORDER BY hits.rank DESC, hits.date DESC NULLS LAST, hits.id")
+        params = (*tsparams, *allowed_params, *([content_type_id] if content_type_id else []),
+                  limit, offset, options)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
