@@ -320,7 +320,11 @@ class Results:
 
     @property
     def has_previous(self) -> bool:
-        return self.page > 1
+        return self.page > 1 and self.pages > 0
+
+    @property
+    def previous_page(self) -> int:
+        return min(self.page - 1, self.pages)
 
     @property
     def has_next(self) -> bool:
@@ -362,43 +366,42 @@ def _access_sql(viewer: access.Viewer, kinds: list[Searchable]) -> tuple[str, tu
 
 def search(query: str, viewer: access.Viewer, *, kind: str | None = None, page: int = 1,
            per_page: int = PER_PAGE) -> Results:
-    """What `viewer` may find for `query`: one page of ranked hits, total and per-kind counts."""
+    """What `viewer` may find for `query`: one page of ranked hits, total and per-kind counts,
+    in one SQL query (a page past the last is empty)."""
     terms = parse(query)
     kinds = registered()
     if not terms or not kinds:
         return EMPTY
     by_ct = {s.content_type.pk: s for s in kinds}
-    by_key = {s.key: s for s in kinds}
-    chosen = by_key.get(kind or "")
+    chosen = {s.key: s for s in kinds}.get(kind or "")
+    page = max(1, min(page, MAX_PAGES))
     backend = _SQLite() if connection.vendor == "sqlite" else _PostgreSQL()
-    allowed_sql, allowed_params = _access_sql(viewer, kinds)
-
-    counts = dict(backend.counts(terms, allowed_sql, allowed_params))
+    rows, counts = backend.run(terms, *_access_sql(viewer, kinds),
+                               chosen.content_type.pk if chosen else None,
+                               per_page, (page - 1) * per_page)
     facets = [Facet(by_ct[ct].key, str(by_ct[ct].kind_label), n)
               for ct, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
               if ct in by_ct]
     total = sum(f.count for f in facets)
     count = counts.get(chosen.content_type.pk, 0) if chosen else total
-    pages = min(MAX_PAGES, -(-count // per_page))
-    page = max(1, min(page, pages or 1))
-    hits = []
-    if count:
-        rows = backend.page(terms, allowed_sql, allowed_params,
-                            chosen.content_type.pk if chosen else None,
-                            per_page, (page - 1) * per_page)
-        for ct, title_en, title_fr, url, date, excerpt in rows:
-            searchable = by_ct[ct]
-            hits.append(Hit(kind=searchable.key, kind_label=str(searchable.kind_label),
-                            title=_title(title_en, title_fr), url=url,
-                            excerpt=_highlight(excerpt), date=date))
+    hits = [Hit(kind=by_ct[ct].key, kind_label=str(by_ct[ct].kind_label),
+                title=_title(title_en, title_fr), url=url, excerpt=_highlight(excerpt),
+                date=date)
+            for ct, title_en, title_fr, url, date, excerpt in rows]
     return Results(hits=hits, total=total, facets=facets, kind=chosen.key if chosen else None,
-                   page=page, pages=pages, count=count, per_page=per_page)
+                   page=page, pages=min(MAX_PAGES, -(-count // per_page)), count=count,
+                   per_page=per_page)
 
 
 def _title(title_en: str, title_fr: str) -> Localized:
     """The title in the reader's language, as `talanoa.lib.bilingual.localized` picks it."""
     return localized(SimpleNamespace(title_en=title_en, title_fr=title_fr), "title")
 
+
+# Both backends answer in one statement: the allowed matches with their rank are gathered once
+# (MATERIALIZED: the counts and the page both read them), then the page's rows get their excerpt
+# (re-reading and re-tokenizing the text, so for those rows only) and each kind its count, as
+# rows of one UNION ALL told apart by their first column.
 
 class _SQLite:
     """FTS5: MATCH on the FTS table joined to the allowed entries; bm25 with titles ×10."""
@@ -410,37 +413,32 @@ class _SQLite:
         # Each term a quoted FTS5 string (words only, so no quote inside); juxtaposed = AND.
         return " ".join('"' + " ".join(words) + '"' for words in terms)
 
-    def counts(self, terms, allowed_sql, allowed_params):
-        sql = (f"SELECT e.content_type_id, COUNT(*) FROM {self.fts} "
-               f"JOIN ({allowed_sql}) e ON e.id = {self.fts}.rowid "
-               f"WHERE {self.fts} MATCH %s GROUP BY e.content_type_id")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*allowed_params, self.match(terms)))
-            return cursor.fetchall()
-
-    def page(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
+    def run(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
         fts = self.fts
-        only = "AND e.content_type_id = %s" if content_type_id else ""
-        # Rank and page first (bm25 for every match, nothing else), then the excerpt for the
-        # page's rows only: snippet() re-reads and re-tokenizes the text.
+        only = "WHERE ct = %s" if content_type_id else ""
         sql = (
-            f"WITH hits AS (SELECT e.id AS id, bm25({fts}, 10.0, 10.0, 1.0) AS rank, "
-            f"e.date AS date FROM {fts} JOIN ({allowed_sql}) e ON e.id = {fts}.rowid "
-            f"WHERE {fts} MATCH %s {only} "
+            f"WITH hits AS MATERIALIZED (SELECT e.id AS id, e.content_type_id AS ct, "
+            f"bm25({fts}, 10.0, 10.0, 1.0) AS rank, e.date AS date "
+            f"FROM {fts} JOIN ({allowed_sql}) e ON e.id = {fts}.rowid WHERE {fts} MATCH %s), "
+            f"page AS (SELECT id, rank, date FROM hits {only} "
             "ORDER BY rank, date DESC, id LIMIT %s OFFSET %s) "
-            "SELECT s.content_type_id, s.title_en, s.title_fr, s.url, s.date, "
-            f"snippet({fts}, {search_sql.TEXT_COLUMN}, %s, %s, %s, {EXCERPT_TOKENS}) "
-            f"FROM hits JOIN {fts} ON {fts}.rowid = hits.id "
-            "JOIN portal_searchentry s ON s.id = hits.id "
-            f"WHERE {fts} MATCH %s ORDER BY hits.rank, hits.date DESC, hits.id")
+            "SELECT 0, s.content_type_id, NULL, s.title_en, s.title_fr, s.url, s.date, "
+            f"snippet({fts}, {search_sql.TEXT_COLUMN}, %s, %s, %s, {EXCERPT_TOKENS}), "
+            "page.rank, page.id "
+            f"FROM page JOIN {fts} ON {fts}.rowid = page.id "
+            f"JOIN portal_searchentry s ON s.id = page.id WHERE {fts} MATCH %s "
+            "UNION ALL SELECT 1, ct, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+            "FROM hits GROUP BY ct")
         match = self.match(terms)
         params = (*allowed_params, match, *([content_type_id] if content_type_id else []),
                   limit, offset, MARK_START, MARK_END, ELLIPSIS, match)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [(ct, t_en, t_fr, url, _aware(date), excerpt)
-                for ct, t_en, t_fr, url, date, excerpt in rows]
+        page = [(row[1], row[3], row[4], row[5], _aware(row[6]), row[7])
+                for row in sorted((r for r in rows if r[0] == 0),
+                                  key=lambda r: (r[8], -_timestamp(_aware(r[6])), r[9]))]
+        return page, {row[1]: row[2] for row in rows if row[0] == 1}
 
 
 def _aware(value) -> datetime.datetime | None:
@@ -448,9 +446,13 @@ def _aware(value) -> datetime.datetime | None:
     return connection.ops.convert_datetimefield_value(value, None, connection)
 
 
+def _timestamp(value: datetime.datetime | None) -> float:
+    return value.timestamp() if value is not None else float("-inf")
+
+
 class _PostgreSQL:
     """tsvector @@ tsquery on the generated column (GIN); ts_rank_cd with titles (A) worth ten
-    times text (B); ts_headline for the page's rows only."""
+    times text (B), text by density; ts_headline for the page's rows only."""
 
     config = search_sql.PG_CONFIG
 
@@ -458,34 +460,36 @@ class _PostgreSQL:
         parts = [f"phraseto_tsquery('{self.config}', %s)"] * len(terms)
         return " && ".join(parts), tuple(" ".join(words) for words in terms)
 
-    def counts(self, terms, allowed_sql, allowed_params):
+    def run(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
         tsquery, tsparams = self.tsquery(terms)
-        sql = ("SELECT e.content_type_id, COUNT(*) FROM portal_searchentry s "
-               f"JOIN ({allowed_sql}) e ON e.id = s.id "
-               f"WHERE s.vector @@ ({tsquery}) GROUP BY e.content_type_id")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*allowed_params, *tsparams))
-            return cursor.fetchall()
-
-    def page(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
-        tsquery, tsparams = self.tsquery(terms)
-        only = "AND e.content_type_id = %s" if content_type_id else ""
+        only = "WHERE ct = %s" if content_type_id else ""
         options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={EXCERPT_TOKENS}, "
                    f"MinWords={EXCERPT_TOKENS // 2}, MaxFragments=2, "
                    f'FragmentDelimiter=" {ELLIPSIS} "')
         sql = (
             f"WITH q AS (SELECT ({tsquery}) AS query), "
-            "hits AS (SELECT s.id AS id, "
-            "ts_rank_cd('{0, 0, 0.1, 1}', s.vector, q.query, 1) AS rank, e.date AS date "
+            "hits AS MATERIALIZED (SELECT s.id AS id, e.content_type_id AS ct, "
+            # Each part bounded to [0, 1) (normalization 32: r / (r + 1)), titles ×10: a title
+            # match outranks any number of matches in the text, as with bm25's weights.
+            "10 * ts_rank_cd('{0, 0, 0, 1}', s.vector, q.query, 32) "
+            "+ ts_rank_cd('{0, 0, 1, 0}', s.vector, q.query, 33) AS rank, e.date AS date "
             f"FROM portal_searchentry s JOIN ({allowed_sql}) e ON e.id = s.id, q "
-            f"WHERE s.vector @@ q.query {only} "
+            "WHERE s.vector @@ q.query), "
+            f"page AS (SELECT id, rank, date FROM hits {only} "
             "ORDER BY rank DESC, date DESC NULLS LAST, id LIMIT %s OFFSET %s) "
-            "SELECT s.content_type_id, s.title_en, s.title_fr, s.url, s.date, "
-            f"ts_headline('{self.config}', s.text, q.query, %s) "
-            "FROM hits JOIN portal_searchentry s ON s.id = hits.id, q "
-            "ORDER BY hits.rank DESC, hits.date DESC NULLS LAST, hits.id")
+            "(SELECT 0, s.content_type_id, NULL::bigint, s.title_en, s.title_fr, s.url, s.date, "
+            f"ts_headline('{self.config}', s.text, q.query, %s), page.rank, page.id "
+            "FROM page JOIN portal_searchentry s ON s.id = page.id, q "
+            "ORDER BY page.rank DESC, page.date DESC NULLS LAST, page.id) "
+            "UNION ALL SELECT 1, ct, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+            "FROM hits GROUP BY ct")
         params = (*tsparams, *allowed_params, *([content_type_id] if content_type_id else []),
                   limit, offset, options)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        # UNION ALL keeps each branch's order in practice but promises nothing: sort here too.
+        page = sorted((r for r in rows if r[0] == 0),
+                      key=lambda r: (-r[8], -_timestamp(r[6]), r[9]))
+        return ([(r[1], r[3], r[4], r[5], r[6], r[7]) for r in page],
+                {row[1]: row[2] for row in rows if row[0] == 1})
