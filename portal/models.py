@@ -64,15 +64,17 @@ class SearchEntry(models.Model):
     again after it.
     """
 
+    # Narrow columns first, the text last: SQLite reads a row's columns in order (past a long
+    # text through its overflow pages), and a search reads the narrow ones of every match.
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
                                      verbose_name=_("kind"))
     object_id = models.PositiveBigIntegerField(_("object"))
+    date = models.DateTimeField(_("date"), null=True, blank=True)
+    updated = models.DateTimeField(_("last indexed"), auto_now=True)
+    url = models.CharField(_("address"), max_length=500)
     title_en = models.TextField(_("title (English)"), blank=True)
     title_fr = models.TextField(_("title (French)"), blank=True)
     text = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("address"), max_length=500)
-    date = models.DateTimeField(_("date"), null=True, blank=True)
-    updated = models.DateTimeField(_("last indexed"), auto_now=True)
 
     class Meta:
         verbose_name = _("search index entry")

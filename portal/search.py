@@ -46,6 +46,7 @@ and tsvector on PostgreSQL (`portal.search_sql`).
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -62,6 +64,8 @@ from portal import search_sql
 from talanoa import access
 from talanoa.lib.bilingual import Localized, localized
 from talanoa.lib.models import Protected
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 MAX_PAGES = 10  # offset paging: deeper pages read every row before them; refine the words instead
@@ -163,10 +167,17 @@ def _entry(searchable: Searchable, obj: models.Model):
     document = searchable.document(obj)
     if document is None:
         return None
+    try:
+        url = obj.get_absolute_url()
+    except NoReverseMatch:
+        # A row no page can show (a slug the address patterns refuse) cannot be a result; the
+        # save that got us here must not fail because of it.
+        logger.warning("Not indexed for search (no address): %s %s", type(obj).__name__, obj.pk)
+        return None
     return SearchEntry(content_type=searchable.content_type, object_id=obj.pk,
                        title_en=_clean(document.title, 2000),
                        title_fr=_clean(document.title_fr, 2000),
-                       text=_clean(document.text, MAX_TEXT), url=obj.get_absolute_url(),
+                       text=_clean(document.text, MAX_TEXT), url=url,
                        date=_as_datetime(document.date))
 
 

@@ -24,16 +24,18 @@ class Migration(migrations.Migration):
     operations = [
         migrations.CreateModel(
             name='SearchEntry',
+            # Narrow columns first, the long text last: SQLite reads a row's columns in order,
+            # and a search reads the narrow ones of every match.
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='kind')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='object')),
+                ('date', models.DateTimeField(blank=True, null=True, verbose_name='date')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='last indexed')),
+                ('url', models.CharField(max_length=500, verbose_name='address')),
                 ('title_en', models.TextField(blank=True, verbose_name='title (English)')),
                 ('title_fr', models.TextField(blank=True, verbose_name='title (French)')),
                 ('text', models.TextField(blank=True, verbose_name='text')),
-                ('url', models.CharField(max_length=500, verbose_name='address')),
-                ('date', models.DateTimeField(blank=True, null=True, verbose_name='date')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='last indexed')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='kind')),
             ],
             options={
                 'verbose_name': 'search index entry',
