@@ -32,7 +32,8 @@ class MembersConfig(AppConfig):
         from members.models import Organisation, WorkingGroup
         from portal import search
 
-        # Public records: the default filter (live rows) is who may find them.
+        # Public records: everyone finds the live ones.
         search.register(Organisation, document=organisation_document,
-                        kind_label=_("Organisations"))
-        search.register(WorkingGroup, document=group_document, kind_label=_("Groups"))
+                        visible=search.public(Organisation), kind_label=_("Organisations"))
+        search.register(WorkingGroup, document=group_document,
+                        visible=search.public(WorkingGroup), kind_label=_("Groups"))

@@ -22,9 +22,9 @@ Registering a model (in its app's ``AppConfig.ready()``)::
   ``obj.get_absolute_url()``. It must not depend on who reads it: the index is shared by all.
 - ``visible(viewer)`` returns the queryset of objects of the model this viewer may find. The
   default, for a ``talanoa.lib.models.Protected`` model, is
-  ``talanoa.access.visible(model.objects.filter(archived_at__isnull=True), viewer)``; for
-  any other model, its live rows (``archived_at`` null, when it has one), i.e. public. Search shows
-  live items only, to editors too.
+  ``talanoa.access.visible(model.objects.filter(archived_at__isnull=True), viewer)``. Any other
+  model must say: ``visible=search.public(Model)`` for a public record (its live rows, for
+  everyone), or a function of its own. Search shows live items only, to editors too.
 - ``kind_label`` names the kind on result lines and facets ("Papers").
 
 The index (`portal.models.SearchEntry`) follows saves and deletes of registered models by
@@ -88,11 +88,15 @@ class SearchDocument:
     title_fr: str = ""
 
 
+Document = Callable[[models.Model], SearchDocument | None]
+Visible = Callable[[access.Viewer], QuerySet]
+
+
 @dataclass(frozen=True)
 class Searchable:
     model: type[models.Model]
-    document: Callable[[models.Model], SearchDocument | None]
-    visible: Callable[[access.Viewer], QuerySet]
+    document: Document
+    visible: Visible
     kind_label: str
 
     @property
@@ -108,22 +112,27 @@ class Searchable:
 _registry: dict[type[models.Model], Searchable] = {}
 
 
-def _default_visible(model: type[models.Model]) -> Callable[[access.Viewer], QuerySet]:
-    live = {"archived_at__isnull": True} if hasattr(model, "archived_at") else {}
-    if issubclass(model, Protected):
-        return lambda viewer: access.visible(model._default_manager.filter(**live), viewer)
-    return lambda viewer: model._default_manager.filter(**live)
+def _live(model: type[models.Model]) -> QuerySet:
+    manager = model._default_manager
+    return manager.filter(archived_at__isnull=True) if hasattr(model, "archived_at") else (
+        manager.all())
 
 
-Document = Callable[[models.Model], SearchDocument | None]
+def public(model: type[models.Model]) -> Visible:
+    """`visible` for a public record that is not a `Protected` item (organisations, groups):
+    everyone finds its live rows."""
+    return lambda viewer: _live(model)
 
 
-def register(model: type[models.Model], *, document: Document,
-             visible: Callable[[access.Viewer], QuerySet] | None = None,
+def register(model: type[models.Model], *, document: Document, visible: Visible | None = None,
              kind_label: str | None = None) -> Searchable:
     """Make `model` findable (call from its app's ``AppConfig.ready()``); see the module's doc."""
-    entry = Searchable(model=model, document=document,
-                       visible=visible or _default_visible(model),
+    if visible is None:
+        if not issubclass(model, Protected):
+            # No silent default: a model outside the policy says who finds it, e.g. public().
+            raise TypeError(f"{model.__name__} is not a Protected item: pass visible=")
+        visible = lambda viewer: access.visible(_live(model), viewer)  # noqa: E731
+    entry = Searchable(model=model, document=document, visible=visible,
                        kind_label=kind_label or model._meta.verbose_name_plural)
     clash = [s for m, s in _registry.items() if s.key == entry.key and m is not model]
     if clash:
@@ -219,12 +228,15 @@ def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
     batch: list[models.Model] = []
 
     def flush() -> int:
-        entries, gone = [], []
+        entries, gone = [], Q(pk__in=[])
         for obj in batch:
-            entry = _entry(_registry[type(obj)], obj)
-            (entries.append(entry) if entry is not None else gone.append(obj))
-        for obj in gone:
-            remove_object(obj)
+            searchable = _registry[type(obj)]
+            entry = _entry(searchable, obj)
+            if entry is None:
+                gone |= Q(content_type=searchable.content_type, object_id=obj.pk)
+            else:
+                entries.append(entry)
+        SearchEntry.objects.filter(gone).delete()
         SearchEntry.objects.bulk_create(entries, update_conflicts=True,
                                         unique_fields=["content_type", "object_id"],
                                         update_fields=_UPDATED)

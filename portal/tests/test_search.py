@@ -302,3 +302,17 @@ def test_search_costs_the_same_as_data_grows(client_for, people, standing, path)
     grow(TEST_GROWTH, representing=[people["member"].person])
     assert count_queries(client, path) == before
     assert len(client.get("/search/?q=cable").context["results"].hits) == search.PER_PAGE
+
+
+def test_a_model_outside_the_policy_must_say_who_finds_it():
+    from members.models import Person
+
+    with pytest.raises(TypeError, match="visible="):
+        search.register(Person, document=lambda person: None)
+    assert Person not in {s.model for s in search.registered()}
+
+
+def test_every_findable_kind_is_registered():
+    from members.models import WorkingGroup
+
+    assert {s.model for s in search.registered()} >= {Post, Meeting, Organisation, WorkingGroup}
