@@ -187,19 +187,22 @@ def archive_file(record: PaperFile) -> None:
 
 
 def _reindex(paper: Paper) -> None:
-    try:
-        from portal.search import index_object
-    except ImportError:  # the search index arrives with the search module
-        return
+    """Its files changed (or its status did): what search finds of the paper changes too."""
+    from portal.search import index_object
+
     transaction.on_commit(lambda: index_object(paper))
 
 
 def searchable_text(paper: Paper) -> str:
     """What search finds in a paper besides its title: summary, text, options and the text of its
     current files."""
-    parts = [paper.summary_en, paper.summary_fr, paper.body_en, paper.body_fr]
+    from talanoa.lib.markup import markdown_text
+
+    parts = [paper.summary_en, paper.summary_fr, markdown_text(paper.body_en),
+             markdown_text(paper.body_fr)]
     for option in paper.options.all():
-        parts += [option.title_en, option.title_fr, option.text_en, option.text_fr]
+        parts += [option.title_en, option.title_fr, markdown_text(option.text_en),
+                  markdown_text(option.text_fr)]
     parts += PaperFile.objects.filter(paper=paper, replaced_at__isnull=True,
                                       archived_at__isnull=True).values_list("text", flat=True)
     return "\n".join(part for part in parts if part)

@@ -209,6 +209,7 @@ def paper_new(request: HttpRequest) -> HttpResponse:
             form.save_m2m()
             options.instance = paper
             options.save()
+        operations._reindex(paper)
         messages.success(request, _("Draft saved."))
         return redirect(paper)
     return render(request, "papers/paper_form.html", {"form": form, "options": options},

@@ -50,3 +50,10 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    # From the page's own links: a wrong value shows the first page of everything, not an error.
+    kind = forms.CharField(max_length=40, required=False)
+    page = forms.CharField(max_length=10, required=False)
+
+    def clean_page(self) -> int:
+        page = self.cleaned_data.get("page") or ""
+        return int(page) if page.isdigit() and 0 < len(page) < 4 else 1

@@ -50,3 +50,43 @@ class Post(Protected):
     @property
     def body(self):
         return localized(self, "body")
+
+
+class SearchEntry(models.Model):
+    """One findable object in the one search index (`portal.search`): the text the full-text
+    index covers and what a result line shows, never who may see it (asked at query time).
+
+    The full-text index itself is outside Django's models, kept in step by the database:
+    on SQLite an FTS5 table (`portal_search_fts`, external content on this table) maintained by
+    triggers on this table; on PostgreSQL a generated `tsvector` column (`vector`) with a GIN
+    index. Both are created by migration 0004 (`portal.search_sql`). On SQLite, a migration that
+    alters this table remakes it and drops its triggers: call `search_sql.create_sqlite(...)`
+    again after it.
+    """
+
+    # Narrow columns first, the text last: SQLite reads a row's columns in order (past a long
+    # text through its overflow pages), and a search reads the narrow ones of every match.
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     verbose_name=_("kind"))
+    object_id = models.PositiveBigIntegerField(_("object"))
+    date = models.DateTimeField(_("date"), null=True, blank=True)
+    updated = models.DateTimeField(_("last indexed"), auto_now=True)
+    url = models.CharField(_("address"), max_length=500)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    title_fr = models.TextField(_("title (French)"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"],
+                                    name="search_entry_one_per_object"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en or self.title_fr
+
+    @property
+    def title(self):
+        return localized(self, "title")

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.models import Objective, Organisation, WorkingGroup
+from members.models import Objective, WorkingGroup
 from portal import operations
+from portal import search as site_search
 from portal.forms import PostForm, SearchForm
 from portal.models import Post
 from talanoa.access import get_item_for_user, viewer_for, visible
@@ -131,32 +131,15 @@ def post_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request)
     form = SearchForm(request.GET or None)
-    posts, meetings, organisations, groups = [], [], [], []
-    query = ""
+    query, results = "", site_search.EMPTY
     if form.is_valid() and (query := form.cleaned_data["q"].strip()):
-        text = (Q(title_en__icontains=query) | Q(title_fr__icontains=query)
-                | Q(body_en__icontains=query) | Q(body_fr__icontains=query))
-        posts = _posts_for(request).filter(text, archived_at__isnull=True)[:50]
-        meetings = _meetings_matching(request, query)
-        names = (Q(name_en__icontains=query) | Q(name_fr__icontains=query)
-                 | Q(acronym__icontains=query))
-        organisations = Organisation.objects.current().filter(names)[:20]
-        groups = WorkingGroup.objects.current().filter(names)[:10]
+        results = site_search.search(query, viewer, kind=form.cleaned_data["kind"],
+                                     page=form.cleaned_data["page"])
     return render(request, "portal/search.html",
-                  {"form": form, "query": query, "posts": posts, "meetings": meetings,
-                   "organisations": organisations, "groups": groups})
-
-
-def _meetings_matching(request: HttpRequest, query: str):
-    from meetings.models import Meeting
-
-    text = (Q(title_en__icontains=query) | Q(title_fr__icontains=query)
-            | Q(description_en__icontains=query) | Q(description_fr__icontains=query)
-            | Q(city__icontains=query))
-    return (visible(Meeting.objects.select_related("group"), viewer_for(request))
-            .filter(text, status__in=Meeting.SCHEDULED, archived_at__isnull=True)
-            .order_by("-starts_at", "-pk")[:20])
+                  {"form": form, "query": query, "results": results,
+                   "terms_found": bool(site_search.parse(query))})
 
 
 def group_or_404(slug: str) -> WorkingGroup:

@@ -7,7 +7,8 @@ in the database. It expects the starter data (`load_starter_data`) and works wit
 demo data; when the demo member's organisation (Fiji's government) exists, some restricted posts
 name it, so the demo member's pages grow too. It can be called repeatedly: names continue from
 what is already there. Rows are written with `bulk_create` (and their history rows with
-simple_history's bulk helper), so 20,000 posts take seconds.
+simple_history's bulk helper), so 20,000 posts take seconds; bulk inserts send no signals, so
+what is findable is indexed for search with `portal.search.index_many`.
 
 Later issues add their own models here (meetings, documents, …), following the same pattern.
 """
@@ -34,9 +35,10 @@ from members.models import (
     WorkingGroup,
 )
 from portal.models import Post
+from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 2
+DATA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
                 group=group, organisation=org, start=started, end=ended,
                 kind=rng.choice(Membership.Kind.values)))
     bulk_create_with_history(memberships, Membership, batch_size=BATCH)
+    index_many(orgs)
 
     # People, one in five with an account.
     all_orgs = orgs + list(Organisation.objects.exclude(slug__startswith="syn-org-")
@@ -226,6 +229,7 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     posts = bulk_create_with_history(posts, Post, batch_size=BATCH)
     if posts and posts[0].pk is None:
         posts = list(Post.objects.order_by("-pk")[:len(posts)])
+    index_many(posts)
 
     # The restricted posts name organisations and people; some name the demo member's own.
     fiji = Organisation.objects.filter(slug="gov-fji").first()
@@ -291,6 +295,7 @@ def _meetings(rng: random.Random, sizes: Sizes, groups, orgs, people, posts,
     rows = Meeting.objects.bulk_create(rows, batch_size=BATCH)
     if rows and rows[0].pk is None:
         rows = list(Meeting.objects.order_by("-pk")[:len(rows)])
+    index_many(rows)
     post_type = ContentType.objects.get_for_model(Post)
     agenda, invitees = [], []
     guests = list(representing)
@@ -384,15 +389,6 @@ def _papers(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji) -> int
     for model, objs in ((tag_link, links), (country_link, places), (org_link, named_orgs),
                         (people_link, named_people), (PaperFile, files), (Position, positions)):
         model.objects.bulk_create(objs, batch_size=BATCH, ignore_conflicts=model is Position)
-    _index_papers(rows)
+    index_many(rows)  # after the files: their text is part of each paper's document
     return len(rows)
-
-
-def _index_papers(rows) -> None:
-    """Bulk inserts send no signals: index the papers (with their files' text) for search."""
-    try:
-        from portal.search import index_many
-    except ImportError:  # the search index arrives with the search module
-        return
-    index_many(rows)
 

@@ -13,7 +13,8 @@ from talanoa.access import LEVEL_AUDIENCE, STANDINGS
 
 pytestmark = pytest.mark.django_db
 HREF = re.compile(rb'href="([^"]+)"')
-SEEDS = ["/", "/me/", "/posts/", "/search/?q=%5B", "/search/?q=draft", "/directory/",
+SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/search/?q=core",
+         "/search/?q=restricted", "/search/?q=draft", "/search/?q=meeting", "/directory/",
          "/governance/", "/groups/ict/", "/groups/ict/representatives/", "/history/",
          "/calendar/", "/calendar/upcoming/", "/calendar/feed.ics", "/calendar/groups/ict/feed.ics"]
 # The calendar links month to month and year to year without end: follow the months the demo

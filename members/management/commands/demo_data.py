@@ -144,6 +144,7 @@ class Command(BaseCommand):
         from django.core.files.base import ContentFile
 
         from papers.models import Paper, PaperFile, PaperKind, PaperTransition
+        from portal.search import index_object
 
         brief = PaperKind.objects.get(slug="policy-brief")
         lead = Organisation.objects.get(slug="spc")
@@ -165,6 +166,7 @@ class Command(BaseCommand):
                                sha256=hashlib.sha256(content).hexdigest(), text=f"Annex: {word}")
             record.file.save("paper.pdf", ContentFile(content), save=False)
             record.save()
+            index_object(paper)  # the file's text is part of what search finds
 
     def _meetings(self, group, named) -> None:
         import datetime
