@@ -34,6 +34,7 @@ def test_a_brief_from_draft_to_publication(world, new_context, mailoutbox):
     sign_in(member, url, DEMO["member"], DEMO_PASSWORD)
     member.goto(url + "/papers/in-progress/")
     member.get_by_role("link", name="Draft a paper").click()
+    member.get_by_role("combobox", name="Group").select_option(label="CROP ICT Working Group")
     member.get_by_label("Kind").select_option(label="Policy brief")
     member.get_by_label("Dissemination level").select_option("public")
     member.get_by_label("Title (English)").fill(TITLE)

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -197,8 +198,9 @@ def paper_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     lead_choices = _lead_choices(viewer)
     initial = {"lead_organisation": lead_choices[0]} if lead_choices else {}
-    if len(groups) == 1:
-        initial["group"] = next(iter(groups))
+    default = WorkingGroup.objects.filter(slug=settings.DEFAULT_GROUP_SLUG, pk__in=groups).first()
+    if default is not None or len(groups) == 1:
+        initial["group"] = default.pk if default else next(iter(groups))
     form = PaperForm(request.POST or None, groups=groups, lead_choices=lead_choices,
                      initial=initial, instance=Paper())
     options = OptionFormSet(request.POST or None, instance=form.instance, prefix="options")
