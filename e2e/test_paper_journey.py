@@ -46,7 +46,7 @@ def test_a_brief_from_draft_to_publication(world, new_context, mailoutbox):
     snap(member, "paper-draft-form")
     member.get_by_role("button", name="Save").click()
     expect(member.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(member.get_by_text("Waiting for:")).to_be_visible()
+    expect(member.locator(".waiting")).to_contain_text("Waiting for:")
     paper = Paper.objects.get(title_en=TITLE)
     assert paper.lead_organisation.slug == "gov-fji" and paper.options.count() == 2
 
@@ -87,7 +87,7 @@ def test_a_brief_from_draft_to_publication(world, new_context, mailoutbox):
     section = secretariat.locator("details", has=secretariat.get_by_text("Submit", exact=True))
     section.get_by_label("Submitted to").select_option(label="CROP Executives")
     section.get_by_role("button", name="Record the submission").click()
-    expect(secretariat.get_by_text("Waiting for:")).to_contain_text("CROP Executives")
+    expect(secretariat.locator(".waiting")).to_contain_text("CROP Executives")
     section = secretariat.locator("details", has=secretariat.get_by_text("Record the outcome",
                                                                          exact=True))
     section.get_by_label("Outcome").select_option("endorsed")
