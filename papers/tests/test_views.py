@@ -219,3 +219,19 @@ def test_my_page_lists_papers_awaiting_my_organisations_position(client_for, mak
                 {"organisation": Organisation.objects.get(slug="gov-fji").pk,
                  "stance": "no_objection"})
     assert "Digital ID paper awaiting Fiji" not in member.get(reverse("members:home")).text
+
+
+def test_an_agenda_item_links_to_a_paper_by_its_address(client_for, make_paper, group):
+    from meetings.models import AgendaItem, Meeting
+    from talanoa.lib.linking import item_for_address
+
+    paper = make_paper("core", title="Core paper on spectrum for the agenda")
+    assert item_for_address(f"https://talanoa.example{paper.get_absolute_url()}") == paper
+    meeting = Meeting.objects.get(title_en__startswith="[public]")
+    AgendaItem.objects.create(meeting=meeting, order=9, title_en="Spectrum paper",
+                              item=paper)
+    # Linked for those who may see the paper, a plain agenda line for the others.
+    assert paper.get_absolute_url() in client_for("member").get(
+        meeting.get_absolute_url()).text
+    anonymous = client_for("anonymous").get(meeting.get_absolute_url()).text
+    assert "Spectrum paper" in anonymous and paper.get_absolute_url() not in anonymous
