@@ -222,7 +222,17 @@ def open_review(paper: Paper, by, until: datetime.date, reason: str = "") -> Pap
     paper.consensus_record = ""
     _save_step(paper, REVIEW_OPENED)
     _notify(paper, "review_opened")
+    _remind_when_review_closes(paper)
     return paper
+
+
+def _remind_when_review_closes(paper: Paper) -> None:
+    """The morning after the period ends, tell the chair and secretariat (if still in review)."""
+    closes = datetime.datetime.combine(paper.review_until + datetime.timedelta(days=1),
+                                       datetime.time(6), timezone.get_current_timezone())
+    review_round = paper.review_round
+    transaction.on_commit(lambda: tasks.notify.using(run_after=closes).enqueue(
+        paper.pk, "review_closed", review_round))
 
 
 @transaction.atomic

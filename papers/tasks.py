@@ -14,6 +14,7 @@ from papers.models import BriefDelivery, Paper
 EVENTS = {
     "review_opened": "members",      # member organisations: record your position
     "positions_complete": "editors",  # chair and secretariat: ready to clear
+    "review_closed": "editors",      # the period is over: the chair records the consensus
     "cleared": "editors",            # secretariat: submit it
     "submitted": "authors",
     "outcome": "authors",
@@ -23,7 +24,7 @@ EVENTS = {
 
 
 @task()
-def notify(paper_id: int, event: str) -> int:
+def notify(paper_id: int, event: str, review_round: int | None = None) -> int:
     """Email the people who must act next (or who must know), each in their language."""
     from papers.operations import member_organisations, people_to_tell
 
@@ -31,6 +32,10 @@ def notify(paper_id: int, event: str) -> int:
         pk=paper_id, archived_at__isnull=True).first()
     if paper is None or event not in EVENTS:
         return 0
+    if event == "review_closed" and (
+            paper.status != Paper.Status.REVIEW or paper.review_round != review_round
+            or paper.review_open):
+        return 0  # cleared or reopened meanwhile, or the period was extended
     audience = EVENTS[event]
     if audience == "members":
         people = people_to_tell(paper, organisations=member_organisations(paper))

@@ -170,3 +170,35 @@ def test_the_text_is_locked_once_cleared(make_paper, people, django_capture_on_c
     with pytest.raises(operations.StepRefused):
         operations.save_paper(paper, paper.version)
     assert Paper.objects.get(pk=paper.pk).body_en != "Changed after clearance"
+
+
+def test_the_chair_is_told_when_the_review_period_ends(
+        make_paper, people, django_capture_on_commit_callbacks, run_worker):
+    from django_tasks_db.models import DBTaskResult
+
+    paper = make_paper("members")
+    _review(paper, people, django_capture_on_commit_callbacks)
+    run_worker()
+    mail.outbox.clear()
+    queued = DBTaskResult.objects.filter(task_path="papers.tasks.notify",
+                                         args_kwargs__args__1="review_closed").get()
+    assert timezone.localtime(queued.run_after).date() == (
+        paper.review_until + datetime.timedelta(days=1))
+    # When it runs after the period: the chair and secretariat are told.
+    Paper.objects.filter(pk=paper.pk).update(review_until=TODAY() - datetime.timedelta(days=1))
+    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now())
+    run_worker()
+    assert {m.to[0] for m in mail.outbox} == {"chair@demo.talanoa.test",
+                                              "secretariat@demo.talanoa.test"}
+    assert "Member review has closed" in mail.outbox[0].subject
+
+
+def test_no_review_closed_notice_once_cleared(make_paper, people,
+                                              django_capture_on_commit_callbacks, run_worker):
+    from papers.tasks import notify
+
+    paper = make_paper("members")
+    _review(paper, people, django_capture_on_commit_callbacks)
+    operations.clear_paper(paper, people["chair"])
+    mail.outbox.clear()
+    assert notify.call(paper.pk, "review_closed", 1) == 0 and not mail.outbox
