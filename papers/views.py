@@ -1,3 +1,4 @@
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -57,6 +58,7 @@ from talanoa.lib.editing import EditConflict, conflict_rows, form_status
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 def _published(viewer):
@@ -292,8 +294,14 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     paper = get_item_for_user(request, Paper, pk)
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
-    response = FileResponse(record.file.open("rb"), as_attachment=True,
-                            filename=record.original_name)
+    try:
+        stored = record.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (a restore without the files directory): say "not
+        # found" rather than fail, and leave a trace for the secretariat.
+        logger.error("File of paper %s missing from storage: %s", paper.pk, record.file.name)
+        raise Http404 from None
+    response = FileResponse(stored, as_attachment=True, filename=record.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = ("public, max-age=3600" if paper.level == Paper.Level.PUBLIC
                                  else "private, no-store")

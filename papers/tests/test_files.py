@@ -87,3 +87,13 @@ def test_a_file_of_another_paper_is_not_reachable_through_this_one(client_for, m
     record = hidden.files.get()
     url = reverse("papers:file", args=[public.pk, record.pk])
     assert client_for("anonymous").get(url).status_code == 404
+
+
+def test_a_file_missing_from_storage_is_not_found_rather_than_an_error(client_for, make_paper,
+                                                                       media):
+    paper = make_paper("public", lead="gov-fji")
+    _upload(client_for("member"), paper, "brief.pdf", pdf_with("soon gone"))
+    record = paper.files.get()
+    (media / record.file.name).unlink()
+    response = client_for("anonymous").get(reverse("papers:file", args=[paper.pk, record.pk]))
+    assert response.status_code == 404

@@ -45,6 +45,11 @@ def attachments(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     for post in Post.objects.all():
         post.attachment.save(f"{post.level}.txt", ContentFile(post.title_en.encode()))
+    from papers.models import PaperFile
+
+    for record in PaperFile.objects.select_related("paper"):
+        # Uncompressed text, so a leaked title in a download would be seen by the crawl.
+        record.file.save("paper.pdf", ContentFile(b"%PDF-1.4 " + record.paper.title_en.encode()))
 
 
 @pytest.mark.parametrize("standing", STANDINGS)
