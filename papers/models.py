@@ -130,8 +130,10 @@ class Paper(Protected):
             models.Index(fields=["-published_at", "-id"], name="paper_published_newest",
                          condition=models.Q(archived_at__isnull=True,
                                             published_at__isnull=False)),
-            models.Index(fields=["status", "-updated_at"], name="paper_status_recent",
-                         condition=models.Q(archived_at__isnull=True)),
+            # Papers in progress, most recently changed first (published ones are the many).
+            models.Index(fields=["-updated_at", "-id"], name="paper_unpublished_recent",
+                         condition=models.Q(archived_at__isnull=True,
+                                            published_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -98,7 +98,7 @@ def publications(request: HttpRequest) -> HttpResponse:
 def in_progress(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     papers = (visible(Paper.objects.select_related("kind", "group", "lead_organisation"), viewer)
-              .filter(archived_at__isnull=True).exclude(status=Paper.Status.PUBLISHED))
+              .filter(archived_at__isnull=True, published_at__isnull=True))
     page = keyset_page(papers, before=request.GET.get("before"), after=request.GET.get("after"),
                        size=PAGE_SIZE, date_field="updated_at")
     return render(request, "papers/in_progress.html",
