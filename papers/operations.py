@@ -175,7 +175,7 @@ def add_file(paper: Paper, upload, title: str, file_type: str, by,
     record.save()
     with_reason(paper, FILE_ADDED)
     paper.save(update_fields=["updated_at"])
-    _reindex(paper)
+    reindex(paper)
     return record
 
 
@@ -183,10 +183,10 @@ def add_file(paper: Paper, upload, title: str, file_type: str, by,
 def archive_file(record: PaperFile) -> None:
     record.archived_at = timezone.now()
     record.save(update_fields=["archived_at", "updated_at"])
-    _reindex(record.paper)
+    reindex(record.paper)
 
 
-def _reindex(paper: Paper) -> None:
+def reindex(paper: Paper) -> None:
     """Its files changed (or its status did): what search finds of the paper changes too."""
     from portal.search import index_object
 

@@ -213,7 +213,7 @@ def paper_new(request: HttpRequest) -> HttpResponse:
             form.save_m2m()
             options.instance = paper
             options.save()
-        operations._reindex(paper)
+        operations.reindex(paper)
         messages.success(request, _("Draft saved."))
         return redirect(paper)
     return render(request, "papers/paper_form.html", {"form": form, "options": options},
@@ -249,7 +249,7 @@ def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _(str(exc)))
             return redirect(paper)
         else:
-            operations._reindex(saved)
+            operations.reindex(saved)
             messages.success(request, _("Saved."))
             return redirect(saved)
     return render(request, "papers/paper_form.html",
@@ -424,8 +424,7 @@ def paper_step(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _(str(exc)))
     except operations.InvalidTransition:
         messages.error(request, _("This step is not possible from the paper's present status."))
-    else:
-        operations._reindex(paper)
+    else:  # each step saves the paper, and the save re-indexes it for search
         messages.success(request, _("Done."))
     return redirect(paper)
 
