@@ -20,7 +20,9 @@ Registering a model (in its app's ``AppConfig.ready()``)::
   ``date`` (shown on the result, breaks ties in rank). ``None`` means "not findable now" (a
   meeting request) and removes the object from the index. The result links to
   ``obj.get_absolute_url()``. It must not depend on who reads it: the index is shared by all.
-- ``visible(viewer)`` returns the queryset of objects of the model this viewer may find. The
+- ``visible(viewer)`` returns the queryset of objects of the model this viewer may find (for
+  speed, its SQL is built once per process for each set of the viewer's access fields, so it
+  must depend on those fields only and must not read the database while it is built). The
   default, for a ``talanoa.lib.models.Protected`` model, is
   ``talanoa.access.visible(model.objects.filter(archived_at__isnull=True), viewer)``. Any other
   model must say: ``visible=search.public(Model)`` for a public record (its live rows, for
@@ -38,11 +40,16 @@ Searching: ``search(query, viewer, kind=None, page=1)`` → `Results`. The query
 words and "quoted phrases" (all must match; no operators, so no input is a syntax error).
 Access first: the SQL keeps only entries for which the model's ``visible(viewer)`` has the
 object (one EXISTS per registered model), and only then ranks (FTS5 bm25 / PostgreSQL
-ts_rank, titles weighing more than text), counts per kind and pages. One SQL query whatever
-the data: the page's hits with their excerpts and the per-kind counts. Full text is FTS5 on
-SQLite and tsvector on PostgreSQL (`portal.search_sql`). Cost grows with the number of matches
-before access (each is checked by primary key): a word in most of 30,000 entries takes some
-50 ms, a rarer one a few.
+ts_rank, titles weighing more than text), counts per kind and pages. One SQL query (two when a
+kind is chosen): the page's hits with their excerpts and the per-kind counts. Full text is FTS5
+on SQLite and tsvector on PostgreSQL (`portal.search_sql`).
+
+Cost is bounded: at most `CANDIDATES` allowed matches are ranked and counted, the most recent
+(entries are numbered in the order they are first written, and `rebuild` writes them oldest
+first). A word found in most of 50,000 entries ("Pacific") then costs some 7 ms, not 90; the
+page says "more than 500 results" and that the best of the most recent are shown. A query few
+of whose matches the reader may see still checks every match (by primary key: 30 ms for
+40,000).
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -72,6 +80,10 @@ logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 MAX_PAGES = 10  # offset paging: deeper pages read every row before them; refine the words instead
+# A search ranks at most this many matches, the most recent ones the reader may find: ranking
+# and counting every match of a common word ("Pacific") would cost time in proportion to the
+# archive, and no reader pages past the first 200 results anyway.
+CANDIDATES = 500
 MAX_TERMS = 12
 MAX_TEXT = 200_000  # characters of text indexed per object (PostgreSQL's tsvector caps at 1 MB)
 EXCERPT_TOKENS = 24
@@ -258,19 +270,37 @@ def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
 
 
 def rebuild(models_: Iterable[type[models.Model]] | None = None) -> int:
-    """Index every row of the registered models (or of those given) afresh."""
+    """Index every row of the registered models (or of those given) afresh, oldest first.
+
+    Entry ids follow the order entries are first written, and a search with very many matches
+    ranks the most recent of them (`CANDIDATES`): so the rebuild writes entries in the order of
+    their documents' dates, across models, as they would have been written day by day. It reads
+    each document twice (dates first, then the entries, a thousand at a time) to keep memory
+    small whatever the size of the texts."""
     from portal.models import SearchEntry
 
-    written = 0
+    chosen = [s for s in registered() if models_ is None or s.model in models_]
     if models_ is None:  # entries of models no longer registered
         SearchEntry.objects.exclude(
             content_type__in=[s.content_type for s in registered()]).delete()
-    for searchable in registered():
-        if models_ is not None and searchable.model not in models_:
-            continue
-        SearchEntry.objects.filter(content_type=searchable.content_type).delete()
-        written += index_many(searchable.model._default_manager.order_by("pk").iterator(
-            chunk_size=1000))
+    SearchEntry.objects.filter(content_type__in=[s.content_type for s in chosen]).delete()
+    undated = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    order: list[tuple[datetime.datetime, int, int]] = []
+    for position, searchable in enumerate(chosen):
+        for obj in searchable.model._default_manager.order_by("pk").iterator(chunk_size=1000):
+            document = searchable.document(obj)
+            if document is not None:
+                order.append((_as_datetime(document.date) or undated, position, obj.pk))
+    order.sort()
+    written = 0
+    for start in range(0, len(order), 1000):
+        chunk = order[start:start + 1000]
+        found: dict[int, dict] = {}
+        for position in {position for _, position, _ in chunk}:
+            pks = [pk for _, p, pk in chunk if p == position]
+            found[position] = chosen[position].model._default_manager.in_bulk(pks)
+        written += index_many(found[position][pk] for _, position, pk in chunk
+                              if pk in found[position])
     return written
 
 
@@ -331,6 +361,7 @@ class Facet:
     key: str
     label: str
     count: int
+    more: bool = False  # there are more matches than counted (see `CANDIDATES`)
 
 
 @dataclass(frozen=True)
@@ -343,6 +374,8 @@ class Results:
     pages: int  # at most MAX_PAGES
     count: int  # matches of the kind shown (or total)
     per_page: int = PER_PAGE
+    # More matches than `CANDIDATES`: total and count are those ranked, the most recent ones.
+    more: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -374,7 +407,27 @@ def _highlight(excerpt: str) -> SafeString:
     return mark_safe(html)  # escaped just above: only our markers become tags
 
 
+# Building the access SQL through the ORM costs as much as running it, and its inputs are few:
+# the viewer's access fields and the registered kinds. Built once per process for each.
+_ACCESS_SQL_CACHE_SIZE = 512
+_access_sql_cache: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
+
+
 def _access_sql(viewer: access.Viewer, kinds: list[Searchable]) -> tuple[str, tuple]:
+    key = (connection.alias, connection.settings_dict["NAME"],
+           tuple((s.key, s.content_type.pk) for s in kinds),
+           viewer.user_id is not None, viewer.is_superuser, viewer.person_id, viewer.org_ids,
+           viewer.member_groups, viewer.core_groups, viewer.editor_groups, viewer.grants)
+    if key in _access_sql_cache:
+        _access_sql_cache.move_to_end(key)
+    else:
+        _access_sql_cache[key] = _build_access_sql(viewer, kinds)
+        if len(_access_sql_cache) > _ACCESS_SQL_CACHE_SIZE:
+            _access_sql_cache.popitem(last=False)
+    return _access_sql_cache[key]
+
+
+def _build_access_sql(viewer: access.Viewer, kinds: list[Searchable]) -> tuple[str, tuple]:
     """The entries the viewer may find, as SQL (``SELECT id, content_type_id, date[, vector]
     FROM portal_searchentry WHERE …``): for each kind, its content type and an EXISTS in the
     model's own visibility filter. Used as a derived table, which both databases merge into the
@@ -398,7 +451,8 @@ def _access_sql(viewer: access.Viewer, kinds: list[Searchable]) -> tuple[str, tu
 def search(query: str, viewer: access.Viewer, *, kind: str | None = None, page: int = 1,
            per_page: int = PER_PAGE) -> Results:
     """What `viewer` may find for `query`: one page of ranked hits, total and per-kind counts,
-    in one SQL query (a page past the last is empty)."""
+    in one SQL query, or two when a kind is chosen (its own page and count, then the counts of
+    every kind). A page past the last is empty."""
     terms = parse(query)
     kinds = registered()
     if not terms or not kinds:
@@ -407,12 +461,22 @@ def search(query: str, viewer: access.Viewer, *, kind: str | None = None, page: 
     chosen = {s.key: s for s in kinds}.get(kind or "")
     page = max(1, min(page, MAX_PAGES))
     backend = _SQLite() if connection.vendor == "sqlite" else _PostgreSQL()
-    rows, counts = backend.run(terms, *_access_sql(viewer, kinds),
-                               chosen.content_type.pk if chosen else None,
-                               per_page, (page - 1) * per_page)
-    facets = [Facet(by_ct[ct].key, str(by_ct[ct].kind_label), n)
+    allowed = _access_sql(viewer, kinds)
+    offset = (page - 1) * per_page
+    if chosen:
+        rows, kind_counts, kind_more = backend.run(terms, *allowed, chosen.content_type.pk,
+                                                   per_page, offset)
+        _, counts, more = backend.run(terms, *allowed, None, 0, 0)
+    else:
+        rows, counts, more = backend.run(terms, *allowed, None, per_page, offset)
+    facet_more = dict.fromkeys(counts, more)
+    if chosen:
+        # Its own ranking reaches further back than the all-kinds one: its count is the better.
+        counts[chosen.content_type.pk] = kind_counts.get(chosen.content_type.pk, 0)
+        facet_more[chosen.content_type.pk] = kind_more
+    facets = [Facet(by_ct[ct].key, str(by_ct[ct].kind_label), n, facet_more[ct])
               for ct, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-              if ct in by_ct]
+              if ct in by_ct and n]
     total = sum(f.count for f in facets)
     count = counts.get(chosen.content_type.pk, 0) if chosen else total
     hits = [Hit(kind=by_ct[ct].key, kind_label=str(by_ct[ct].kind_label),
@@ -421,7 +485,7 @@ def search(query: str, viewer: access.Viewer, *, kind: str | None = None, page: 
             for ct, title_en, title_fr, url, date, excerpt in rows]
     return Results(hits=hits, total=total, facets=facets, kind=chosen.key if chosen else None,
                    page=page, pages=min(MAX_PAGES, -(-count // per_page)), count=count,
-                   per_page=per_page)
+                   per_page=per_page, more=more or bool(chosen and kind_more))
 
 
 def _title(title_en: str, title_fr: str) -> Localized:
@@ -429,13 +493,17 @@ def _title(title_en: str, title_fr: str) -> Localized:
     return localized(SimpleNamespace(title_en=title_en, title_fr=title_fr), "title")
 
 
-# Both backends answer in one statement: the allowed matches with their rank are gathered once
-# (MATERIALIZED: the counts and the page both read them), then the page's rows get their excerpt
-# (re-reading and re-tokenizing the text, so for those rows only) and each kind its count, as
-# rows of one UNION ALL told apart by their first column.
+# Both backends answer in one statement. The allowed matches, newest first (entry ids follow
+# the order entries were first written), are gathered once with their rank, at most
+# CANDIDATES + 1 of them (the extra one tells that there are more); then the page's rows get
+# their excerpt (re-reading and re-tokenizing the text, so for those rows only) and each kind
+# its count, as rows of one UNION ALL told apart by their first column (2: whether there are
+# more). Cost is bounded by CANDIDATES whatever the archive's size: a common word costs as much
+# as a rare one, unless few of its matches may be seen (each match is checked by primary key).
 
 class _SQLite:
-    """FTS5: MATCH on the FTS table joined to the allowed entries; bm25 with titles ×10."""
+    """FTS5: MATCH on the FTS table joined to the allowed entries, read in descending rowid
+    order and stopped at the limit; bm25 with titles ×10, computed for those rows only."""
 
     fts = search_sql.FTS_TABLE
 
@@ -446,12 +514,14 @@ class _SQLite:
 
     def run(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
         fts = self.fts
-        only = "WHERE ct = %s" if content_type_id else ""
+        only = "AND e.content_type_id = %s" if content_type_id else ""
         sql = (
-            f"WITH hits AS MATERIALIZED (SELECT e.id AS id, e.content_type_id AS ct, "
+            f"WITH matches AS MATERIALIZED (SELECT e.id AS id, e.content_type_id AS ct, "
             f"bm25({fts}, 10.0, 10.0, 1.0) AS rank, e.date AS date "
-            f"FROM {fts} JOIN ({allowed_sql}) e ON e.id = {fts}.rowid WHERE {fts} MATCH %s), "
-            f"page AS (SELECT id, rank, date FROM hits {only} "
+            f"FROM {fts} JOIN ({allowed_sql}) e ON e.id = {fts}.rowid WHERE {fts} MATCH %s "
+            f"{only} ORDER BY {fts}.rowid DESC LIMIT %s), "
+            "hits AS MATERIALIZED (SELECT * FROM matches ORDER BY id DESC LIMIT %s), "
+            "page AS (SELECT id, rank, date FROM hits "
             "ORDER BY rank, date DESC, id LIMIT %s OFFSET %s) "
             "SELECT 0, s.content_type_id, NULL, s.title_en, s.title_fr, s.url, s.date, "
             f"snippet({fts}, {search_sql.TEXT_COLUMN}, %s, %s, %s, {EXCERPT_TOKENS}), "
@@ -459,17 +529,21 @@ class _SQLite:
             f"FROM page JOIN {fts} ON {fts}.rowid = page.id "
             f"JOIN portal_searchentry s ON s.id = page.id WHERE {fts} MATCH %s "
             "UNION ALL SELECT 1, ct, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-            "FROM hits GROUP BY ct")
+            "FROM hits GROUP BY ct "
+            "UNION ALL SELECT 2, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+            "FROM matches")
         match = self.match(terms)
         params = (*allowed_params, match, *([content_type_id] if content_type_id else []),
-                  limit, offset, MARK_START, MARK_END, ELLIPSIS, match)
+                  CANDIDATES + 1, CANDIDATES, limit, offset, MARK_START, MARK_END, ELLIPSIS,
+                  match)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         page = [(row[1], row[3], row[4], row[5], _aware(row[6]), row[7])
                 for row in sorted((r for r in rows if r[0] == 0),
                                   key=lambda r: (r[8], -_timestamp(_aware(r[6])), r[9]))]
-        return page, {row[1]: row[2] for row in rows if row[0] == 1}
+        return (page, {row[1]: row[2] for row in rows if row[0] == 1},
+                any(row[0] == 2 and row[2] > CANDIDATES for row in rows))
 
 
 def _aware(value) -> datetime.datetime | None:
@@ -493,28 +567,32 @@ class _PostgreSQL:
 
     def run(self, terms, allowed_sql, allowed_params, content_type_id, limit, offset):
         tsquery, tsparams = self.tsquery(terms)
-        only = "WHERE ct = %s" if content_type_id else ""
+        only = "AND e.content_type_id = %s" if content_type_id else ""
         options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={EXCERPT_TOKENS}, "
                    f"MinWords={EXCERPT_TOKENS // 2}, MaxFragments=2, "
                    f'FragmentDelimiter=" {ELLIPSIS} "')
         sql = (
             f"WITH q AS (SELECT ({tsquery}) AS query), "
-            "hits AS MATERIALIZED (SELECT e.id AS id, e.content_type_id AS ct, "
+            "matches AS MATERIALIZED (SELECT e.id AS id, e.content_type_id AS ct, "
             # ts_rank, not ts_rank_cd: it adds a word's repeats as a converging series (w/1,
             # w/4, w/9…), so a text match (B, 0.1) stays below one title match (A, 1) however
             # often it repeats, as with bm25's weights; and it costs half as much.
             "ts_rank('{0, 0, 0.1, 1}', e.vector, q.query) AS rank, e.date AS date "
-            f"FROM ({allowed_sql}) e, q WHERE e.vector @@ q.query), "
-            f"page AS (SELECT id, rank, date FROM hits {only} "
+            f"FROM ({allowed_sql}) e, q WHERE e.vector @@ q.query {only} "
+            "ORDER BY e.id DESC LIMIT %s), "
+            "hits AS MATERIALIZED (SELECT * FROM matches ORDER BY id DESC LIMIT %s), "
+            "page AS (SELECT id, rank, date FROM hits "
             "ORDER BY rank DESC, date DESC NULLS LAST, id LIMIT %s OFFSET %s) "
             "(SELECT 0, s.content_type_id, NULL::bigint, s.title_en, s.title_fr, s.url, s.date, "
             f"ts_headline('{self.config}', s.text, q.query, %s), page.rank, page.id "
             "FROM page JOIN portal_searchentry s ON s.id = page.id, q "
             "ORDER BY page.rank DESC, page.date DESC NULLS LAST, page.id) "
             "UNION ALL SELECT 1, ct, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-            "FROM hits GROUP BY ct")
+            "FROM hits GROUP BY ct "
+            "UNION ALL SELECT 2, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+            "FROM matches")
         params = (*tsparams, *allowed_params, *([content_type_id] if content_type_id else []),
-                  limit, offset, options)
+                  CANDIDATES + 1, CANDIDATES, limit, offset, options)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -522,4 +600,5 @@ class _PostgreSQL:
         page = sorted((r for r in rows if r[0] == 0),
                       key=lambda r: (-r[8], -_timestamp(r[6]), r[9]))
         return ([(r[1], r[3], r[4], r[5], r[6], r[7]) for r in page],
-                {row[1]: row[2] for row in rows if row[0] == 1})
+                {row[1]: row[2] for row in rows if row[0] == 1},
+                any(row[0] == 2 and row[2] > CANDIDATES for row in rows))

@@ -139,6 +139,7 @@ def search(request: HttpRequest) -> HttpResponse:
                                      page=form.cleaned_data["page"])
     return render(request, "portal/search.html",
                   {"form": form, "query": query, "results": results,
+                   "candidates": site_search.CANDIDATES,
                    "terms_found": bool(site_search.parse(query))})
 
 

@@ -316,3 +316,69 @@ def test_every_findable_kind_is_registered():
     from members.models import WorkingGroup
 
     assert {s.model for s in search.registered()} >= {Post, Meeting, Organisation, WorkingGroup}
+
+
+# --- Bounded cost: the most recent matches are ranked -------------------------------------------
+
+def test_a_common_word_ranks_the_most_recent_matches_and_says_there_are_more(
+        client_for, people, group, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    posts = Post.objects.bulk_create([Post(group=group, level="public", title_en=f"Wallaby {n}")
+                                      for n in range(8)])
+    search.index_many(posts)  # entries written in this order: the last five are the newest
+    results = _find(people, "anonymous", "wallaby")
+    assert results.more and results.total == 5
+    assert [f.more for f in results.facets] == [True]
+    assert sorted(_titles(results)) == [f"Wallaby {n}" for n in range(3, 8)]
+    content = client_for("anonymous").get("/search/", {"q": "wallaby"}).content.decode()
+    assert "More than 5 results: the best of the most recent 5 are shown" in content
+    assert "All (5+)" in content
+
+
+def test_below_the_cap_counts_are_exact_and_nothing_says_more(client_for, people, post,
+                                                               monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    for n in range(5):
+        post(f"Numbat {n}")
+    results = _find(people, "anonymous", "numbat")
+    assert not results.more and results.total == 5 and not results.facets[0].more
+    assert "More than" not in client_for("anonymous").get(
+        "/search/", {"q": "numbat"}).content.decode()
+
+
+def test_a_chosen_kind_ranks_its_own_most_recent_matches(people, group, post, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    start = timezone.now() + datetime.timedelta(days=9)
+    meeting = Meeting.objects.create(group=group, level="public", title_en="Dingo call",
+                                     starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    for n in range(6):  # newer than the meeting: the all-kinds ranking does not reach it
+        post(f"Dingo {n}")
+    everything = _find(people, "anonymous", "dingo")
+    assert everything.more and {f.key for f in everything.facets} == {"post"}
+    meetings = _find(people, "anonymous", "dingo", kind="meeting")
+    assert meetings.count == 1 and _titles(meetings) == ["Dingo call"]
+    assert meetings.hits[0].url == meeting.get_absolute_url()
+    assert {f.key: (f.count, f.more) for f in meetings.facets}["meeting"] == (1, False)
+
+
+def test_a_rebuild_numbers_entries_oldest_first_across_kinds(people, group, post):
+    now = timezone.now()
+    newest = post("Possum new", published_at=now)
+    oldest = post("Possum old", published_at=now - datetime.timedelta(days=900))
+    middle = Meeting.objects.create(group=group, level="public", title_en="Possum meeting",
+                                    starts_at=now - datetime.timedelta(days=400),
+                                    ends_at=now - datetime.timedelta(days=400, hours=-1))
+    search.rebuild()
+    ids = {SearchEntry.objects.get(url=item.get_absolute_url()).id: item
+           for item in (newest, oldest, middle)}
+    assert [ids[i] for i in sorted(ids)] == [oldest, middle, newest]
+    assert _find(people, "anonymous", "possum").total == 3
+
+
+def test_the_access_sql_is_reused_per_viewer_but_never_across_viewers(people, post):
+    post("Koala members note", level="members")
+    post("Koala public note")
+    for _ in range(2):  # the second round reads every viewer's SQL from the cache
+        assert _find(people, "anonymous", "koala").total == 1
+        assert _find(people, "member", "koala").total == 2
+        assert _find(people, "outsider", "koala").total == 1
