@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import Transition
 from talanoa.lib.bilingual import BilingualNameMixin, localized
+from talanoa.lib.consensus import PositionBase
 from talanoa.lib.models import Archivable, Protected
 
 
@@ -134,6 +135,9 @@ class Paper(Protected):
             models.Index(fields=["-updated_at", "-id"], name="paper_unpublished_recent",
                          condition=models.Q(archived_at__isnull=True,
                                             published_at__isnull=True)),
+            # Papers in member review, by deadline: the home page's "awaiting my position".
+            models.Index(fields=["review_until", "id"], name="paper_in_review",
+                         condition=models.Q(archived_at__isnull=True, status="review")),
         ]
 
     def __str__(self) -> str:
@@ -267,41 +271,18 @@ class ReviewComment(models.Model):
         return f"{self.person}: {self.text[:60]}"
 
 
-class Position(models.Model):
+class Position(PositionBase):
     """A member organisation's position on a paper in one review round. A change of mind is a
     new value of the same row; its history keeps the earlier ones."""
-
-    class Stance(models.TextChoices):
-        SUPPORT = "support", _("Support")
-        NO_OBJECTION = "no_objection", _("No objection")
-        CONCERN = "concern", _("Concern")
-        OBJECT = "object", _("Object")
-
-    # Stances that need the chair's record of how they were resolved before clearance (R4).
-    UNRESOLVED = (Stance.CONCERN, Stance.OBJECT)
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="positions",
                               verbose_name=_("paper"))
     review_round = models.PositiveSmallIntegerField(_("review round"), default=1)
-    organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
-    stance = models.CharField(_("position"), max_length=12, choices=Stance.choices)
-    note = models.TextField(_("explanation"), blank=True)
-    person = models.ForeignKey("members.Person", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["organisation__name_en"]
-        verbose_name = _("position")
-        verbose_name_plural = _("positions")
+    class Meta(PositionBase.Meta):
         constraints = [models.UniqueConstraint(fields=["paper", "review_round", "organisation"],
                                                name="one_position_per_round")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_stance_display()}"
 
 
 class MissionList(BilingualNameMixin, models.Model):

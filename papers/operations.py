@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from members.models import Body, Membership, Organisation, Person, Representative
+from members.models import Body, Organisation, Person
 from papers import tasks
 from papers.models import (
     BriefDelivery,
@@ -21,6 +21,7 @@ from papers.models import (
     Position,
     ReviewComment,
 )
+from talanoa.lib import consensus
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
 
@@ -68,48 +69,16 @@ def _notify(paper: Paper, event: str) -> None:
 # Who must act ---------------------------------------------------------------------------------
 
 def member_organisations(paper: Paper) -> QuerySet[Organisation]:
-    """The member organisations expected to record a position: all of the group's members, or
-    only the named ones for a restricted paper."""
-    members = Membership.objects.active().filter(group_id=paper.group_id,
-                                                 kind=Membership.Kind.MEMBER)
-    orgs = Organisation.objects.current().filter(pk__in=members.values("organisation_id"))
-    if paper.level == Paper.Level.RESTRICTED:
-        orgs = orgs.filter(pk__in=paper.restricted_organisations.values("pk"))
-    return orgs
+    """The member organisations expected to record a position (`talanoa.lib.consensus`)."""
+    return consensus.member_organisations(paper)
 
 
 def speaks_for(paper: Paper, person_id: int | None) -> list[Organisation]:
-    """The member organisations this person may record a position for: those they currently
-    represent in the paper's group."""
-    if person_id is None:
-        return []
-    represented = (Representative.objects.current()
-                   .filter(person_id=person_id, group_id=paper.group_id)
-                   .values("organisation_id"))
-    return list(member_organisations(paper).filter(pk__in=represented))
+    return consensus.speaks_for(paper, person_id)
 
 
 def people_to_tell(paper: Paper, organisations=None, editors: bool = False) -> QuerySet[Person]:
-    """Current representatives in the paper's group who may see it: of `organisations`, or the
-    group's chair and secretariat with `editors`."""
-    reps = Representative.objects.current().filter(group_id=paper.group_id)
-    who = Q()
-    if organisations is not None:
-        who |= Q(organisation__in=organisations)
-    if editors:
-        who |= Q(role__in=Representative.EDITOR_ROLES)
-    reps = reps.filter(who)
-    if paper.level == Paper.Level.RESTRICTED:
-        reps = reps.filter(Q(role__in=Representative.EDITOR_ROLES)
-                           | Q(organisation__in=paper.restricted_organisations.all())
-                           | Q(person__in=paper.restricted_people.all()))
-    elif paper.level == Paper.Level.CORE:
-        members = Membership.objects.active().filter(group_id=paper.group_id,
-                                                     kind=Membership.Kind.MEMBER)
-        reps = reps.filter(Q(role__in=Representative.EDITOR_ROLES)
-                           | Q(organisation_id__in=members.values("organisation_id")))
-    return (Person.objects.current().filter(pk__in=reps.values("person_id")).exclude(email="")
-            .order_by("pk"))
+    return consensus.people_to_tell(paper, organisations, editors)
 
 
 def outstanding_organisations(paper: Paper) -> list[Organisation]:

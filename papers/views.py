@@ -43,7 +43,6 @@ from papers.models import (
     Paper,
     PaperFile,
     PaperKind,
-    Position,
     Tag,
 )
 from talanoa.access import (
@@ -54,6 +53,7 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
+from talanoa.lib.consensus import consensus
 from talanoa.lib.editing import EditConflict, conflict_rows, form_status
 from talanoa.lib.paging import keyset_page
 
@@ -120,8 +120,9 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for f in files:
         if f.replaced_at is not None:
             earlier.setdefault(f.first_id or f.pk, []).append(f)
-    positions = list(paper.positions.filter(review_round=paper.review_round)
-                     .select_related("organisation", "person")) if paper.review_round else []
+    standing = (consensus(paper, paper.positions.filter(review_round=paper.review_round))
+                if paper.review_round else None)
+    positions = standing.positions if standing else []
     comments = list(paper.comments.filter(review_round=paper.review_round)
                     .select_related("person", "organisation")) if paper.review_round else []
     speaks_for = operations.speaks_for(paper, viewer.person_id) if paper.review_open else []
@@ -129,7 +130,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "paper": paper, "files": [(f, earlier.get(f.first_id or f.pk, [])) for f in current],
         "editor": editor, "author": can_author(paper, viewer),
-        "positions": positions, "comments": comments,
+        "consensus": standing, "comments": comments,
         "waiting_for": _waiting_for(paper, editor) if paper.status != Paper.Status.PUBLISHED
         else None,
         "transitions": list(paper.transitions.select_related("by")),
@@ -138,7 +139,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stance": mine[speaks_for[0].pk].stance if speaks_for and speaks_for[0].pk in mine
             else None}) if speaks_for else None,
         "comment_form": CommentForm() if paper.review_open and viewer.person_id else None,
-        "unresolved": [p for p in positions if p.stance in Position.UNRESOLVED],
+        "unresolved": standing.unresolved if standing else [],
     }
     if editor:
         context.update({

@@ -74,6 +74,13 @@ BODIES = [
      "Réunion des ministres des TIC du Pacifique", ""),
     ("missions-un", "Pacific Missions to the United Nations",
      "Missions du Pacifique auprès des Nations Unies", ""),
+    ("crga", "SPC Committee of Representatives of Governments and Administrations",
+     "Comité des représentants des gouvernements et administrations de la CPS", "CRGA"),
+    ("sprep-meeting", "SPREP Meeting", "Conférence du PROE", ""),
+    ("usp-council", "USP Council", "Conseil de l'USP", ""),
+    ("ffc", "Forum Fisheries Committee", "Comité des pêches du Forum", "FFC"),
+    ("spto-council", "SPTO Council of Tourism Ministers",
+     "Conseil des ministres du Tourisme de l'OTPS", ""),
 ]
 
 MISSION_LISTS = [
