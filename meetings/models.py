@@ -437,8 +437,12 @@ class ActionItem(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions",
-                                verbose_name=_("meeting"))
+    # Where the action comes from: a meeting, or a decision the group follows up.
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="actions", verbose_name=_("meeting"))
+    decision = models.ForeignKey("decisions.Decision", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="actions",
+                                 verbose_name=_("decision"))
     title = models.CharField(_("action"), max_length=300)
     description = models.TextField(_("details"), blank=True)
     owner_organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
@@ -458,6 +462,10 @@ class ActionItem(models.Model):
         verbose_name_plural = _("action items")
         indexes = [models.Index(fields=["owner_person", "status", "due_on"]),
                    models.Index(fields=["owner_organisation", "status", "due_on"])]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(meeting__isnull=False, decision__isnull=True)
+                       | models.Q(meeting__isnull=True, decision__isnull=False)),
+            name="action_from_a_meeting_or_a_decision")]
 
     def __str__(self) -> str:
         return self.title

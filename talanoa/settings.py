@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal",
     "meetings",
     "papers",
+    "decisions",
 ]
 
 MIDDLEWARE = [

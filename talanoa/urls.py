@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("meetings.urls")),
     path("", include("papers.urls")),
+    path("", include("decisions.urls")),
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DecisionsConfig(AppConfig):
+    name = "decisions"
+    verbose_name = _("Decisions and priorities")
+    default_auto_field = "django.db.models.BigAutoField"
