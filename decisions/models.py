@@ -381,6 +381,11 @@ class ProposalTransition(Transition):
         verbose_name = _("proposal step")
         verbose_name_plural = _("proposal steps")
 
+    @property
+    def to_label(self) -> str:
+        return (Proposal.Status(self.to_status).label if self.to_status in Proposal.Status.values
+                else self.to_status)
+
 
 class Answer(models.Model):
     """A proposal's answer to one criterion of its cycle (the regionalism tests)."""

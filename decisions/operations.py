@@ -24,7 +24,7 @@ from decisions.models import (
     Score,
     Sitting,
 )
-from members.models import Organisation, Person
+from members.models import Body, Membership, Organisation, Person
 from talanoa.lib import consensus
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
@@ -120,7 +120,7 @@ class StaleProposal(ProposalRefused):
 def _move_proposal(proposal: Proposal, to: str, by, reason: str = "") -> None:
     if to not in PROPOSAL_ALLOWED[proposal.status]:
         raise ProposalRefused(gettext_noop("This step is not possible from the proposal's present "
-                                       "stage."))
+                                           "stage."))
     ProposalTransition.objects.create(proposal=proposal, from_status=proposal.status,
                                       to_status=to, reason=reason, by=by)
     proposal.status = to
@@ -189,6 +189,14 @@ def speaks_for(proposal: Proposal, person_id: int | None) -> list[Organisation]:
     return consensus.speaks_for(proposal, person_id)
 
 
+def group_member_organisation_ids(group_id: int) -> list[int]:
+    """The group's current member organisations (one query), for counting who is expected to
+    score each proposal of a cycle at once."""
+    members = Membership.objects.active().filter(group_id=group_id, kind=Membership.Kind.MEMBER)
+    return list(Organisation.objects.current().filter(
+        pk__in=members.values("organisation_id")).values_list("pk", flat=True))
+
+
 def unscored_organisations(proposal: Proposal) -> list[Organisation]:
     """Member organisations that have not scored every criterion yet."""
     criteria = proposal.cycle.criteria.count()
@@ -221,7 +229,7 @@ def save_proposal(proposal: Proposal, expected_version: int | None,
     """An edit of a draft (refused with a conflict if someone saved in between)."""
     if not Proposal.objects.filter(pk=proposal.pk, status=PStatus.DRAFT).exists():
         raise ProposalRefused(gettext_noop("The proposal was submitted: its text can no longer "
-                                       "change."))
+                                           "change."))
     with_reason(proposal, PROPOSAL_SAVED)
     save_versioned(proposal, expected_version)
     save_answers(proposal, answers or {})
@@ -274,18 +282,18 @@ def record_score(proposal: Proposal, criterion: Criterion, organisation: Organis
     its history keeps the earlier one."""
     if proposal.status != PStatus.SUBMITTED:
         raise ProposalRefused(gettext_noop("Scoring is closed: the proposal is not waiting for "
-                                       "scores."))
+                                           "scores."))
     until = proposal.cycle.scoring_until
     if until is not None and timezone.localdate() > until:
         raise ProposalRefused(gettext_noop("Scoring closed at the end of the cycle's scoring "
-                                       "period."))
+                                           "period."))
     if criterion.cycle_id != proposal.cycle_id:
         raise ProposalRefused(gettext_noop("This criterion is not one of the proposal's cycle."))
     if not isinstance(value, int) or not 1 <= value <= 5:
         raise ProposalRefused(gettext_noop("A score is a whole number from 1 to 5."))
     if not scoring_organisations(proposal).filter(pk=organisation.pk).exists():
         raise ProposalRefused(gettext_noop("Only member organisations of the group score "
-                                       "proposals."))
+                                           "proposals."))
     score, created = Score.objects.get_or_create(
         proposal=proposal, criterion=criterion, organisation=organisation,
         defaults={"value": value, "comment": comment.strip(), "person": person})
@@ -305,7 +313,8 @@ def record_scores(proposal: Proposal, organisation: Organisation,
     criteria = {c.pk: c for c in proposal.cycle.criteria.all()}
     for criterion_id, (value, comment) in values.items():
         if criterion_id not in criteria:
-            raise ProposalRefused(gettext_noop("This criterion is not one of the proposal's cycle."))
+            raise ProposalRefused(gettext_noop("This criterion is not one of the proposal's "
+                                               "cycle."))
         record_score(proposal, criteria[criterion_id], organisation, value, comment, person)
     if not was_complete and not unscored_organisations(proposal):
         _notify_proposal(proposal, "scores_complete")
@@ -319,12 +328,13 @@ def record_proposal_position(proposal: Proposal, organisation: Organisation, sta
     not decided; recording again replaces it (the history keeps the earlier one)."""
     if proposal.status not in (PStatus.SUBMITTED, PStatus.HELD):
         raise ProposalRefused(gettext_noop("Positions are taken while the proposal waits for CROP "
-                                       "Executives."))
+                                           "Executives."))
     if stance in ProposalPosition.UNRESOLVED and not note.strip():
-        raise ProposalRefused(gettext_noop("Say what the concern or objection is, so that the group "
-                                       "can resolve it."))
+        raise ProposalRefused(gettext_noop("Say what the concern or objection is, so that the "
+                                           "group can resolve it."))
     if not scoring_organisations(proposal).filter(pk=organisation.pk).exists():
-        raise ProposalRefused(gettext_noop("Only member organisations of the group take positions."))
+        raise ProposalRefused(gettext_noop("Only member organisations of the group take "
+                                           "positions."))
     position, created = ProposalPosition.objects.get_or_create(
         proposal=proposal, organisation=organisation,
         defaults={"stance": stance, "note": note.strip(), "person": person})
@@ -398,6 +408,16 @@ def record_sscr_outcome(proposal: Proposal, outcome: str, note: str, by,
     return proposal
 
 
+LEADERS_BODY = "forum-leaders"
+
+
+def create_leaders_sitting(title: str, starts_on: datetime.date, place: str = "") -> Sitting:
+    """A sitting of the Forum Leaders, created where its decision on a proposal is recorded."""
+    return Sitting.objects.create(body=Body.objects.get(slug=LEADERS_BODY),
+                                  title_en=title.strip(), starts_on=starts_on,
+                                  place=place.strip())
+
+
 @transaction.atomic
 def record_leaders_decision(proposal: Proposal, sitting: Sitting, reference: str,
                             text_en: str, text_fr: str, by,
@@ -411,7 +431,8 @@ def record_leaders_decision(proposal: Proposal, sitting: Sitting, reference: str
             proposal.sscr_outcome != Proposal.SscrOutcome.RECOMMENDED):
         raise ProposalRefused(gettext_noop("Leaders decide on proposals the SSCR recommended."))
     if not reference.strip():
-        raise ProposalRefused(gettext_noop("Give the decision's reference in the outcome document."))
+        raise ProposalRefused(gettext_noop("Give the decision's reference in the outcome "
+                                           "document."))
     _move_proposal(proposal, PStatus.DECIDED, by, reference.strip())
     decision = Decision(sitting=sitting, group_id=proposal.group_id, level=proposal.level,
                         reference=reference.strip(), title_en=proposal.title_en,
