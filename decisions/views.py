@@ -115,7 +115,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/proposals/cycle_form.html",
                   {"form": form, "criteria": criteria, "cycle": cycle,
                    "conflict": form.conflict, "conflict_rows": conflict_rows(form)},
-                  status=form_status(form) if form.conflict or form.is_bound else 200)
+                  status=409 if form.conflict else 400 if form.is_bound else 200)
 
 
 @require_GET
