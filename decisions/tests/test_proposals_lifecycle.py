@@ -10,7 +10,7 @@ from django.utils import timezone
 from decisions import operations
 from decisions.models import Criterion, Cycle, Decision, Proposal, Score
 from decisions.tests.proposal_helpers import make_proposal, open_cycle
-from members.models import Body, Organisation, Person
+from members.models import Body, Organisation
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -198,12 +198,25 @@ def test_submission_asks_member_organisations_to_score(
             "chair@demo.talanoa.test"} <= told
     assert "observer@demo.talanoa.test" not in told and "outsider@demo.talanoa.test" not in told
     fiji = next(m for m in mail.outbox if "member@demo.talanoa.test" in m.to)
-    assert "scores are requested" in fiji.subject
-    # French-speaking representatives read it in French.
-    french = Person.objects.filter(language="fr", email__in=told).first()
-    if french is not None:
-        message = next(m for m in mail.outbox if french.email in m.to)
-        assert "notes de votre organisation" in message.subject or message.subject
+    assert "scores are requested" in fiji.subject and "/proposals/" in fiji.body
+
+
+def test_all_scores_in_tells_the_chair_and_secretariat_once(
+        group, people, django_capture_on_commit_callbacks, run_worker):
+    proposal = _submitted(group, people, level="restricted")  # one member organisation: SPC
+    assert [o.slug for o in operations.scoring_organisations(proposal)] == ["spc"]
+    criteria = list(proposal.cycle.criteria.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        operations.record_scores(proposal, org("spc"), {c.pk: (4, "") for c in criteria[:2]})
+    run_worker()
+    assert not mail.outbox  # not all criteria yet
+    with django_capture_on_commit_callbacks(execute=True):
+        operations.record_scores(proposal, org("spc"), {c.pk: (4, "") for c in criteria})
+        operations.record_scores(proposal, org("spc"), {criteria[0].pk: (5, "")})
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["chair@demo.talanoa.test",
+                                                    "secretariat@demo.talanoa.test"]
+    assert all("All scores are in" in m.subject for m in mail.outbox)
 
 
 def test_a_restricted_proposal_tells_only_whom_it_names(
