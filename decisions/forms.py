@@ -154,7 +154,7 @@ class ScoreForm(forms.Form):
         for criterion in self.criteria:
             self.fields[f"value_{criterion.pk}"] = forms.TypedChoiceField(
                 label=str(criterion.title), choices=SCORE_CHOICES, coerce=int, required=False,
-                widget=forms.RadioSelect, help_text=str(criterion.question))
+                widget=forms.RadioSelect)
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
