@@ -365,9 +365,13 @@ class Proposal(Protected):
     def title(self):
         return localized(self, "title")
 
+    # Stages where the authors may still change the text: a draft, and a proposal CROP
+    # Executives held (revised, it goes back to the members for scoring).
+    EDITABLE = (Status.DRAFT, Status.HELD)
+
     @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
+        return self.status in self.EDITABLE
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:proposal", args=[self.pk])

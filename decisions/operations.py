@@ -77,8 +77,9 @@ DEFAULT_CRITERIA: list[dict] = [
 PStatus = Proposal.Status
 
 # The proposal's path. Held proposals wait for a later CROP Executives meeting: they may be
-# decided again (forward or reject), or go back to the members for scoring when the proposal
-# changed (its scores are kept, and may be changed). A deferred SSCR outcome goes back to the
+# decided again (forward or reject), or, once the authors have revised them (a held proposal's
+# text may change again), go back to the members for scoring (the scores are kept, and may be
+# changed). A deferred SSCR outcome goes back to the
 # SSCR at a later sitting; "decided" (the Leaders' decision registered) and "rejected" end it.
 PROPOSAL_ALLOWED: dict[str, tuple[str, ...]] = {
     PStatus.DRAFT: (PStatus.SUBMITTED,),
@@ -226,8 +227,9 @@ def create_proposal(proposal: Proposal, by, answers: dict[int, str] | None = Non
 @transaction.atomic
 def save_proposal(proposal: Proposal, expected_version: int | None,
                   answers: dict[int, str] | None = None) -> Proposal:
-    """An edit of a draft (refused with a conflict if someone saved in between)."""
-    if not Proposal.objects.filter(pk=proposal.pk, status=PStatus.DRAFT).exists():
+    """An edit of a draft or of a held proposal (refused with a conflict if someone saved in
+    between)."""
+    if not Proposal.objects.filter(pk=proposal.pk, status__in=Proposal.EDITABLE).exists():
         raise ProposalRefused(gettext_noop("The proposal was submitted: its text can no longer "
                                            "change."))
     with_reason(proposal, PROPOSAL_SAVED)

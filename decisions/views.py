@@ -187,7 +187,7 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _authored_proposal(request: HttpRequest, pk: int) -> Proposal:
     """The proposal, if the request may change its text: the lead organisation's
-    representatives and the group's editors, while it is a draft."""
+    representatives and the group's editors, while it is a draft or held."""
     proposal = get_item_for_user(request, Proposal.objects.select_related("cycle", "group"), pk)
     if not can_author(proposal, viewer_for(request)):
         raise PermissionDenied

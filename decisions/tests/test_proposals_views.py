@@ -158,11 +158,22 @@ def test_steps_are_the_editors_and_need_reasons(client_for, group):
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
-def test_a_held_proposal_goes_back_for_scoring_through_the_page(client_for, group):
-    proposal = _submitted(group)
+def test_a_held_proposal_is_revised_then_goes_back_for_scoring(client_for, group):
+    proposal = _submitted(group, lead="gov-fji")
+    edit = reverse("decisions:proposal_edit", args=[proposal.pk])
+    member = client_for("member")
+    assert member.get(edit).status_code == 403  # submitted: the text is locked
     _step(client_for("chair"), proposal, action="executives", decision="hold",
           reasons="Wait for costing.")
     proposal.refresh_from_db()
+    assert member.get(edit).status_code == 200
+    response = member.post(edit, {
+        "level": proposal.level, "title_en": proposal.title_en, "title_fr": "",
+        "lead_organisation": proposal.lead_organisation_id, "problem": proposal.problem,
+        "initiative": "Now with a costing: USD 40 million.", "expected_version": proposal.version})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.initiative == "Now with a costing: USD 40 million."
     _step(client_for("chair"), proposal, action="reopen", reason="Costing attached.")
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
