@@ -365,9 +365,13 @@ class Proposal(Protected):
     def title(self):
         return localized(self, "title")
 
+    # Stages where the authors may still change the text: a draft, and a proposal CROP
+    # Executives held (revised, it goes back to the members for scoring).
+    EDITABLE = (Status.DRAFT, Status.HELD)
+
     @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
+        return self.status in self.EDITABLE
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:proposal", args=[self.pk])
@@ -380,6 +384,11 @@ class ProposalTransition(Transition):
     class Meta(Transition.Meta):
         verbose_name = _("proposal step")
         verbose_name_plural = _("proposal steps")
+
+    @property
+    def to_label(self) -> str:
+        return (Proposal.Status(self.to_status).label if self.to_status in Proposal.Status.values
+                else self.to_status)
 
 
 class Answer(models.Model):

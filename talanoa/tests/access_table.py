@@ -172,4 +172,20 @@ ROUTES = {
                                                                       "secretariat"})),
     "papers:step": PostOnly("paper_members"),
     "papers:send_brief": Rule(EDITORS, sample="paper_public"),
+    # decisions: the proposals pipeline (samples in decisions/tests/proposal_helpers.py: an
+    # open cycle, and a draft of SPC's, the secretariat's organisation, at each level)
+    "decisions:cycles": Rule(EVERYONE, login_required=False),
+    "decisions:cycle": Rule(EVERYONE, login_required=False, sample="cycle"),
+    "decisions:cycle_new": Rule(EDITORS),
+    "decisions:cycle_edit": Rule(EDITORS, sample="cycle"),
+    "decisions:ranking": Rule(MEMBER_STANDINGS, sample="cycle"),
+    "decisions:proposal_new": Rule(MEMBER_STANDINGS, sample="cycle"),
+    "decisions:proposal": ItemRule("proposal"),
+    "decisions:proposal_edit": Rule(EDITORS, sample="proposal_members"),
+    # scores and positions: member organisations (the chair's USP and the secretariat's SPC too)
+    "decisions:proposal_score": PostOnly("proposal_members",
+                                         audience=frozenset({"member", "chair", "secretariat"})),
+    "decisions:proposal_position": PostOnly("proposal_members", audience=frozenset(
+        {"member", "chair", "secretariat"})),
+    "decisions:proposal_step": PostOnly("proposal_members"),
 }

@@ -43,6 +43,10 @@ def _item(sample: str, level: str):
         from meetings.models import Meeting
 
         return Meeting.objects.get(title_en__startswith=f"[{level}]")
+    if sample.startswith("proposal"):
+        from decisions.tests.proposal_helpers import sample_proposal
+
+        return sample_proposal(level)
     return _post(level)
 
 
@@ -96,6 +100,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         paper = _item("paper", "members")
         return {"pk": paper.pk, "file_pk": paper.files.get().pk}
 
+    if sample == "cycle" or sample.startswith("proposal_"):
+        from decisions.tests.proposal_helpers import proposal_sample
+
+        return proposal_sample(sample)
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 
@@ -142,7 +150,8 @@ def test_access_matrix(client_for, attachments, name, standing, level):
         response = client.get(url)
         allowed = standing in LEVEL_AUDIENCE[level]
         assert response.status_code == (200 if allowed else 404), (url, standing)
-        if allowed and name in ("portal:post", "meetings:meeting", "papers:paper"):
+        if allowed and name in ("portal:post", "meetings:meeting", "papers:paper",
+                                "decisions:proposal"):
             assert escape(item.title_en).encode() in response.content
         return
     if isinstance(rule, Redirects):
