@@ -172,4 +172,21 @@ ROUTES = {
                                                                       "secretariat"})),
     "papers:step": PostOnly("paper_members"),
     "papers:send_brief": Rule(EDITORS, sample="paper_public"),
+    # decisions: the register (sittings are public records, edited by any group's editors)
+    "decisions:decisions": Rule(EVERYONE, login_required=False),
+    "decisions:feed": Rule(EVERYONE, login_required=False),
+    "decisions:decision_new": Rule(EDITORS),
+    "decisions:decision": ItemRule("decision"),
+    "decisions:decision_edit": Rule(EDITORS, sample="decision_members"),
+    "decisions:decision_step": PostOnly("decision_members"),
+    "decisions:action_new": Rule(EDITORS, sample="decision_members"),
+    # Fiji (the demo member) and the chair's and secretariat's organisations are members
+    "decisions:position": PostOnly("decision_members", audience=frozenset({"member", "chair",
+                                                                            "secretariat"})),
+    "decisions:sittings": Rule(EVERYONE, login_required=False),
+    "decisions:sitting_new": Rule(EDITORS),
+    "decisions:sitting": Rule(EVERYONE, login_required=False, sample="sitting"),
+    "decisions:sitting_edit": Rule(EDITORS, sample="sitting"),
+    "decisions:sitting_step": PostOnly("sitting"),
+    "decisions:sitting_file": Rule(EVERYONE, login_required=False, sample="sitting_file"),
 }
