@@ -77,8 +77,8 @@ def test_bad_input_changes_nothing(client_for, group, make_sitting, changes):
 
 def test_an_editor_cannot_link_a_paper_they_may_not_see(client_for, group, make_sitting,
                                                        people):
-    from papers.models import PaperKind
     from members.models import Organisation, WorkingGroup
+    from papers.models import PaperKind
 
     other = WorkingGroup.objects.exclude(pk=group.pk).exclude(parent=group).first()
     hidden = Paper.objects.create(group=other, level="core", title_en="Another group's paper",
