@@ -177,7 +177,9 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_new(request: HttpRequest) -> HttpResponse:
     viewer = require_editor(request)
     groups = _editor_groups(viewer)
-    initial = {"review_on": default_review(), "level": Decision.Level.PUBLIC}
+    # The level starts at the model's default (members): making the group's assessment public
+    # is a choice the editor makes.
+    initial = {"review_on": default_review()}
     if len(groups) == 1:
         initial["group"] = next(iter(groups))
     if sitting := request.GET.get("sitting"):
