@@ -33,7 +33,9 @@ from decisions.forms import (
 )
 from decisions.models import Decision, Sitting
 from meetings.forms import ActionItemForm
+from meetings.models import Meeting
 from members.models import WorkingGroup
+from papers.models import Paper
 from talanoa.access import (
     ANONYMOUS,
     get_item_for_user,
@@ -130,9 +132,6 @@ def _editor_groups(viewer) -> set[int]:
 
 @require_GET
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from meetings.models import Meeting
-    from papers.models import Paper
-
     decision = get_item_for_user(request, Decision.objects.select_related(
         "group", "sitting__body").prefetch_related(
         "restricted_organisations", "restricted_people", "options", "tags"), pk)
