@@ -102,8 +102,10 @@ def record_for(meeting: Meeting, viewer: Viewer) -> Record:
 
 
 def actions_of(viewer: Viewer):
-    """The actions owned by the viewer or by an organisation they represent, on meetings they
-    may see."""
+    """The actions owned by the viewer or by an organisation they represent, on meetings or
+    decisions (follow-up actions) they may see."""
+    from decisions.models import Decision
+
     mine = Q()
     if viewer.person_id is not None:
         mine |= Q(owner_person_id=viewer.person_id)
@@ -112,8 +114,10 @@ def actions_of(viewer: Viewer):
     if not mine:
         return ActionItem.objects.none()
     meetings = visible(Meeting.objects.filter(archived_at__isnull=True), viewer).values("pk")
-    return (ActionItem.objects.filter(mine, meeting__in=meetings)
-            .select_related("meeting", "owner_organisation", "owner_person"))
+    decisions = visible(Decision.objects.filter(archived_at__isnull=True), viewer).values("pk")
+    return (ActionItem.objects.filter(mine)
+            .filter(Q(meeting__in=meetings) | Q(decision__in=decisions))
+            .select_related("meeting", "decision", "owner_organisation", "owner_person"))
 
 
 def open_actions_of(viewer: Viewer):

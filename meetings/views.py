@@ -712,6 +712,13 @@ def _meeting_for(request: HttpRequest, pk: int, write: bool = False) -> Meeting:
     return get_item_for_user(request, Meeting.objects.select_related("group"), pk, write=write)
 
 
+def _decision_for(request: HttpRequest, pk: int):
+    """The decision a follow-up action belongs to, through the policy."""
+    from decisions.models import Decision
+
+    return get_item_for_user(request, Decision.objects.select_related("group"), pk)
+
+
 def _minutes_url(meeting: Meeting, anchor: str = "") -> str:
     return reverse("meetings:minutes", args=[meeting.pk]) + anchor
 
@@ -1023,9 +1030,12 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The action's owner (person or organisation) or the group's editors move its status."""
     action = get_object_or_404(ActionItem.objects.select_related(
         "owner_organisation", "owner_person"), pk=pk)
-    meeting = _meeting_for(request, action.meeting_id)
+    # An action comes from a meeting or is a follow-up of a decision: access is the source's.
+    source = (_meeting_for(request, action.meeting_id) if action.meeting_id
+              else _decision_for(request, action.decision_id))
+    meeting = source if action.meeting_id else None
     viewer = viewer_for(request)
-    if not (viewer.edits(meeting.group_id) or is_action_owner(action, viewer)):
+    if not (viewer.edits(source.group_id) or is_action_owner(action, viewer)):
         raise PermissionDenied
     form = ActionStatusForm(request.POST or None, action=action)
     error = None
@@ -1038,14 +1048,17 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Action updated."))
             back = ACTION_RETURNS.get(request.POST.get("back", ""))
-            if back is None and not viewer.edits(meeting.group_id):
+            if back is None and not viewer.edits(source.group_id):
                 back = ACTION_RETURNS["mine"]
-            return redirect(reverse(back) if back else _minutes_url(meeting, "#actions"))
+            if back:
+                return redirect(reverse(back))
+            return redirect(_minutes_url(meeting, "#actions") if meeting
+                            else f"{source.get_absolute_url()}#actions")
     transitions = list(action.transitions.select_related("by"))
     for transition in transitions:
         transition.to_label = ActionItem.Status(transition.to_status).label
     return render(request, "meetings/action_status.html", {
-        "meeting": meeting, "action": action, "form": form, "error": error,
+        "meeting": meeting, "source": source, "action": action, "form": form, "error": error,
         "transitions": transitions,
         "back": next((key for key in (request.POST.get("back"), request.GET.get("back"))
                       if key in ACTION_RETURNS), "")},

@@ -82,7 +82,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
         "my_actions": actions[:MY_ACTIONS_ON_HOME],
         "more_actions": len(actions) > MY_ACTIONS_ON_HOME,
-        "papers_awaiting": _papers_awaiting_position(viewer)})
+        "papers_awaiting": _papers_awaiting_position(viewer),
+        "reviews_overdue": _decision_reviews_overdue(viewer)})
+
+
+def _decision_reviews_overdue(viewer) -> list:
+    """For the chair and secretariat: open decisions of their groups whose review date has
+    passed, the longest overdue first (one query)."""
+    from decisions.models import Decision
+
+    if not viewer.is_editor:
+        return []
+    decisions = Decision.objects.filter(status__in=Decision.OPEN_STATUSES,
+                                        review_on__lt=timezone.localdate(),
+                                        archived_at__isnull=True)
+    if not viewer.is_superuser:
+        decisions = decisions.filter(group_id__in=viewer.editor_groups)
+    return list(decisions.select_related("sitting__body").order_by("review_on", "pk")[:20])
 
 
 def _papers_awaiting_position(viewer) -> list:

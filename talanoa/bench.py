@@ -86,6 +86,8 @@ PAGES = [
     Page("search papers", "/search/?q=submarine+cable"),
     Page("search (member)", "/search/?q=submarine+cable", MEMBER),
     Page("papers feed", "/papers/feed.atom"),
+    Page("decisions", "/decisions/"),
+    Page("decision", "/decisions/{public_decision}/"),
 ]
 
 
@@ -119,9 +121,20 @@ def _public_paper() -> str:
     return str(pk)
 
 
+def _public_decision() -> str:
+    """The newest public decision (a synthetic one, with options, positions and actions)."""
+    from decisions.models import Decision
+
+    pk = (Decision.objects.filter(level=Decision.Level.PUBLIC, archived_at__isnull=True,
+                                  title_en__contains="(")
+          .order_by("-sitting__starts_on", "-pk").values_list("pk", flat=True).first())
+    return str(pk)
+
+
 PLACEHOLDERS: dict[str, Callable[[], str]] = {"public_post": _public_post,
                                               "public_meeting": _public_meeting,
-                                              "public_paper": _public_paper}
+                                              "public_paper": _public_paper,
+                                              "public_decision": _public_decision}
 
 
 # ---------------------------------------------------------------------------------------------

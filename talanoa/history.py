@@ -28,6 +28,8 @@ TRACKED: dict[str, str | None] = {
     "members.invitation": "group_id",
     "meetings.noticetemplate": None,
     "meetings.meeting": "group_id",
+    "decisions.decision": "group_id",
+    "decisions.sitting": None,
 }
 
 

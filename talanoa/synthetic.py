@@ -38,7 +38,7 @@ from portal.models import Post
 from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 5
+DATA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Sizes:
     representatives: int
     meetings: int = 0
     papers: int = 0
+    decisions: int = 0
     years: int = 10
 
     def scaled(self, factor: float) -> Sizes:
@@ -57,7 +58,8 @@ class Sizes:
                      people=round(self.people * factor),
                      representatives=round(self.representatives * factor),
                      meetings=round(self.meetings * factor),
-                     papers=round(self.papers * factor), years=self.years)
+                     papers=round(self.papers * factor),
+                     decisions=round(self.decisions * factor), years=self.years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -65,10 +67,10 @@ class Sizes:
 
 # Ten years of a busy working group and its neighbours.
 BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
-              meetings=10_000, papers=20_000)
+              meetings=10_000, papers=20_000, decisions=5_000)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
 TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
-                    papers=120)
+                    papers=120, decisions=60)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -249,10 +251,11 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     people_link.objects.bulk_create(named_people, batch_size=BATCH)
     meetings = _meetings(rng, sizes, weighted_groups, all_orgs, people, posts, representing)
     papers = _papers(rng, sizes, weighted_groups, all_orgs, people, fiji)
+    decisions = _decisions(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
             "named": len(named_orgs) + len(named_people), "meetings": meetings,
-            "papers": papers}
+            "papers": papers, "decisions": decisions}
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
@@ -392,3 +395,98 @@ def _papers(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji) -> int
     index_many(rows)  # after the files: their text is part of each paper's document
     return len(rows)
 
+
+
+def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
+               representing: Iterable[Person]) -> int:
+    """Sittings of the bodies over the years (one for six decisions) and their decisions at
+    every level and status, each with options, status changes, positions and follow-up
+    actions (some owned by the people in `representing`, so their home grows); one in three
+    open decisions has its review overdue; the restricted ones name organisations (Fiji's
+    government in one of three) and people."""
+    from decisions.models import (
+        Decision,
+        DecisionOption,
+        DecisionPosition,
+        DecisionTransition,
+        Sitting,
+    )
+    from meetings.models import ActionItem
+    from members.models import Body
+
+    if not sizes.decisions:
+        return 0
+    now = timezone.now()
+    today = timezone.localdate()
+    bodies = list(Body.objects.all())
+    sittings = Sitting.objects.bulk_create([
+        Sitting(body=bodies[i % len(bodies)],
+                title_en=f"{bodies[i % len(bodies)].name_en} ({i})",
+                starts_on=today - datetime.timedelta(days=rng.randint(1, 365 * sizes.years)),
+                place=rng.choice(["Suva", "Apia", "Honiara", "Nuku'alofa", "Port Vila"]),
+                outcome_url=f"https://example.org/communique/{i}", created_at=now)
+        for i in range(max(1, sizes.decisions // 6))], batch_size=BATCH)
+    if sittings and sittings[0].pk is None:
+        sittings = list(Sitting.objects.order_by("-pk")[:len(sittings)])
+    levels, statuses = Decision.Level.values, Decision.Status.values
+    rows = []
+    for i in range(sizes.decisions):
+        status = statuses[i % len(statuses)]
+        review = today + datetime.timedelta(days=rng.randint(-200, 200))
+        title = _text(rng, WORDS, rng.randint(4, 9))
+        rows.append(Decision(
+            group=rng.choice(groups), level=levels[i % len(levels)],
+            sitting=sittings[i % len(sittings)], reference=f"paragraph {i % 80 + 1}",
+            title_en=f"{title[0].upper()}{title[1:]} ({i})",
+            title_fr=f"Décision {_text(rng, MOTS, 5)} ({i})" if i % 3 == 0 else "",
+            text_en=_paragraphs(rng, WORDS, 3), concerns_ict=i % 5 != 0,
+            ict_reason=_text(rng, WORDS, 12), analysis_en=_paragraphs(rng, WORDS, 6),
+            advice_en=_paragraphs(rng, WORDS, 3), status=status, review_on=review,
+            indicator_codes="IT.NET.USER.ZS IT.CEL.SETS.P2" if i % 4 == 0 else "",
+            created_at=now - datetime.timedelta(days=rng.randint(0, 365 * sizes.years))))
+    rows = Decision.objects.bulk_create(rows, batch_size=BATCH)
+    if rows and rows[0].pk is None:
+        rows = list(Decision.objects.order_by("-pk")[:len(rows)])
+    org_link = Decision.restricted_organisations.through
+    people_link = Decision.restricted_people.through
+    # The people in `representing` own one in three, so their home's list grows.
+    owners = [p for p in representing if p.organisation_id] * 10 + [
+        p for p in people[:20] if p.organisation_id]
+    members = [o for o in orgs if not o.slug.startswith("syn-org-")] or orgs
+    options, transitions, positions, actions, named_orgs, named_people = [], [], [], [], [], []
+    for n, decision in enumerate(rows):
+        options += [DecisionOption(decision=decision, order=k, title_en=_text(rng, WORDS, 5),
+                                   text_en=_paragraphs(rng, WORDS, 2), recommended=k == 0)
+                    for k in range(rng.randint(1, 3))]
+        transitions.append(DecisionTransition(decision=decision,
+                                              to_status=Decision.Status.NOT_STARTED))
+        if decision.status != Decision.Status.NOT_STARTED:
+            transitions.append(DecisionTransition(
+                decision=decision, from_status=Decision.Status.NOT_STARTED,
+                to_status=decision.status, reason=_text(rng, WORDS, 8)))
+        positions += [DecisionPosition(decision=decision, organisation=org,
+                                       stance=rng.choice(DecisionPosition.Stance.values))
+                      for org in rng.sample(members, k=min(len(members), 2))]
+        if owners and n % 2 == 0:
+            owner = owners[n % len(owners)]
+            actions.append(ActionItem(
+                decision=decision, title=_text(rng, WORDS, 6).capitalize(),
+                owner_organisation_id=owner.organisation_id, owner_person=owner,
+                due_on=today + datetime.timedelta(days=rng.randint(-60, 120)),
+                status=rng.choice(ActionItem.Status.values)))
+        if decision.level == Decision.Level.RESTRICTED:
+            picked = {rng.choice(orgs).pk}
+            if fiji is not None and n % 3 == 0:
+                picked.add(fiji.pk)
+            named_orgs += [org_link(decision_id=decision.pk, organisation_id=pk)
+                           for pk in picked]
+            if people:
+                named_people.append(people_link(decision_id=decision.pk,
+                                                person_id=rng.choice(people).pk))
+    for model, objs in ((DecisionOption, options), (DecisionTransition, transitions),
+                        (DecisionPosition, positions), (ActionItem, actions),
+                        (org_link, named_orgs), (people_link, named_people)):
+        model.objects.bulk_create(objs, batch_size=BATCH,
+                                  ignore_conflicts=model is DecisionPosition)
+    index_many(rows)
+    return len(rows)

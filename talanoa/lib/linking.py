@@ -14,6 +14,7 @@ LINKABLE_URLS: dict[str, str] = {
     "portal:post": "portal.Post",
     "meetings:meeting": "meetings.Meeting",
     "papers:paper": "papers.Paper",
+    "decisions:decision": "decisions.Decision",
 }
 
 

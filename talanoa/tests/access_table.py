@@ -188,4 +188,21 @@ ROUTES = {
     "decisions:proposal_position": PostOnly("proposal_members", audience=frozenset(
         {"member", "chair", "secretariat"})),
     "decisions:proposal_step": PostOnly("proposal_members"),
+    # decisions: the register (sittings are public records, edited by any group's editors)
+    "decisions:decisions": Rule(EVERYONE, login_required=False),
+    "decisions:feed": Rule(EVERYONE, login_required=False),
+    "decisions:decision_new": Rule(EDITORS),
+    "decisions:decision": ItemRule("decision"),
+    "decisions:decision_edit": Rule(EDITORS, sample="decision_members"),
+    "decisions:decision_step": PostOnly("decision_members"),
+    "decisions:action_new": Rule(EDITORS, sample="decision_members"),
+    # Fiji (the demo member) and the chair's and secretariat's organisations are members
+    "decisions:position": PostOnly("decision_members", audience=frozenset({"member", "chair",
+                                                                            "secretariat"})),
+    "decisions:sittings": Rule(EVERYONE, login_required=False),
+    "decisions:sitting_new": Rule(EDITORS),
+    "decisions:sitting": Rule(EVERYONE, login_required=False, sample="sitting"),
+    "decisions:sitting_edit": Rule(EDITORS, sample="sitting"),
+    "decisions:sitting_step": PostOnly("sitting"),
+    "decisions:sitting_file": Rule(EVERYONE, login_required=False, sample="sitting_file"),
 }

@@ -47,6 +47,10 @@ def _item(sample: str, level: str):
         from decisions.tests.proposal_helpers import sample_proposal
 
         return sample_proposal(level)
+    if sample.startswith("decision"):
+        from decisions.models import Decision
+
+        return Decision.objects.get(title_en__startswith=f"[{level}]")
     return _post(level)
 
 
@@ -99,6 +103,15 @@ def _sample_kwargs(sample: str | None) -> dict:
     if sample == "paper_file_members":
         paper = _item("paper", "members")
         return {"pk": paper.pk, "file_pk": paper.files.get().pk}
+    if sample in ("decision_public", "decision_members"):
+        return {"pk": _item("decision", sample.removeprefix("decision_")).pk}
+    if sample in ("sitting", "sitting_file"):
+        from decisions.models import Sitting
+
+        sitting = Sitting.objects.get(title_en__endswith="(demo)")
+        if sample == "sitting_file":
+            sitting.outcome_file.save("communique.pdf", ContentFile(b"%PDF-1.4 communique"))
+        return {"pk": sitting.pk}
 
     if sample == "cycle" or sample.startswith("proposal_"):
         from decisions.tests.proposal_helpers import proposal_sample
@@ -151,7 +164,7 @@ def test_access_matrix(client_for, attachments, name, standing, level):
         allowed = standing in LEVEL_AUDIENCE[level]
         assert response.status_code == (200 if allowed else 404), (url, standing)
         if allowed and name in ("portal:post", "meetings:meeting", "papers:paper",
-                                "decisions:proposal"):
+                                "decisions:proposal", "decisions:decision"):
             assert escape(item.title_en).encode() in response.content
         return
     if isinstance(rule, Redirects):

@@ -75,6 +75,18 @@ PAPERS = [
      "Named recipients only.", "restrictedannexword"),
 ]
 
+DECISIONS = [
+    # (level, reference, title_en, title_fr): decisions of the demo Leaders' sitting
+    ("public", "paragraph 42", "[public] Leaders endorse the Regional ICT Initiative review",
+     "[public] Les dirigeants approuvent l'examen de l'initiative régionale sur les TIC"),
+    ("members", "paragraph 43", "[members] Follow-up on a regional cybersecurity framework",
+     "[members] Suite donnée à un cadre régional de cybersécurité"),
+    ("core", "paragraph 44", "[core] Members' assessment of cable landing costs",
+     "[core] Évaluation par les membres des coûts d'atterrissement des câbles"),
+    ("restricted", "paragraph 45", "[restricted] Confidential advice on a spectrum request",
+     "[restricted] Avis confidentiel sur une demande de spectre"),
+]
+
 
 def _pdf(text: str) -> bytes:
     import weasyprint
@@ -134,6 +146,7 @@ class Command(BaseCommand):
                 post.restricted_people.set(named)
         self._meetings(group, named)
         self._papers(group, named)
+        self._decisions(group, named)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))
@@ -167,6 +180,36 @@ class Command(BaseCommand):
             record.file.save("paper.pdf", ContentFile(content), save=False)
             record.save()
             index_object(paper)  # the file's text is part of what search finds
+
+    def _decisions(self, group, named) -> None:
+        """A Forum Leaders' sitting and one decision of it at each level; the public one is
+        advised by the public paper."""
+        import datetime
+
+        from decisions.models import Decision, DecisionTransition, Sitting
+        from members.models import Body
+        from papers.models import Paper
+
+        leaders = Body.objects.get(slug="forum-leaders")
+        sitting, _ = Sitting.objects.get_or_create(
+            body=leaders, title_en="Pacific Islands Forum Leaders Meeting (demo)",
+            defaults={"title_fr": "Réunion des dirigeants du Forum des Îles du Pacifique (démo)",
+                      "starts_on": timezone.localdate() - datetime.timedelta(days=90),
+                      "place": "Honiara", "outcome_url": "https://forumsec.org/"})
+        for level, reference, title_en, title_fr in DECISIONS:
+            if Decision.objects.filter(title_en=title_en, group=group).exists():
+                continue
+            paper = Paper.objects.filter(title_en__startswith=f"[{level}]", group=group).first()
+            decision = Decision.objects.create(
+                group=group, level=level, sitting=sitting, reference=reference,
+                title_en=title_en, title_fr=title_fr, concerns_ict=True,
+                text_en="Leaders noted the importance of affordable and resilient connectivity.",
+                ict_reason="It sets the region's priorities for connectivity.",
+                analysis_en="The group assessed what CROP agencies can do together.",
+                advice_paper=paper, review_on=timezone.localdate() + datetime.timedelta(days=90))
+            DecisionTransition.objects.create(decision=decision, to_status=decision.status)
+            if level == "restricted":
+                decision.restricted_people.set(named)
 
     def _meetings(self, group, named) -> None:
         import datetime
