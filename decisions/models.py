@@ -70,6 +70,11 @@ class Sitting(Archivable):
     def title(self):
         return localized(self, "title")
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Its decisions carry its date (Decision.decided_on); a copy, not an edit: no history.
+        self.decisions.exclude(decided_on=self.starts_on).update(decided_on=self.starts_on)
+
     def get_absolute_url(self) -> str:
         return reverse("decisions:sitting", args=[self.pk])
 
@@ -87,6 +92,9 @@ class Decision(Protected):
 
     sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="decisions",
                                 verbose_name=_("sitting"))
+    # The sitting's date, copied so that the register can walk an index of its own table newest
+    # first (ordering by a joined column sorts every visible row); kept by save() on both sides.
+    decided_on = models.DateField(_("date"), editable=False)
     reference = models.CharField(_("reference"), max_length=100,
                                  help_text=_("Where it stands in the outcome document, e.g. "
                                              "“paragraph 42”"))
@@ -130,11 +138,14 @@ class Decision(Protected):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["-sitting__starts_on", "sitting", "reference", "pk"]
+        ordering = ["-decided_on", "sitting", "reference", "pk"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         indexes = [models.Index(fields=["status", "review_on"],
-                                name="decision_review_due")]
+                                name="decision_review_due"),
+                   # The register walks live decisions newest first (cursor paging).
+                   models.Index(fields=["-decided_on", "-id"], name="decision_live_newest",
+                                condition=models.Q(archived_at__isnull=True))]
 
     def __str__(self) -> str:
         return str(self.title)
@@ -163,6 +174,12 @@ class Decision(Protected):
     @property
     def indicator_list(self) -> list[str]:
         return self.indicator_codes.split()
+
+    def save(self, *args, **kwargs) -> None:
+        self.decided_on = self.sitting.starts_on
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "decided_on"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:decision", args=[self.pk])

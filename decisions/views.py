@@ -82,12 +82,12 @@ def _filtered(decisions: QuerySet, filters: dict) -> QuerySet:
     if ict := filters.get("ict"):
         decisions = decisions.filter(concerns_ict=ict == "yes")
     if year := filters.get("year"):
-        decisions = decisions.filter(sitting__starts_on__year=year)
+        decisions = decisions.filter(decided_on__year=year)
     return decisions
 
 
 def _cursor(decision: Decision) -> str:
-    return f"{decision.sitting.starts_on.isoformat()}.{decision.pk}"
+    return f"{decision.decided_on.isoformat()}.{decision.pk}"
 
 
 def _decode(value: str | None) -> tuple[datetime.date, int] | None:
@@ -106,17 +106,15 @@ def _page(decisions: QuerySet, before: str | None, after: str | None) -> dict:
     older_cursor = None if newer_cursor else _decode(before)
     if newer_cursor:
         day, pk = newer_cursor
-        rows = list(decisions.filter(Q(sitting__starts_on__gt=day)
-                                     | Q(sitting__starts_on=day, pk__gt=pk))
-                    .order_by("sitting__starts_on", "pk")[:PAGE_SIZE + 1])
+        rows = list(decisions.filter(Q(decided_on__gt=day) | Q(decided_on=day, pk__gt=pk))
+                    .order_by("decided_on", "pk")[:PAGE_SIZE + 1])
         more_newer, more_older = len(rows) > PAGE_SIZE, True
         items = rows[:PAGE_SIZE][::-1]
     else:
         if older_cursor:
             day, pk = older_cursor
-            decisions = decisions.filter(Q(sitting__starts_on__lt=day)
-                                         | Q(sitting__starts_on=day, pk__lt=pk))
-        rows = list(decisions.order_by("-sitting__starts_on", "-pk")[:PAGE_SIZE + 1])
+            decisions = decisions.filter(Q(decided_on__lt=day) | Q(decided_on=day, pk__lt=pk))
+        rows = list(decisions.order_by("-decided_on", "-pk")[:PAGE_SIZE + 1])
         items = rows[:PAGE_SIZE]
         more_newer, more_older = older_cursor is not None, len(rows) > PAGE_SIZE
     return {"items": items,

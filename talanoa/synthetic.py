@@ -38,7 +38,7 @@ from portal.models import Post
 from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 6
+DATA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -437,6 +437,7 @@ def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
         rows.append(Decision(
             group=rng.choice(groups), level=levels[i % len(levels)],
             sitting=sittings[i % len(sittings)], reference=f"paragraph {i % 80 + 1}",
+            decided_on=sittings[i % len(sittings)].starts_on,
             title_en=f"{title[0].upper()}{title[1:]} ({i})",
             title_fr=f"Décision {_text(rng, MOTS, 5)} ({i})" if i % 3 == 0 else "",
             text_en=_paragraphs(rng, WORDS, 3), concerns_ict=i % 5 != 0,
