@@ -3,10 +3,11 @@ from django.db.models import OuterRef, Subquery
 
 
 def copy_sitting_dates(apps, schema_editor):
-    decision = apps.get_model("decisions", "Decision")
+    # The history's rows too: they keep the sitting they named then.
     sitting = apps.get_model("decisions", "Sitting")
-    decision.objects.update(decided_on=Subquery(
-        sitting.objects.filter(pk=OuterRef("sitting_id")).values("starts_on")[:1]))
+    for name in ("Decision", "HistoricalDecision"):
+        apps.get_model("decisions", name).objects.update(decided_on=Subquery(
+            sitting.objects.filter(pk=OuterRef("sitting_id")).values("starts_on")[:1]))
 
 
 class Migration(migrations.Migration):
