@@ -235,7 +235,8 @@ class Command(BaseCommand):
         import datetime
 
         from decisions import operations
-        from decisions.models import Cycle, Proposal
+        from decisions.models import Cycle, Proposal, ProposalTransition
+        from talanoa.lib.reasons import with_reason
 
         today = timezone.localdate()
         cycle = Cycle.objects.filter(group=group, name_en="Regional priorities (demo)").first()
@@ -263,7 +264,13 @@ class Command(BaseCommand):
             if level == "restricted":
                 proposal.restricted_people.set(named)
                 proposal.restricted_organisations.set([lead])
-            operations.submit_proposal(proposal, by)
+            # Submitted as the papers are published here: the step recorded without queueing
+            # notices (a demo emails no one, and tests run the queue they fill themselves).
+            proposal.status, proposal.submitted_at = Proposal.Status.SUBMITTED, timezone.now()
+            proposal.version += 1
+            with_reason(proposal, operations.PROPOSAL_SUBMITTED).save()
+            ProposalTransition.objects.create(proposal=proposal, from_status="draft",
+                                              to_status=proposal.status, by=by)
             if level in ("public", "members"):
                 operations.record_scores(proposal, rahul.organisation,
                                          {c.pk: (4, "") for c in criteria}, rahul)
