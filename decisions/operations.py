@@ -382,6 +382,7 @@ def save_answers(proposal: Proposal, answers: dict[int, str]) -> None:
     """The proposal's answer to each criterion of its cycle (`answers`: criterion id → text);
     an unchanged answer is not saved again, so its history shows real changes only."""
     existing = {a.criterion_id: a for a in proposal.answers.all()}
+    changed = False
     for criterion in proposal.cycle.criteria.all():
         if criterion.pk not in answers:
             continue
@@ -390,9 +391,31 @@ def save_answers(proposal: Proposal, answers: dict[int, str]) -> None:
         if answer is None:
             if text:
                 Answer.objects.create(proposal=proposal, criterion=criterion, text=text)
+                changed = True
         elif answer.text != text:
             answer.text = text
             answer.save()
+            changed = True
+    if changed:
+        reindex_proposal(proposal)
+
+
+def reindex_proposal(proposal: Proposal) -> None:
+    """Its answers changed after the proposal's own save: what search finds changes too."""
+    from portal.search import index_object
+
+    transaction.on_commit(lambda: index_object(proposal))
+
+
+def proposal_searchable_text(proposal: Proposal) -> str:
+    """What search finds in a proposal besides its title: the problem, the initiative, why it
+    is a regional public good, and its answers to the criteria."""
+    from talanoa.lib.markup import markdown_text
+
+    parts = [markdown_text(proposal.problem), markdown_text(proposal.initiative),
+             markdown_text(proposal.public_good)]
+    parts += [markdown_text(answer.text) for answer in proposal.answers.all()]
+    return "\n".join(part for part in parts if part)
 
 
 # Steps ----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_actions": actions[:MY_ACTIONS_ON_HOME],
         "more_actions": len(actions) > MY_ACTIONS_ON_HOME,
         "papers_awaiting": _papers_awaiting_position(viewer),
+        "proposals_awaiting": _proposals_awaiting_scores(viewer),
         "reviews_overdue": _decision_reviews_overdue(viewer)})
 
 
@@ -117,6 +118,46 @@ def _papers_awaiting_position(viewer) -> list:
         status=Paper.Status.REVIEW, archived_at__isnull=True,
         review_until__gte=timezone.localdate()).filter(Exists(speaks)).exclude(Exists(answered))
         .order_by("review_until", "pk")[:10])
+
+
+def _proposals_awaiting_scores(viewer) -> list:
+    """Submitted proposals still in their cycle's scoring period that an organisation I speak
+    for in the proposal's group (`decisions.operations.speaks_for`: I represent it there and it
+    is a member; named on the proposal if restricted) has not scored on every criterion. Two
+    queries: the (group, organisation) pairs I speak for, then the proposals, each annotated
+    with the name of the organisation whose scores are awaited."""
+    from decisions.models import Criterion, Proposal, Score
+
+    if viewer.person_id is None or not viewer.org_ids:
+        return []
+    today = timezone.localdate()
+    member = Membership.objects.active().filter(group_id=OuterRef("group_id"),
+                                                organisation_id=OuterRef("organisation_id"),
+                                                kind=Membership.Kind.MEMBER)
+    pairs = list(Representative.objects.current()
+                 .filter(person_id=viewer.person_id, organisation__archived_at__isnull=True)
+                 .filter(Exists(member))
+                 .values_list("group_id", "organisation_id", "organisation__acronym",
+                              "organisation__name_en").distinct())
+    if not pairs:
+        return []
+    named = Proposal.restricted_organisations.through.objects
+    awaiting, whens = Q(pk__in=[]), []
+    for group_id, org_id, acronym, name in pairs:
+        unscored = Criterion.objects.filter(cycle_id=OuterRef("cycle_id")).exclude(Exists(
+            Score.objects.filter(proposal_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"),
+                                 organisation_id=org_id)))
+        condition = (Q(group_id=group_id) & Exists(unscored)
+                     & (~Q(level=Proposal.Level.RESTRICTED) | Exists(named.filter(
+                         proposal_id=OuterRef("pk"), organisation_id=org_id))))
+        awaiting |= condition
+        whens.append(When(condition, then=Value(acronym or name)))
+    return list(visible(Proposal.objects.select_related("cycle"), viewer).filter(
+        awaiting, status=Proposal.Status.SUBMITTED, archived_at__isnull=True,
+        cycle__archived_at__isnull=True)
+        .filter(Q(cycle__scoring_until__isnull=True) | Q(cycle__scoring_until__gte=today))
+        .annotate(awaiting_organisation=Case(*whens, output_field=CharField()))
+        .order_by(F("cycle__scoring_until").asc(nulls_last=True), "submitted_at", "pk")[:10])
 
 
 def _my_meetings(viewer) -> list:

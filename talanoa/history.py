@@ -30,6 +30,8 @@ TRACKED: dict[str, str | None] = {
     "meetings.meeting": "group_id",
     "decisions.decision": "group_id",
     "decisions.sitting": None,
+    "papers.paper": "group_id",
+    "papers.missioncontact": None,
 }
 
 

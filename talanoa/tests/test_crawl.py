@@ -17,7 +17,7 @@ SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/se
          "/search/?q=restricted", "/search/?q=draft", "/search/?q=meeting", "/directory/",
          "/governance/", "/groups/ict/", "/groups/ict/representatives/", "/history/",
          "/calendar/", "/calendar/upcoming/", "/calendar/feed.ics", "/calendar/groups/ict/feed.ics",
-         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/"]
+         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/"]
 # The calendar links month to month and year to year without end: follow the months the demo
 # meetings fall in (the next three) and this year and the next.
 _TODAY = datetime.date.today()
@@ -58,11 +58,12 @@ def test_crawl_shows_nothing_above_the_level(client_for, attachments, standing):
     client = client_for(standing)
     markers = forbidden_markers(standing)
     queue, seen = deque(SEEDS), set(SEEDS)
-    visited = 0
+    visited, reached = 0, set()
     while queue and visited < MAX_PAGES:
         url = queue.popleft()
         response = client.get(url)
         visited += 1
+        reached.add(url)
         if response.status_code in (301, 302):
             continue
         assert response.status_code in (200, 404), (url, response.status_code)
@@ -80,5 +81,7 @@ def test_crawl_shows_nothing_above_the_level(client_for, attachments, standing):
                 seen.add(link)
                 queue.append(link)
     assert visited > 20
+    # The demo cycle's public proposal at least: the proposal pages are crawled too.
+    assert any(re.fullmatch(r"/proposals/\d+/", url) for url in reached)
     if standing in LEVEL_AUDIENCE["restricted"]:
         assert b"[restricted]" in client.get("/posts/").content

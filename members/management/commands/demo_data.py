@@ -87,6 +87,22 @@ DECISIONS = [
      "[restricted] Avis confidentiel sur une demande de spectre"),
 ]
 
+PROPOSALS = [
+    # (level, title_en, title_fr, problem): proposals of the demo prioritisation cycle
+    ("public", "[public] A regional submarine cable repair vessel",
+     "[public] Un navire régional de réparation des câbles sous-marins",
+     "A cable cut leaves an island offline for weeks while a repair ship comes from afar."),
+    ("members", "[members] Shared cybersecurity incident response for small islands",
+     "[members] Réponse partagée aux incidents de cybersécurité pour les petites îles",
+     "Small administrations cannot each keep an incident response team."),
+    ("core", "[core] Members' proposal on pooled satellite capacity",
+     "[core] Proposition des membres sur la mise en commun de capacité satellitaire",
+     "Outer islands pay the highest prices for satellite bandwidth."),
+    ("restricted", "[restricted] Confidential proposal on a regional spectrum authority",
+     "[restricted] Proposition confidentielle d'autorité régionale du spectre",
+     "Named organisations and people only."),
+]
+
 
 def _pdf(text: str) -> bytes:
     import weasyprint
@@ -147,6 +163,7 @@ class Command(BaseCommand):
         self._meetings(group, named)
         self._papers(group, named)
         self._decisions(group, named)
+        self._proposals(group, named, people["secretariat@demo.talanoa.test"].user)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))
@@ -210,6 +227,55 @@ class Command(BaseCommand):
             DecisionTransition.objects.create(decision=decision, to_status=decision.status)
             if level == "restricted":
                 decision.restricted_people.set(named)
+
+    def _proposals(self, group, named, by) -> None:
+        """A prioritisation cycle open now, with one submitted proposal at each level (the
+        restricted one names SPC and the chair and secretariat), some scores and a position:
+        the demo member's home then lists proposals awaiting Fiji's scores."""
+        import datetime
+
+        from decisions import operations
+        from decisions.models import Cycle, Proposal, ProposalTransition
+        from talanoa.lib.reasons import with_reason
+
+        today = timezone.localdate()
+        cycle = Cycle.objects.filter(group=group, name_en="Regional priorities (demo)").first()
+        if cycle is None:
+            cycle = operations.create_cycle(Cycle(
+                group=group, name_en="Regional priorities (demo)",
+                name_fr="Priorités régionales (démo)",
+                opens_on=today - datetime.timedelta(days=10),
+                closes_on=today + datetime.timedelta(days=20),
+                scoring_until=today + datetime.timedelta(days=40),
+                notes_en="Answer each criterion briefly; members score from 1 to 5."), by)
+        criteria = list(cycle.criteria.all())
+        lead = Organisation.objects.get(slug="spc")
+        rahul = Person.objects.get(email="rahul.prasad@example.org")  # PITA
+        tevita = Person.objects.get(email="tevita.fifita@example.org")  # Tonga
+        for level, title_en, title_fr, problem in PROPOSALS:
+            if Proposal.objects.filter(title_en=title_en, group=group).exists():
+                continue
+            proposal = Proposal(cycle=cycle, group=group, level=level, title_en=title_en,
+                                title_fr=title_fr, lead_organisation=lead, problem=problem,
+                                initiative="Pool what no member can afford alone.",
+                                public_good="Every member country benefits on equal terms.")
+            operations.create_proposal(proposal, by, {c.pk: f"{c.title_en}: see the problem."
+                                                       for c in criteria})
+            if level == "restricted":
+                proposal.restricted_people.set(named)
+                proposal.restricted_organisations.set([lead])
+            # Submitted as the papers are published here: the step recorded without queueing
+            # notices (a demo emails no one, and tests run the queue they fill themselves).
+            proposal.status, proposal.submitted_at = Proposal.Status.SUBMITTED, timezone.now()
+            proposal.version += 1
+            with_reason(proposal, operations.PROPOSAL_SUBMITTED).save()
+            ProposalTransition.objects.create(proposal=proposal, from_status="draft",
+                                              to_status=proposal.status, by=by)
+            if level in ("public", "members"):
+                operations.record_scores(proposal, rahul.organisation,
+                                         {c.pk: (4, "") for c in criteria}, rahul)
+                operations.record_proposal_position(proposal, tevita.organisation, "support",
+                                                    "", tevita)
 
     def _meetings(self, group, named) -> None:
         import datetime
