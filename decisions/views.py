@@ -139,8 +139,9 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         "can_register": bool(_editor_groups(viewer))})
 
 
-def _editor_groups(viewer) -> set[int]:
-    """Groups the viewer may register decisions in: those they are chair or secretariat of."""
+def _editor_groups(viewer: Viewer) -> set[int]:
+    """Groups the viewer may register decisions or open cycles in: those they are chair or
+    secretariat of."""
     if viewer.is_superuser:
         return set(WorkingGroup.objects.current().values_list("pk", flat=True))
     return set(viewer.editor_groups)
@@ -502,12 +503,6 @@ def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
     if cycle.is_archived and not viewer_for(request).edits(cycle.group_id):
         raise Http404
     return cycle
-
-
-def _editor_groups(viewer: Viewer) -> set[int]:
-    if viewer.is_superuser:
-        return set(WorkingGroup.objects.current().values_list("pk", flat=True))
-    return set(viewer.editor_groups)
 
 
 @require_GET
