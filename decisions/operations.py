@@ -427,6 +427,10 @@ def submit_proposal(proposal: Proposal, by, expected_version: int | None = None,
     After the window, only the secretariat submits, with the reason (`late_reason`: the view
     lets only the group's editors give one)."""
     _lock(proposal, expected_version)
+    if proposal.status != PStatus.DRAFT:
+        # A held proposal goes back to scoring only by the editors' reopening, with a reason.
+        raise ProposalRefused(gettext_noop("This step is not possible from the proposal's "
+                                           "present stage."))
     refusal = window_refusal(proposal.cycle, now)
     if refusal and not late_reason.strip():
         raise ProposalRefused(refusal)

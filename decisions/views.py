@@ -52,6 +52,7 @@ from talanoa.access import (
     ANONYMOUS,
     Viewer,
     can_author,
+    can_view,
     get_item_for_user,
     require_editor,
     require_group_editor,
@@ -505,6 +506,14 @@ def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
     return cycle
 
 
+def _leaders_decision(proposal: Proposal, viewer: Viewer) -> Decision | None:
+    """The decision the proposal led to, if the reader may see it (it may have been narrowed
+    or archived since)."""
+    decision = (getattr(proposal, "leaders_decision", None)
+                if proposal.status == Proposal.Status.DECIDED else None)
+    return decision if decision is not None and can_view(decision, viewer) else None
+
+
 @require_GET
 def cycles(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
@@ -724,8 +733,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "position_form": PositionForm(organisations=speaks_for,
                                       initial={"organisation": speaks_for[0].pk})
         if speaks_for else None,
-        "decision": getattr(proposal, "leaders_decision", None)
-        if proposal.status == Proposal.Status.DECIDED else None,
+        "decision": _leaders_decision(proposal, viewer),
     }
     if author and proposal.status == Proposal.Status.DRAFT:
         context["submit_form"] = SubmitProposalForm()

@@ -1059,7 +1059,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         transition.to_label = ActionItem.Status(transition.to_status).label
     return render(request, "meetings/action_status.html", {
         "meeting": meeting, "source": source, "action": action, "form": form, "error": error,
-        "transitions": transitions,
+        "transitions": transitions, "editor": viewer.edits(source.group_id),
         "back": next((key for key in (request.POST.get("back"), request.GET.get("back"))
                       if key in ACTION_RETURNS), "")},
         status=400 if error else form_status(form))

@@ -92,6 +92,16 @@ def people_to_tell(item: Protected, organisations=None, editors: bool = False
     if editors:
         who |= Q(role__in=Representative.EDITOR_ROLES)
     reps = reps.filter(who)
+    if item.level != Protected.Level.PUBLIC:
+        # As talanoa.access.build_viewer: a representative whose organisation's standing in the
+        # group has ended sees nothing above public (the chair and secretariat keep theirs), and
+        # must not be told of it either; a person named on a restricted item still sees it.
+        standing = Membership.objects.active().filter(group_id=item.group_id)
+        allowed = (Q(role__in=Representative.EDITOR_ROLES)
+                   | Q(organisation_id__in=standing.values("organisation_id")))
+        if item.level == Protected.Level.RESTRICTED:
+            allowed |= Q(person__in=item.restricted_people.all())
+        reps = reps.filter(allowed)
     if item.level == Protected.Level.RESTRICTED:
         reps = reps.filter(Q(role__in=Representative.EDITOR_ROLES)
                            | Q(organisation__in=item.restricted_organisations.all())
