@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Transition
+from papers.models import OptionBase
 from talanoa.lib.bilingual import localized
 from talanoa.lib.consensus import PositionBase
 from talanoa.lib.models import Archivable, Protected
@@ -194,34 +195,15 @@ class DecisionTransition(Transition):
         verbose_name_plural = _("implementation status changes")
 
 
-class DecisionOption(models.Model):
+class DecisionOption(OptionBase):
     """An option for CROP engagement or implementation; at most one is recommended."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options",
                                  verbose_name=_("decision"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title_en = models.CharField(_("option (English)"), max_length=300, blank=True)
-    title_fr = models.CharField(_("option (French)"), max_length=300, blank=True)
-    text_en = models.TextField(_("details (English)"), blank=True, help_text=_("Markdown"))
-    text_fr = models.TextField(_("details (French)"), blank=True, help_text=_("Markdown"))
-    recommended = models.BooleanField(_("recommended"), default=False)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("option")
-        verbose_name_plural = _("options")
-
-    def __str__(self) -> str:
-        return str(self.title)
-
-    @property
-    def title(self):
-        return localized(self, "title")
-
-    @property
-    def text(self):
-        return localized(self, "text")
+    class Meta(OptionBase.Meta):
+        pass
 
 
 class DecisionPosition(PositionBase):

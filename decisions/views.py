@@ -60,8 +60,8 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
-from talanoa.lib.consensus import consensus
-from talanoa.lib.editing import EditConflict, conflict_rows, form_status
+from talanoa.lib.consensus import consensus, record_from_post
+from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 
 logger = logging.getLogger(__name__)
 
@@ -227,29 +227,22 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request)
     form = DecisionForm(request.POST or None, instance=decision, viewer=viewer,
                         groups=_editor_groups(viewer) | {decision.group_id})
-    form.conflict = None
     options = DecisionOptionFormSet(request.POST or None, instance=decision, prefix="options")
-    if request.method == "POST" and form.is_valid() and options.is_valid():
-        try:
-            with transaction.atomic():
-                saved = operations.save_decision(form.save(commit=False),
-                                                 form.cleaned_data.get("expected_version"),
-                                                 options)
-                form.save_m2m()
-        except EditConflict as exc:
-            form.conflict = exc.current
-            messages.error(request, _("Someone else saved this decision while you were editing "
-                                      "it. Nothing of yours was saved yet: compare the two "
-                                      "versions below, then save again."))
-            form.data = form.data.copy()
-            form.data["expected_version"] = exc.current.version
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(saved)
+
+    def save(form):
+        with transaction.atomic():
+            saved = operations.save_decision(form.save(commit=False),
+                                             form.cleaned_data.get("expected_version"), options)
+            form.save_m2m()
+        return saved
+
+    if (saved := save_form_versioned(request, form, save, formsets=[options])) is not None:
+        messages.success(request, _("Saved."))
+        return redirect(saved)
     return render(request, "decisions/decision_form.html",
                   {"form": form, "options": options, "decision": decision,
                    "conflict": form.conflict, "conflict_rows": conflict_rows(form)},
-                  status=form_status(form) if form.conflict or form.is_bound else 200)
+                  status=form_status(form, options))
 
 
 @require_POST
@@ -316,25 +309,8 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_position(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_item_for_user(request, Decision, pk)
-    viewer = viewer_for(request)
-    organisations = operations.speaks_for(decision, viewer.person_id)
-    if not organisations:
-        raise PermissionDenied
-    form = DecisionPositionForm(request.POST, organisations=organisations)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(f"{decision.get_absolute_url()}#positions")
-    try:
-        operations.record_position(decision, form.cleaned_data["organisation"],
-                                   form.cleaned_data["stance"], form.cleaned_data["note"],
-                                   request.user.person)
-    except operations.StepRefused as exc:
-        messages.error(request, _(str(exc)))
-    else:
-        messages.success(request, _("Position recorded."))
-    return redirect(f"{decision.get_absolute_url()}#positions")
+    return record_from_post(request, decision, DecisionPositionForm,
+                            operations.record_position, refused=[operations.StepRefused])
 
 
 # Sittings: public records of the bodies' meetings ----------------------------------------------
@@ -403,25 +379,15 @@ def sitting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request)
     sitting = _sitting_for(request, pk)
     form = SittingForm(request.POST or None, request.FILES or None, instance=sitting)
-    form.conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = operations.save_sitting(form.save(commit=False),
-                                            form.cleaned_data.get("expected_version"))
-        except EditConflict as exc:
-            form.conflict = exc.current
-            messages.error(request, _("Someone else saved this sitting while you were editing "
-                                      "it. Nothing of yours was saved yet: compare the two "
-                                      "versions below, then save again."))
-            form.data = form.data.copy()
-            form.data["expected_version"] = exc.current.version
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(saved)
+    saved = save_form_versioned(request, form, lambda form: operations.save_sitting(
+        form.save(commit=False), form.cleaned_data.get("expected_version")))
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(saved)
     return render(request, "decisions/sitting_form.html",
                   {"form": form, "sitting": sitting, "conflict": form.conflict,
                    "conflict_rows": conflict_rows(form)},
-                  status=form_status(form) if form.conflict or form.is_bound else 200)
+                  status=form_status(form))
 
 
 @require_POST
@@ -550,26 +516,17 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
     viewer = require_group_editor(request, cycle.group)
     form = CycleForm(request.POST or None, instance=cycle, groups=_editor_groups(viewer))
-    form.conflict = None
     criteria = CriterionFormSet(request.POST or None, instance=cycle, prefix="criteria")
-    if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        try:
-            operations.save_cycle(form.save(commit=False),
-                                  form.cleaned_data.get("expected_version"), criteria)
-        except EditConflict as exc:
-            form.conflict = exc.current
-            messages.error(request, _("Someone else saved this cycle while you were editing "
-                                      "it. Nothing of yours was saved yet: compare, then save "
-                                      "again."))
-            form.data = form.data.copy()
-            form.data["expected_version"] = exc.current.version
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(cycle)
+    saved = save_form_versioned(request, form, lambda form: operations.save_cycle(
+        form.save(commit=False), form.cleaned_data.get("expected_version"), criteria),
+        formsets=[criteria])
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(cycle)
     return render(request, "decisions/proposals/cycle_form.html",
                   {"form": form, "criteria": criteria, "cycle": cycle,
                    "conflict": form.conflict, "conflict_rows": conflict_rows(form)},
-                  status=409 if form.conflict else 400 if form.is_bound else 200)
+                  status=form_status(form, criteria))
 
 
 @require_GET
@@ -662,31 +619,27 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None, instance=proposal, lead_choices=lead_choices,
                         criteria=list(proposal.cycle.criteria.all()),
                         answers={a.criterion_id: a.text for a in proposal.answers.all()})
-    form.conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                operations.save_proposal(form.save(commit=False),
-                                         form.cleaned_data.get("expected_version"),
-                                         form.answers())
-                form.save_m2m()
-        except EditConflict as exc:
-            form.conflict = exc.current
-            messages.error(request, _("Someone else saved this proposal while you were editing "
-                                      "it. Nothing of yours was saved yet: compare, then save "
-                                      "again."))
-            form.data = form.data.copy()
-            form.data["expected_version"] = exc.current.version
-        except operations.ProposalRefused as exc:
-            messages.error(request, _(str(exc)))
-            return redirect(proposal)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(proposal)
+
+    def save(form):
+        with transaction.atomic():
+            saved = operations.save_proposal(form.save(commit=False),
+                                             form.cleaned_data.get("expected_version"),
+                                             form.answers())
+            form.save_m2m()
+        return saved
+
+    try:
+        saved = save_form_versioned(request, form, save)
+    except operations.ProposalRefused as exc:
+        messages.error(request, _(str(exc)))
+        return redirect(proposal)
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect(proposal)
     return render(request, "decisions/proposals/proposal_form.html",
                   {"form": form, "cycle": proposal.cycle, "proposal": proposal,
                    "conflict": form.conflict, "conflict_rows": conflict_rows(form)},
-                  status=form_status(form) if form.conflict or form.is_bound else 200)
+                  status=form_status(form))
 
 
 @require_GET
@@ -801,24 +754,9 @@ def proposal_score(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def proposal_position(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_item_for_user(request, Proposal, pk)
-    organisations = operations.speaks_for(proposal, viewer_for(request).person_id)
-    if not organisations:
-        raise PermissionDenied
-    form = PositionForm(request.POST, organisations=organisations)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(f"{proposal.get_absolute_url()}#positions")
-    try:
-        operations.record_proposal_position(proposal, form.cleaned_data["organisation"],
-                                            form.cleaned_data["stance"],
-                                            form.cleaned_data["note"], request.user.person)
-    except operations.ProposalRefused as exc:
-        messages.error(request, _(str(exc)))
-    else:
-        messages.success(request, _("Position recorded."))
-    return redirect(f"{proposal.get_absolute_url()}#positions")
+    return record_from_post(request, proposal, PositionForm,
+                            operations.record_proposal_position,
+                            refused=[operations.ProposalRefused])
 
 
 PROPOSAL_STEP_FORMS = {"submit": SubmitProposalForm, "executives": ExecutivesForm,

@@ -182,20 +182,19 @@ class PaperTransition(Transition):
             self.to_status)
 
 
-class PaperOption(models.Model):
-    """One option for consideration (G1); at most one is the recommended one."""
+class OptionBase(models.Model):
+    """An option for consideration (G1, G2); at most one of an item's is the recommended one.
+    Subclasses add the item and ``history``."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="options",
-                              verbose_name=_("paper"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_en = models.CharField(_("option (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("option (French)"), max_length=300, blank=True)
     text_en = models.TextField(_("details (English)"), blank=True, help_text=_("Markdown"))
     text_fr = models.TextField(_("details (French)"), blank=True, help_text=_("Markdown"))
     recommended = models.BooleanField(_("recommended"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
+        abstract = True
         ordering = ["order", "pk"]
         verbose_name = _("option")
         verbose_name_plural = _("options")
@@ -210,6 +209,15 @@ class PaperOption(models.Model):
     @property
     def text(self):
         return localized(self, "text")
+
+
+class PaperOption(OptionBase):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="options",
+                              verbose_name=_("paper"))
+    history = HistoricalRecords()
+
+    class Meta(OptionBase.Meta):
+        pass
 
 
 class PaperFile(Archivable):

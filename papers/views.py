@@ -53,8 +53,8 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
-from talanoa.lib.consensus import consensus
-from talanoa.lib.editing import EditConflict, conflict_rows, form_status
+from talanoa.lib.consensus import consensus, record_from_post
+from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
@@ -231,32 +231,28 @@ def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lead_choices.append(paper.lead_organisation_id)
     form = PaperForm(request.POST or None, instance=paper, lead_choices=lead_choices,
                      groups=_draft_groups(viewer) | {paper.group_id})
-    form.conflict = None
     options = OptionFormSet(request.POST or None, instance=paper, prefix="options")
-    if request.method == "POST" and form.is_valid() and options.is_valid():
-        try:
-            with transaction.atomic():
-                saved = operations.save_paper(form.save(commit=False),
-                                              form.cleaned_data.get("expected_version"), options)
-                form.save_m2m()
-        except EditConflict as exc:
-            form.conflict = exc.current
-            messages.error(request, _("Someone else saved this paper while you were editing it. "
-                                      "Nothing of yours was saved yet: compare the two versions "
-                                      "below, then save again."))
-            form.data = form.data.copy()
-            form.data["expected_version"] = exc.current.version
-        except operations.StepRefused as exc:
-            messages.error(request, _(str(exc)))
-            return redirect(paper)
-        else:
-            operations.reindex(saved)
-            messages.success(request, _("Saved."))
-            return redirect(saved)
+
+    def save(form):
+        with transaction.atomic():
+            saved = operations.save_paper(form.save(commit=False),
+                                          form.cleaned_data.get("expected_version"), options)
+            form.save_m2m()
+        return saved
+
+    try:
+        saved = save_form_versioned(request, form, save, formsets=[options])
+    except operations.StepRefused as exc:
+        messages.error(request, _(str(exc)))
+        return redirect(paper)
+    if saved is not None:
+        operations.reindex(saved)
+        messages.success(request, _("Saved."))
+        return redirect(saved)
     return render(request, "papers/paper_form.html",
                   {"form": form, "options": options, "paper": paper,
                    "conflict": form.conflict, "conflict_rows": conflict_rows(form)},
-                  status=form_status(form) if form.conflict or form.is_bound else 200)
+                  status=form_status(form, options))
 
 
 def _authored_paper(request: HttpRequest, pk: int) -> Paper:
@@ -357,25 +353,8 @@ def paper_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_position(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_item_for_user(request, Paper, pk)
-    viewer = viewer_for(request)
-    organisations = operations.speaks_for(paper, viewer.person_id)
-    if not organisations:
-        raise PermissionDenied
-    form = PositionForm(request.POST, organisations=organisations)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(f"{paper.get_absolute_url()}#positions")
-    try:
-        operations.record_position(paper, form.cleaned_data["organisation"],
-                                   form.cleaned_data["stance"], form.cleaned_data["note"],
-                                   request.user.person)
-    except operations.StepRefused as exc:
-        messages.error(request, _(str(exc)))
-    else:
-        messages.success(request, _("Position recorded."))
-    return redirect(f"{paper.get_absolute_url()}#positions")
+    return record_from_post(request, paper, PositionForm, operations.record_position,
+                            refused=[operations.StepRefused])
 
 
 STEP_FORMS = {"review": ReviewForm, "clear": ClearForm, "return": ReturnForm,

@@ -151,6 +151,38 @@ class Consensus:
                 if self.counts.get(value)]
 
 
+def record_from_post(request, item: Protected, form_class, record, refused=()):
+    """The view of "record my organisation's position" for any item: the person must speak for
+    one of its member organisations (403 otherwise); `record(item, organisation, stance, note,
+    person)` is the item's named operation, and `refused` the exceptions by which it declines
+    (shown as a message). Redirects back to the item's positions."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    from talanoa.access import viewer_for
+
+    organisations = speaks_for(item, viewer_for(request).person_id)
+    if not organisations:
+        raise PermissionDenied
+    back = redirect(f"{item.get_absolute_url()}#positions")
+    form = form_class(request.POST, organisations=organisations)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    try:
+        record(item, form.cleaned_data["organisation"], form.cleaned_data["stance"],
+               form.cleaned_data["note"], request.user.person)
+    except tuple(refused) as exc:
+        messages.error(request, gettext(str(exc)))
+    else:
+        messages.success(request, gettext("Position recorded."))
+    return back
+
+
 def consensus(item: Protected, positions: QuerySet[PositionBase]) -> Consensus:
     """Where the group stands, from `positions` (already narrowed to the item's current round):
     two queries."""

@@ -44,15 +44,19 @@ CONFLICT_MESSAGE = _("Someone else saved this record while you were editing it. 
                      "was saved yet: compare the two versions below, then save again.")
 
 
-def save_form_versioned(request, form, save) -> Model | None:
-    """Run `save(form)` for a valid bound form; on a conflict, say so and return None.
+def save_form_versioned(request, form, save, formsets=()) -> Model | None:
+    """Run `save(form)` when the bound form and its `formsets` (options, criteria saved with the
+    record) are all valid; on a conflict, say so and return None.
 
     After a conflict the form is re-bound at the current version, so the editor's next save is
     a deliberate choice made after seeing the other version (`form.conflict`)."""
     from django.contrib import messages
 
     form.conflict = None
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    valid = [f.is_valid() for f in (form, *formsets)]  # every one, so each shows its errors
+    if not all(valid):
         return None
     try:
         return save(form)
@@ -64,11 +68,12 @@ def save_form_versioned(request, form, save) -> Model | None:
         return None
 
 
-def form_status(form) -> int:
-    """409 for a conflict, 400 for invalid input, else 200."""
+def form_status(form, *formsets) -> int:
+    """409 for a conflict, 400 for invalid input (in the form or a formset), else 200."""
     if getattr(form, "conflict", None) is not None:
         return 409
-    return 400 if form.is_bound and form.errors else 200
+    invalid = any(f.is_bound and not f.is_valid() for f in (form, *formsets))
+    return 400 if invalid else 200
 
 
 def save_model_form(form) -> Model:
