@@ -131,7 +131,8 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paper": paper, "files": [(f, earlier.get(f.first_id or f.pk, [])) for f in current],
         "editor": editor, "author": can_author(paper, viewer),
         "consensus": standing, "comments": comments,
-        "waiting_for": _waiting_for(paper, editor) if paper.status != Paper.Status.PUBLISHED
+        "waiting_for": _waiting_for(paper, editor, standing.outstanding if standing else None)
+        if paper.status != Paper.Status.PUBLISHED
         else None,
         "transitions": list(paper.transitions.select_related("by")),
         "position_form": PositionForm(organisations=speaks_for, initial={
@@ -151,14 +152,16 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "papers/paper_detail.html", context)
 
 
-def _waiting_for(paper: Paper, editor: bool) -> str:
-    """Who must act next, in words, for the paper's page."""
+def _waiting_for(paper: Paper, editor: bool, outstanding: list | None = None) -> str:
+    """Who must act next, in words, for the paper's page (`outstanding`: the organisations
+    yet to answer, when the page already knows them)."""
     status = paper.status
     if status == Paper.Status.DRAFT:
         return _("the authors (%(lead)s) to finish the draft, then the secretariat to open member "
                  "review") % {"lead": paper.lead_organisation.short}
     if status == Paper.Status.REVIEW:
-        outstanding = operations.outstanding_organisations(paper)
+        if outstanding is None:
+            outstanding = operations.outstanding_organisations(paper)
         if outstanding and paper.review_open:
             names = ", ".join(o.short for o in outstanding[:12])
             more = len(outstanding) - 12
