@@ -117,14 +117,14 @@ def add_follow_up(decision: Decision, title: str, owner_organisation, by, *,
                   description: str = ""):
     """A follow-up action of the decision, owned by an organisation (and a person in it); it
     reaches the owner's home like an action agreed at a meeting."""
-    from meetings.models import ActionItem, ActionTransition
+    from work.models import Task, TaskTransition
 
     if decision.archived_at is not None:
         raise StepRefused(gettext_noop("The decision is archived: restore it first."))
-    action = ActionItem.objects.create(
+    action = Task.objects.create(
         decision=decision, title=title.strip(), description=description.strip(),
         owner_organisation=owner_organisation, owner_person=owner_person, due_on=due_on)
-    ActionTransition.objects.create(action=action, to_status=action.status, by=by)
+    TaskTransition.objects.create(task=action, to_status=action.status, by=by)
     return action
 
 

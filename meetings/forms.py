@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import (
-    ActionItem,
     AgendaItem,
     Attendance,
     Invitee,
@@ -16,6 +15,7 @@ from meetings.models import (
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.zones import ZoneInput, validate_time_zone
+from work.models import Task
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -316,7 +316,7 @@ class DecisionForm(forms.Form):
 
 class ActionItemForm(forms.ModelForm):
     class Meta:
-        model = ActionItem
+        model = Task
         fields = ["title", "description", "owner_organisation", "owner_person", "due_on"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}),
                    "description": forms.Textarea(attrs={"rows": 3})}
@@ -350,12 +350,12 @@ class ActionStatusForm(forms.Form):
     def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (value, label) for value, label in ActionItem.Status.choices
+            (value, label) for value, label in Task.Status.choices
             if action is None or value != action.status]
 
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("status") == ActionItem.Status.DROPPED
+        if (cleaned.get("status") == Task.Status.DROPPED
                 and not cleaned.get("reason", "").strip()):
             self.add_error("reason", _("Say why the action is dropped."))
         return cleaned

@@ -426,65 +426,6 @@ class MeetingDecision(models.Model):
         return localized(self, "text")
 
 
-class ActionItem(models.Model):
-    """Something someone agreed to do at a meeting (the group's task register grows from it)."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
-
-    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
-
-    # Where the action comes from: a meeting, or a decision the group follows up.
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="actions", verbose_name=_("meeting"))
-    decision = models.ForeignKey("decisions.Decision", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="actions",
-                                 verbose_name=_("decision"))
-    title = models.CharField(_("action"), max_length=300)
-    description = models.TextField(_("details"), blank=True)
-    owner_organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
-                                           related_name="+", verbose_name=_("owner organisation"))
-    owner_person = models.ForeignKey("members.Person", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("owner"))
-    due_on = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.OPEN)
-    created_at = models.DateTimeField(_("date created"), default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-        verbose_name = _("action item")
-        verbose_name_plural = _("action items")
-        indexes = [models.Index(fields=["owner_person", "status", "due_on"]),
-                   models.Index(fields=["owner_organisation", "status", "due_on"])]
-        constraints = [models.CheckConstraint(
-            condition=(models.Q(meeting__isnull=False, decision__isnull=True)
-                       | models.Q(meeting__isnull=True, decision__isnull=False)),
-            name="action_from_a_meeting_or_a_decision")]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_overdue(self) -> bool:
-        return (self.status in self.OPEN_STATUSES and self.due_on is not None
-                and self.due_on < timezone.localdate())
-
-
-class ActionTransition(Transition):
-    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="transitions",
-                               verbose_name=_("action item"))
-
-    class Meta(Transition.Meta):
-        verbose_name = _("action status change")
-        verbose_name_plural = _("action status changes")
-
-
 class NoticeTemplate(models.Model):
     """The text of a meeting email, as the secretariat edits it, per kind and language.
 

@@ -9,8 +9,6 @@ from django.utils.translation import gettext_noop
 
 from meetings import tasks
 from meetings.models import (
-    ActionItem,
-    ActionTransition,
     Attendance,
     Invitee,
     Meeting,
@@ -26,6 +24,7 @@ from meetings.models import (
 from members.models import Membership, Person, Representative
 from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
+from work.models import Task, TaskTransition
 
 Status = Meeting.Status
 
@@ -282,7 +281,7 @@ def restore_default_notice(kind: str, language: str) -> NoticeTemplate | None:
 MinutesStatus = Minutes.Status
 
 
-ActionStatus = ActionItem.Status
+ActionStatus = Task.Status
 
 
 MINUTES_ADOPTED = gettext_noop("Minutes adopted")
@@ -465,25 +464,25 @@ def record_attendance(meeting: Meeting,
 
 @transaction.atomic
 def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_person=None,
-               due_on: datetime.date | None = None, description: str = "") -> ActionItem:
+               due_on: datetime.date | None = None, description: str = "") -> Task:
     """An action agreed at a held meeting, owned by an organisation (and a person in it)."""
     _require_held(meeting)
-    action = ActionItem.objects.create(
+    action = Task.objects.create(
         meeting=meeting, title=title.strip(), description=description.strip(),
         owner_organisation=owner_organisation, owner_person=owner_person, due_on=due_on)
-    ActionTransition.objects.create(action=action, to_status=action.status, by=by)
+    TaskTransition.objects.create(task=action, to_status=action.status, by=by)
     return action
 
 
 @transaction.atomic
-def set_action_status(action: ActionItem, status: str, by, reason: str = "") -> ActionItem:
+def set_action_status(action: Task, status: str, by, reason: str = "") -> Task:
     """Move an action to a new status (open, in progress, done, dropped), with the reason."""
     if status not in ActionStatus.values:
         raise InvalidTransition(f"unknown status {status!r}")
-    action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    action = Task.objects.select_for_update().get(pk=action.pk)
     if status == action.status:
         raise InvalidTransition(f"the action is already {status}")
-    ActionTransition.objects.create(action=action, from_status=action.status, to_status=status,
+    TaskTransition.objects.create(task=action, from_status=action.status, to_status=status,
                                     by=by, reason=reason.strip())
     action.status = status
     action.save(update_fields=["status"])

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from meetings.models import ActionItem, Meeting, Minutes, MinutesRevision
+from meetings.models import Meeting, Minutes, MinutesRevision
 from meetings.operations import comments_open
 from talanoa.access import Viewer, visible
+from work.models import Task
 
 # The member home shows this many of a person's open actions and links to the rest.
 MY_ACTIONS_ON_HOME = 20
@@ -112,12 +113,12 @@ def actions_of(viewer: Viewer):
     if viewer.org_ids:
         mine |= Q(owner_organisation_id__in=viewer.org_ids)
     if not mine:
-        return ActionItem.objects.none()
+        return Task.objects.none()
     # Correlated EXISTS, not IN: the owner's few actions are found by index first and each is
     # checked by primary key, instead of gathering every meeting and decision the viewer sees.
     meetings = visible(Meeting.objects.filter(archived_at__isnull=True), viewer)
     decisions = visible(Decision.objects.filter(archived_at__isnull=True), viewer)
-    return (ActionItem.objects.filter(mine)
+    return (Task.objects.filter(mine)
             .filter(Exists(meetings.filter(pk=OuterRef("meeting_id")))
                     | Exists(decisions.filter(pk=OuterRef("decision_id"))))
             .select_related("meeting", "decision", "owner_organisation", "owner_person"))
@@ -125,10 +126,10 @@ def actions_of(viewer: Viewer):
 
 def open_actions_of(viewer: Viewer):
     """Open and in-progress actions, overdue first (the earliest due), undated last."""
-    return (actions_of(viewer).filter(status__in=ActionItem.OPEN_STATUSES)
+    return (actions_of(viewer).filter(status__in=Task.OPEN_STATUSES)
             .order_by(F("due_on").asc(nulls_last=True), "pk"))
 
 
-def is_action_owner(action: ActionItem, viewer: Viewer) -> bool:
+def is_action_owner(action: Task, viewer: Viewer) -> bool:
     return ((viewer.person_id is not None and action.owner_person_id == viewer.person_id)
             or action.owner_organisation_id in viewer.org_ids)

@@ -45,7 +45,6 @@ from meetings.forms import (
     StatusForm,
 )
 from meetings.models import (
-    ActionItem,
     AgendaItem,
     CalendarToken,
     Invitee,
@@ -78,6 +77,7 @@ from talanoa.access import (
 from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict, form_status, save_form_versioned
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
+from work.models import Task
 
 logger = logging.getLogger(__name__)
 UPCOMING_SIZE = 30
@@ -1028,7 +1028,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The action's owner (person or organisation) or the group's editors move its status."""
-    action = get_object_or_404(ActionItem.objects.select_related(
+    action = get_object_or_404(Task.objects.select_related(
         "owner_organisation", "owner_person"), pk=pk)
     # An action comes from a meeting or is a follow-up of a decision: access is the source's.
     source = (_meeting_for(request, action.meeting_id) if action.meeting_id
@@ -1056,7 +1056,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
                             else f"{source.get_absolute_url()}#actions")
     transitions = list(action.transitions.select_related("by"))
     for transition in transitions:
-        transition.to_label = ActionItem.Status(transition.to_status).label
+        transition.to_label = Task.Status(transition.to_status).label
     return render(request, "meetings/action_status.html", {
         "meeting": meeting, "source": source, "action": action, "form": form, "error": error,
         "transitions": transitions, "editor": viewer.edits(source.group_id),
@@ -1072,7 +1072,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     then the latest of those done or dropped."""
     viewer = viewer_for(request)
     open_ = list(open_actions_of(viewer)[:MY_ACTIONS_PAGE + 1])
-    closed = (actions_of(viewer).exclude(status__in=ActionItem.OPEN_STATUSES)
+    closed = (actions_of(viewer).exclude(status__in=Task.OPEN_STATUSES)
               .order_by("-created_at", "-pk")[:MY_ACTIONS_ON_HOME])
     return render(request, "meetings/my_actions.html", {
         "open_actions": open_[:MY_ACTIONS_PAGE], "more": len(open_) > MY_ACTIONS_PAGE,

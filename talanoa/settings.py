@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "meetings",
     "papers",
     "decisions",
+    "work",
 ]
 
 MIDDLEWARE = [

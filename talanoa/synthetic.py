@@ -411,8 +411,8 @@ def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
         DecisionTransition,
         Sitting,
     )
-    from meetings.models import ActionItem
     from members.models import Body
+    from work.models import Task
 
     if not sizes.decisions:
         return 0
@@ -470,11 +470,12 @@ def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
                       for org in rng.sample(members, k=min(len(members), 2))]
         if owners and n % 2 == 0:
             owner = owners[n % len(owners)]
-            actions.append(ActionItem(
-                decision=decision, title=_text(rng, WORDS, 6).capitalize(),
+            actions.append(Task(
+                decision=decision, group_id=decision.group_id,
+                title=_text(rng, WORDS, 6).capitalize(),
                 owner_organisation_id=owner.organisation_id, owner_person=owner,
                 due_on=today + datetime.timedelta(days=rng.randint(-60, 120)),
-                status=rng.choice(ActionItem.Status.values)))
+                status=rng.choice(Task.Status.values)))
         if decision.level == Decision.Level.RESTRICTED:
             picked = {rng.choice(orgs).pk}
             if fiji is not None and n % 3 == 0:
@@ -485,7 +486,7 @@ def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
                 named_people.append(people_link(decision_id=decision.pk,
                                                 person_id=rng.choice(people).pk))
     for model, objs in ((DecisionOption, options), (DecisionTransition, transitions),
-                        (DecisionPosition, positions), (ActionItem, actions),
+                        (DecisionPosition, positions), (Task, actions),
                         (org_link, named_orgs), (people_link, named_people)):
         model.objects.bulk_create(objs, batch_size=BATCH,
                                   ignore_conflicts=model is DecisionPosition)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from decisions import operations
 from decisions.models import Decision, DecisionPosition
-from meetings.models import ActionItem
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_follow_up_action_reaches_its_owners_page(client_for, make_decision, p
         {"title": "Draft Fiji's input to the framework", "owner_organisation": "",
          "owner_person": member.pk, "due_on": due.isoformat(), "description": ""})
     assert response.status_code == 302
-    action = ActionItem.objects.get(title="Draft Fiji's input to the framework")
+    action = Task.objects.get(title="Draft Fiji's input to the framework")
     assert action.decision == decision and action.meeting is None
     assert action.owner_organisation == member.organisation and action.due_on == due
     assert action.transitions.get().to_status == "open"

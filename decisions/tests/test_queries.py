@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from decisions import operations
 from decisions.models import Decision, DecisionOption, DecisionPosition
-from meetings.models import ActionItem
 from members.models import Membership, Organisation, Person
 from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.queries import count_queries
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,6 @@ def test_the_home_page_costs_the_same_with_overdue_reviews_and_actions(client_fo
     for i in range(25):
         make_decision(title=f"Overdue {i}", review_on=past)
     grow(TEST_GROWTH, representing=[people["member"].person])
-    assert ActionItem.objects.filter(decision__isnull=False,
+    assert Task.objects.filter(decision__isnull=False,
                                      owner_person=people["member"].person).count() > 5
     assert count_queries(client, "/me/") == before

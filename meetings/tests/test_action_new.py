@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import ActionItem
 from members.models import Organisation
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_it_records_an_action_with_owner_due_date_and_status(client_for, held_me
     response = client.post(_new(meeting), {"title": "Circulate the cable study",
                                            "owner_person": member.pk, "due_on": "2030-01-31"})
     assert response.status_code == 302
-    action = ActionItem.objects.get(meeting=meeting)
+    action = Task.objects.get(meeting=meeting)
     # The owner's own organisation when none is named.
     assert (action.owner_organisation_id, action.owner_person_id) == (
         member.organisation_id, member.pk)
@@ -32,7 +32,7 @@ def test_an_organisation_may_own_an_action_alone(client_for, held_meeting):
     usp = Organisation.objects.get(slug="usp")
     client_for("chair").post(_new(meeting), {"title": "Host the next meeting",
                                              "owner_organisation": usp.pk})
-    action = ActionItem.objects.get(meeting=meeting)
+    action = Task.objects.get(meeting=meeting)
     assert (action.owner_organisation, action.owner_person) == (usp, None)
 
 
@@ -46,7 +46,7 @@ def test_bad_input_changes_nothing(client_for, held_meeting):
         assert response.status_code == 400, data
     assert b"Name the organisation that owns the action" in client.post(
         _new(meeting), {"title": "No owner"}).content
-    assert not ActionItem.objects.filter(meeting=meeting).exists()
+    assert not Task.objects.filter(meeting=meeting).exists()
 
 
 def test_a_meeting_not_yet_held_takes_no_actions(client_for, group):
@@ -62,11 +62,11 @@ def test_a_meeting_not_yet_held_takes_no_actions(client_for, group):
     response = client_for("chair").post(_new(meeting), {
         "title": "Early", "owner_organisation": Organisation.objects.get(slug="usp").pk})
     assert response.status_code == 400
-    assert not ActionItem.objects.filter(meeting=meeting).exists()
+    assert not Task.objects.filter(meeting=meeting).exists()
 
 
 def test_members_cannot_record_actions(client_for, held_meeting, people):
     meeting = held_meeting()
     assert client_for("member").post(_new(meeting), {
         "title": "Mine", "owner_person": people["member"].person.pk}).status_code == 403
-    assert not ActionItem.objects.filter(meeting=meeting).exists()
+    assert not Task.objects.filter(meeting=meeting).exists()

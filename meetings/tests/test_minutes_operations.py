@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from meetings import operations
 from meetings.models import (
-    ActionItem,
     Meeting,
     MeetingTransition,
     Minutes,
     MinutesRevision,
 )
 from talanoa.lib.editing import EditConflict
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +132,10 @@ def test_action_status_changes_are_logged(held_meeting, people):
     member = people["member"].person
     action = operations.add_action(meeting, "Send the study", member.organisation,
                                    people["chair"], owner_person=member)
-    operations.set_action_status(action, ActionItem.Status.DONE, people["member"], "Sent")
+    operations.set_action_status(action, Task.Status.DONE, people["member"], "Sent")
     action.refresh_from_db()
     assert action.status == "done"
     assert [(t.from_status, t.to_status, t.reason) for t in action.transitions.all()] == [
         ("", "open", ""), ("open", "done", "Sent")]
     with pytest.raises(operations.InvalidTransition):
-        operations.set_action_status(action, ActionItem.Status.DONE, people["member"])
+        operations.set_action_status(action, Task.Status.DONE, people["member"])

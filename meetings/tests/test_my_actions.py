@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import operations
-from meetings.models import ActionItem
 from meetings.record import MY_ACTIONS_ON_HOME
 from members.models import Organisation
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_my_actions_lists_mine_overdue_first(client_for, held_meeting, people):
     _add(meeting, "Overdue", people, due_in=-3)
     _add(meeting, "Fiji's own", people, person=False, due_in=5)
     done = _add(meeting, "Finished", people, due_in=-10)
-    operations.set_action_status(done, ActionItem.Status.DONE, people["member"])
+    operations.set_action_status(done, Task.Status.DONE, people["member"])
     _add(meeting, "Someone else's", people, person=False,
          org=Organisation.objects.get(slug="usp"), due_in=1)
     response = client_for("member").get(reverse("meetings:my_actions"))

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from meetings import operations
 from meetings.models import (
-    ActionItem,
     Attendance,
     MeetingDecision,
     MinutesComment,
@@ -17,6 +16,7 @@ from meetings.models import (
 )
 from members.models import Person
 from talanoa.tests.queries import count_queries
+from work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,10 @@ def _grow(minutes, people, n=30):
                    presence="remote")
         for person in Person.objects.exclude(pk__in=taken)[:n])
     today = timezone.localdate()
-    ActionItem.objects.bulk_create(
-        ActionItem(meeting=meeting, title=f"Action {i}", owner_organisation=member.organisation,
-                   owner_person=member if i % 2 else None,
-                   due_on=today + datetime.timedelta(days=i - n // 2))
+    Task.objects.bulk_create(
+        Task(meeting=meeting, group_id=meeting.group_id, title=f"Action {i}",
+             owner_organisation=member.organisation, owner_person=member if i % 2 else None,
+             due_on=today + datetime.timedelta(days=i - n // 2))
         for i in range(n))
     last = minutes.revisions.count()
     MinutesRevision.objects.bulk_create(

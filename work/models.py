@@ -1,0 +1,130 @@
+"""The group's work programme (S1, S2, S3, S6, S7, S8, S9, S12, S14).
+
+- `Task`: something an organisation (and a person in it) agreed to do, from a meeting, a
+  decision's follow-up, or any other item of the group; the register of the whole group's tasks.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from meetings.models import Transition
+
+# --- Work plan ------------------------------------------------------------------------------
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+class Task(models.Model):
+    """Something someone agreed to do (an action item of a meeting, a decision's follow-up…)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    group = models.ForeignKey("members.WorkingGroup", on_delete=models.PROTECT,
+                              related_name="tasks", verbose_name=_("group"))
+    # What the task is about, if anything: at most one item, whose readers see the task. A task
+    # about nothing in particular is for the group's members.
+    meeting = models.ForeignKey("meetings.Meeting", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="actions",
+                                verbose_name=_("meeting"))
+    decision = models.ForeignKey("decisions.Decision", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="actions",
+                                 verbose_name=_("decision"))
+    paper = models.ForeignKey("papers.Paper", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="tasks", verbose_name=_("paper"))
+    proposal = models.ForeignKey("decisions.Proposal", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="tasks",
+                                 verbose_name=_("proposal"))
+    title = models.CharField(_("task"), max_length=300)
+    description = models.TextField(_("details"), blank=True)
+    owner_organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
+                                           related_name="+", verbose_name=_("owner organisation"))
+    owner_person = models.ForeignKey("members.Person", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("owner"))
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    LINKS = ("meeting", "decision", "paper", "proposal")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["owner_person", "status", "due_on"],
+                                name="task_person_status_due"),
+                   models.Index(fields=["owner_organisation", "status", "due_on"],
+                                name="task_org_status_due"),
+                   models.Index(fields=["group", "status", "due_on"],
+                                name="task_group_status_due")]
+        constraints = [models.CheckConstraint(
+            condition=~(models.Q(meeting__isnull=False, decision__isnull=False)
+                        | models.Q(meeting__isnull=False, paper__isnull=False)
+                        | models.Q(meeting__isnull=False, proposal__isnull=False)
+                        | models.Q(decision__isnull=False, paper__isnull=False)
+                        | models.Q(decision__isnull=False, proposal__isnull=False)
+                        | models.Q(paper__isnull=False, proposal__isnull=False)),
+            name="task_about_one_item_at_most")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.group_id is None and self.linked_item is not None:
+            self.group_id = self.linked_item.group_id
+        super().save(*args, **kwargs)
+
+    @property
+    def linked_item(self):
+        """The item the task is about (a meeting, decision, paper, proposal…), or None."""
+        for name in self.LINKS:
+            if getattr(self, f"{name}_id") is not None:
+                return getattr(self, name)
+        return None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.status in self.OPEN_STATUSES and self.due_on is not None
+                and self.due_on < timezone.localdate())
+
+
+class TaskTransition(Transition):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="transitions",
+                             verbose_name=_("task"))
+
+    class Meta(Transition.Meta):
+        verbose_name = _("task status change")
+        verbose_name_plural = _("task status changes")
+
+
+# --- Who does what --------------------------------------------------------------------------
+
+
+
+
+# --- Advisory requests ----------------------------------------------------------------------
+
+
+
+
+# --- Engagement -----------------------------------------------------------------------------
+
+
+
+
+# --- Directory and "take part" --------------------------------------------------------------
+
+
