@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members.models import Membership, Organisation, Person, Representative, User, WorkingGroup
 from portal.models import Post
+from work import demo as work_demo
 
 DEMO_ACCOUNTS = [
     # (email, name, organisation slug, role, membership standing of the organisation)
@@ -164,6 +165,7 @@ class Command(BaseCommand):
         self._papers(group, named)
         self._decisions(group, named)
         self._proposals(group, named, people["secretariat@demo.talanoa.test"].user)
+        work_demo.load(group, people)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))
