@@ -38,7 +38,7 @@ from portal.models import Post
 from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 7
+DATA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Sizes:
     meetings: int = 0
     papers: int = 0
     decisions: int = 0
+    tasks: int = 0
     years: int = 10
 
     def scaled(self, factor: float) -> Sizes:
@@ -59,7 +60,8 @@ class Sizes:
                      representatives=round(self.representatives * factor),
                      meetings=round(self.meetings * factor),
                      papers=round(self.papers * factor),
-                     decisions=round(self.decisions * factor), years=self.years)
+                     decisions=round(self.decisions * factor),
+                     tasks=round(self.tasks * factor), years=self.years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -67,10 +69,10 @@ class Sizes:
 
 # Ten years of a busy working group and its neighbours.
 BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
-              meetings=10_000, papers=20_000, decisions=5_000)
+              meetings=10_000, papers=20_000, decisions=5_000, tasks=50_000)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
 TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
-                    papers=120, decisions=60)
+                    papers=120, decisions=60, tasks=600)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -252,10 +254,11 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     meetings = _meetings(rng, sizes, weighted_groups, all_orgs, people, posts, representing)
     papers = _papers(rng, sizes, weighted_groups, all_orgs, people, fiji)
     decisions = _decisions(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
+    tasks = _tasks(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
             "named": len(named_orgs) + len(named_people), "meetings": meetings,
-            "papers": papers, "decisions": decisions}
+            "papers": papers, "decisions": decisions, "tasks": tasks}
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
@@ -492,3 +495,58 @@ def _decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
                                   ignore_conflicts=model is DecisionPosition)
     index_many(rows)
     return len(rows)
+
+
+def _tasks(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
+           representing: Iterable[Person]) -> int:
+    """The group's task register over the years: tasks about meetings, papers, decisions or
+    nothing, at every status, one in four open ones overdue; the organisations of the people in
+    `representing` (Fiji's government for the demo member) own one in fifty and those people
+    one in two hundred, so "my tasks" and "my organisation's tasks" grow with the register."""
+    from decisions.models import Decision
+    from meetings.models import Meeting
+    from papers.models import Paper
+    from work.models import Task, TaskTransition
+
+    if not sizes.tasks:
+        return 0
+    today = timezone.localdate()
+    now = timezone.now()
+    about = {
+        "meeting": list(Meeting.objects.values_list("pk", "group_id")[:5000]),
+        "paper": list(Paper.objects.values_list("pk", "group_id")[:5000]),
+        "decision": list(Decision.objects.values_list("pk", "group_id")[:5000]),
+    }
+    kinds = [kind for kind, rows in about.items() if rows] + [None]
+    representing = [p for p in representing if p.organisation_id]
+    statuses = Task.Status.values
+    span = 365 * sizes.years
+    tasks = []
+    for n in range(sizes.tasks):
+        kind = kinds[n % len(kinds)]
+        values = {}
+        if kind is None:
+            group_id = rng.choice(groups).pk
+        else:
+            pk, group_id = rng.choice(about[kind])
+            values[f"{kind}_id"] = pk
+        owner = rng.choice(people) if people and n % 3 else None
+        owner_org = owner.organisation_id if owner is not None else rng.choice(orgs).pk
+        if representing and n % 50 == 0:
+            mine = representing[n % len(representing)]
+            owner_org, owner = mine.organisation_id, (mine if n % 200 == 0 else None)
+        created = now - datetime.timedelta(days=rng.randint(0, span))
+        due = created.date() + datetime.timedelta(days=rng.randint(14, 180))
+        status = rng.choice(statuses)
+        if due < today and rng.random() < 0.75:
+            status = rng.choice([Task.Status.DONE, Task.Status.DROPPED])
+        tasks.append(Task(group_id=group_id, title=_text(rng, WORDS, 6).capitalize() + f" ({n})",
+                          owner_organisation_id=owner_org, owner_person=owner,
+                          due_on=due if n % 10 else None, status=status, created_at=created,
+                          **values))
+    tasks = Task.objects.bulk_create(tasks, batch_size=BATCH)
+    if tasks and tasks[0].pk is not None:
+        TaskTransition.objects.bulk_create(
+            (TaskTransition(task=t, to_status=t.status, at=t.created_at) for t in tasks),
+            batch_size=BATCH)
+    return len(tasks)
