@@ -88,7 +88,11 @@ def plan(request: HttpRequest) -> HttpResponse:
         narrow(_through_ids("areas", tag__kind=Tag.Kind.AREA, tag__code=area))
     if iso3 := filters.get("country"):
         narrow(_through_ids("countries", country__iso3=iso3))
+    organisation = None
     if slug := filters.get("organisation"):
+        from members.models import Organisation
+
+        organisation = Organisation.objects.filter(slug=slug).first()
         narrow({n.item.pk for n in ordered if n.item.lead_organisation.slug == slug}
                | _through_ids("partners", organisation__slug=slug))
     if matched is None:
@@ -99,6 +103,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         rows = [n for n in rows if n.health == status]
     return render(request, "work/plan_index.html", {
         "form": form, "rows": rows, "filtered": matched is not None, "filters": filters,
+        "organisation": organisation,
         "can_add": bool(_plan_editor_groups(viewer)), "Health": Health,
         "at_risk_days": AT_RISK_DAYS})
 

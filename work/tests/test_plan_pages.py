@@ -258,3 +258,24 @@ def test_the_starter_data_is_idempotent(group, initiative):
     initiative.refresh_from_db()
     assert initiative.title_fr == "Changed by the secretariat"
     assert PlanItem.objects.filter(initiative=initiative).count() >= 20
+
+
+def test_the_secretariat_reads_an_items_history(client_for):
+    item = PlanItem.objects.get(title_en=DEMO)
+    url = reverse("history:object", args=["work.planitem", item.pk])
+    assert url in client_for("secretariat").get(item.get_absolute_url()).text
+    assert client_for("secretariat").get(url).status_code == 200
+    assert client_for("member").get(url).status_code in (403, 404)
+
+
+def test_the_organisation_filter_names_the_organisation(client_for):
+    response = client_for("anonymous").get(reverse("work:plan") + "?organisation=australia")
+    assert "Government of Australia" in response.text
+    assert _titles(response.context["rows"]) == {
+        # leads
+        "[public] Incident response training for Fiji (demo)",
+        "[public] First national incident response exercise (demo)",
+        # partner
+        "Trusted and secure cyberspace",
+        "National computer emergency response teams and regional cooperation",
+        "A response team or focal point in every member country"}
