@@ -205,4 +205,13 @@ ROUTES = {
     "decisions:sitting_edit": Rule(EDITORS, sample="sitting"),
     "decisions:sitting_step": PostOnly("sitting"),
     "decisions:sitting_file": Rule(EVERYONE, login_required=False, sample="sitting_file"),
+    # work: work plan (the demo item of each level: work/demo.py)
+    "work:plan": Rule(EVERYONE, login_required=False),
+    "work:plan_item": ItemRule("plan_item"),
+    "work:plan_item_new": Rule(EDITORS),
+    "work:plan_item_edit": Rule(EDITORS, sample="plan_members"),
+    "work:plan_item_step": PostOnly("plan_members"),
+    # work: who does what (built from what each reader may see)
+    "work:matrix": Rule(EVERYONE, login_required=False),
+    "work:matrix_csv": Rule(EVERYONE, login_required=False),
 }

@@ -17,7 +17,9 @@ SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/se
          "/search/?q=restricted", "/search/?q=draft", "/search/?q=meeting", "/directory/",
          "/governance/", "/groups/ict/", "/groups/ict/representatives/", "/history/",
          "/calendar/", "/calendar/upcoming/", "/calendar/feed.ics", "/calendar/groups/ict/feed.ics",
-         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/"]
+         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/",
+         # work: work plan, who does what
+         "/work/", "/work/matrix/", "/work/matrix.csv", "/work/matrix/?country=FJI"]
 # The calendar links month to month and year to year without end: follow the months the demo
 # meetings fall in (the next three) and this year and the next.
 _TODAY = datetime.date.today()

@@ -51,6 +51,12 @@ def _item(sample: str, level: str):
         from decisions.models import Decision
 
         return Decision.objects.get(title_en__startswith=f"[{level}]")
+    # --- work: work plan ---
+    if sample.startswith("plan"):
+        from work.models import PlanItem
+
+        return PlanItem.objects.filter(title_en__startswith=f"[{level}]").order_by("pk").first()
+    # --- end work: work plan ---
     return _post(level)
 
 
@@ -113,6 +119,10 @@ def _sample_kwargs(sample: str | None) -> dict:
             sitting.outcome_file.save("communique.pdf", ContentFile(b"%PDF-1.4 communique"))
         return {"pk": sitting.pk}
 
+    # --- work: work plan ---
+    if sample == "plan_members":
+        return {"pk": _item("plan_item", "members").pk}
+    # --- end work: work plan ---
     if sample == "cycle" or sample.startswith("proposal_"):
         from decisions.tests.proposal_helpers import proposal_sample
 

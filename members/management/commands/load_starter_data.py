@@ -7,6 +7,7 @@ from django.db import transaction
 
 from members import starter
 from members.models import Country, Membership, Objective, Organisation, WorkingGroup
+from work.plan_seed import seed_regional_ict_initiative
 
 SINCE = datetime.date(2015, 1, 1)
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             self._group({"slug": slug, "acronym": acronym, "name_en": name_en,
                          "name_fr": name_fr, "parent": group,
                          "kind": WorkingGroup.Kind.TASKFORCE})
+        seed_regional_ict_initiative(group)
         self.stdout.write(self.style.SUCCESS(
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "

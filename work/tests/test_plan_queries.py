@@ -1,0 +1,82 @@
+"""The work plan's pages and the matrix cost the same number of queries with ten times more
+items, partners, areas, countries, objectives and tasks."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from members.models import Country, Objective, Organisation
+from papers.models import Tag
+from talanoa.tests.queries import count_queries
+from work.models import PlanItem, Task
+
+pytestmark = pytest.mark.django_db
+LEVELS = ("public", "members", "core", "restricted")
+
+
+def _grow(group, under: PlanItem, times: int = 10) -> int:
+    """`times` times as many items as there are, a third under `under`'s initiative, the rest
+    in new initiatives; every many-to-many link and a task per milestone."""
+    today = timezone.localdate()
+    orgs = list(Organisation.objects.order_by("pk")[:20])
+    areas = list(Tag.objects.filter(kind="area"))
+    countries = list(Country.objects.filter(is_pict=True))
+    objectives = list(Objective.objects.filter(group=group, kind="specific"))
+    target = PlanItem.objects.count() * times
+    cycle = itertools.count()
+    created = 0
+    while created < target:
+        n = next(cycle)
+        level = LEVELS[n % 4]
+        lead = orgs[n % len(orgs)]
+        if n % 3 == 0:  # every level in turn
+            top = under
+        else:
+            top = PlanItem.objects.create(group=group, kind="initiative", level=level,
+                                          title_en=f"Grown initiative {n}", lead_organisation=lead)
+            created += 1
+        outcome = PlanItem.objects.create(group=group, kind="outcome", parent=top, level=level,
+                                          title_en=f"Grown outcome {n}", lead_organisation=lead)
+        milestones = PlanItem.objects.bulk_create([
+            PlanItem(group=group, kind="milestone", parent=outcome, initiative_id=top.pk,
+                     level=level, title_en=f"Grown milestone {n}.{i}",
+                     lead_organisation=orgs[(n + i) % len(orgs)],
+                     due_on=today + datetime.timedelta(days=(n * 7 + i * 13) % 400 - 100),
+                     done_on=today if i == 0 else None)
+            for i in range(6)])
+        created += 7
+        for item in [outcome, *milestones]:
+            item.partners.set(orgs[(n + 3) % len(orgs):(n + 3) % len(orgs) + 2])
+            item.areas.set(areas[n % len(areas):n % len(areas) + 2])
+            item.countries.set(countries[n % len(countries):n % len(countries) + 2])
+            item.objectives.set(objectives[n % len(objectives):n % len(objectives) + 2])
+            if level == "restricted":
+                item.restricted_organisations.set([orgs[n % len(orgs)]])
+        Task.objects.bulk_create([
+            Task(group=group, plan_item=m, title=f"Grown task {m.pk}",
+                 owner_organisation=orgs[(n + 5) % len(orgs)]) for m in milestones])
+    return created
+
+
+URLS = ["/work/", "/work/?objective=S6", "/work/?status=late", "/work/?area=cybersecurity",
+        "/work/?country=FJI&organisation=gov-fji", "/work/matrix/", "/work/matrix/?country=FJI",
+        "/work/matrix.csv", "/work/matrix.csv?country=FJI"]
+
+
+@pytest.mark.parametrize("standing", ["anonymous", "member", "secretariat"])
+def test_the_pages_cost_the_same_with_ten_times_more_items(client_for, group, initiative,
+                                                           standing):
+    client = client_for(standing)
+    item_urls = [initiative.get_absolute_url(),
+                 PlanItem.objects.get(title_en="Trusted and secure cyberspace")
+                 .get_absolute_url()]
+    before = {url: count_queries(client, url) for url in URLS + item_urls}
+    added = _grow(group, initiative)
+    assert added >= 9 * (PlanItem.objects.count() - added)
+    after = {url: count_queries(client, url) for url in URLS + item_urls}
+    assert after == before
+    # and the item page has grown: it shows the new parts it may see
+    below = client.get(initiative.get_absolute_url()).context["below"]
+    assert sum(n.item.title_en.startswith("Grown") for n in below) > 20
