@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from work import views  # noqa: F401
+from work import views
 
 app_name = "work"
 
@@ -9,6 +9,11 @@ urlpatterns = [
 
 
     # --- Tasks ---
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/mine/", views.my_tasks, name="my_tasks"),
+    path("tasks/organisation/", views.organisation_tasks_view, name="organisation_tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
 
 
     # --- Who does what ---
