@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import operations
-from work.task_lists import MY_TASKS_ON_HOME as MY_ACTIONS_ON_HOME
 from members.models import Organisation
 from work.models import Task
+from work.task_lists import MY_TASKS_ON_HOME as MY_ACTIONS_ON_HOME
 
 pytestmark = pytest.mark.django_db
 
