@@ -292,7 +292,14 @@ class PreferencesForm(VersionedFormMixin, forms.ModelForm):
                                   "weeks and the papers awaiting your organisation's "
                                   "position; not sent when there is nothing to tell.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["digest"].required = False  # left out: unchanged
+
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"]
         validate_time_zone(value)
         return value
+
+    def clean_digest(self):
+        return self.cleaned_data.get("digest") or self.instance.digest

@@ -33,9 +33,11 @@ def test_my_actions_lists_mine_overdue_first(client_for, held_meeting, people):
     _add(meeting, "Someone else's", people, person=False,
          org=Organisation.objects.get(slug="usp"), due_in=1)
     response = client_for("member").get(reverse("work:my_tasks"))
-    assert [a.title for a in response.context["open_tasks"]] == [
+    ours = {"Overdue", "Fiji's own", "Later", "Undated", "Finished", "Someone else's"}
+    assert [a.title for a in response.context["open_tasks"] if a.title in ours] == [
         "Overdue", "Fiji's own", "Later", "Undated"]
-    assert [a.title for a in response.context["closed_tasks"]] == ["Finished"]
+    assert [a.title for a in response.context["closed_tasks"] if a.title in ours] == [
+        "Finished"]
     assert b"overdue since" in response.content
 
 
