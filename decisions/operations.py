@@ -111,21 +111,20 @@ def restore_decision(decision: Decision) -> None:
     _save_step(decision, gettext_noop("Restored from the archive"))
 
 
-@transaction.atomic
 def add_follow_up(decision: Decision, title: str, owner_organisation, by, *,
                   owner_person=None, due_on: datetime.date | None = None,
                   description: str = ""):
-    """A follow-up action of the decision, owned by an organisation (and a person in it); it
-    reaches the owner's home like an action agreed at a meeting."""
-    from work.models import Task, TaskTransition
+    """A follow-up action of the decision: a task about it (work.operations), which reaches
+    its owner's tasks like an action agreed at a meeting."""
+    from work.operations import TaskRefused, create_task
 
     if decision.archived_at is not None:
         raise StepRefused(gettext_noop("The decision is archived: restore it first."))
-    action = Task.objects.create(
-        decision=decision, title=title.strip(), description=description.strip(),
-        owner_organisation=owner_organisation, owner_person=owner_person, due_on=due_on)
-    TaskTransition.objects.create(task=action, to_status=action.status, by=by)
-    return action
+    try:
+        return create_task(title, owner_organisation, by, about=decision,
+                           owner_person=owner_person, due_on=due_on, description=description)
+    except TaskRefused as exc:
+        raise StepRefused(str(exc)) from exc
 
 
 def speaks_for(item: Decision | Proposal, person_id: int | None) -> list[Organisation]:

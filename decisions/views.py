@@ -43,7 +43,6 @@ from decisions.forms import (
     default_review,
 )
 from decisions.models import Cycle, Decision, Proposal, Score, Sitting
-from meetings.forms import ActionItemForm
 from meetings.models import Meeting
 from members.models import WorkingGroup
 from papers.forms import PositionForm
@@ -62,6 +61,7 @@ from talanoa.access import (
 )
 from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from work.forms import TaskForm
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +287,7 @@ def decision_step(request: HttpRequest, pk: int) -> HttpResponse:
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A follow-up action of the decision, for an organisation (and a person in it)."""
     decision = get_item_for_user(request, Decision, pk, write=True)
-    form = ActionItemForm(request.POST or None)
+    form = TaskForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -15,7 +15,6 @@ from meetings.models import (
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.zones import ZoneInput, validate_time_zone
-from work.models import Task
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -311,53 +310,6 @@ class DecisionForm(forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("text_en", "").strip() or cleaned.get("text_fr", "").strip()):
             raise forms.ValidationError(_("Give the decision in English or French."))
-        return cleaned
-
-
-class ActionItemForm(forms.ModelForm):
-    class Meta:
-        model = Task
-        fields = ["title", "description", "owner_organisation", "owner_person", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}),
-                   "description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = Organisation.objects.current()
-        self.fields["owner_organisation"].required = False
-        self.fields["owner_organisation"].help_text = _(
-            "Left empty: the owner's own organisation.")
-        self.fields["owner_person"].queryset = Person.objects.current()
-
-    def clean(self):
-        cleaned = super().clean()
-        person = cleaned.get("owner_person")
-        if not cleaned.get("owner_organisation"):
-            if person is not None and person.organisation_id:
-                cleaned["owner_organisation"] = person.organisation
-                self.instance.owner_organisation = person.organisation
-            elif "owner_organisation" not in self.errors:
-                self.add_error("owner_organisation",
-                               _("Name the organisation that owns the action."))
-        return cleaned
-
-
-class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=())
-    reason = forms.CharField(label=_("Note (required when dropping an action)"), required=False,
-                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, action=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            (value, label) for value, label in Task.Status.choices
-            if action is None or value != action.status]
-
-    def clean(self):
-        cleaned = super().clean()
-        if (cleaned.get("status") == Task.Status.DROPPED
-                and not cleaned.get("reason", "").strip()):
-            self.add_error("reason", _("Say why the action is dropped."))
         return cleaned
 
 

@@ -24,7 +24,8 @@ from meetings.models import (
 from members.models import Membership, Person, Representative
 from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
-from work.models import Task, TaskTransition
+from work import operations as work_operations
+from work.models import Task
 
 Status = Meeting.Status
 
@@ -465,25 +466,16 @@ def record_attendance(meeting: Meeting,
 @transaction.atomic
 def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_person=None,
                due_on: datetime.date | None = None, description: str = "") -> Task:
-    """An action agreed at a held meeting, owned by an organisation (and a person in it)."""
+    """An action agreed at a held meeting: a task about the meeting (work.operations)."""
     _require_held(meeting)
-    action = Task.objects.create(
-        meeting=meeting, title=title.strip(), description=description.strip(),
-        owner_organisation=owner_organisation, owner_person=owner_person, due_on=due_on)
-    TaskTransition.objects.create(task=action, to_status=action.status, by=by)
-    return action
+    return work_operations.create_task(title, owner_organisation, by, about=meeting,
+                                       owner_person=owner_person, due_on=due_on,
+                                       description=description)
 
 
-@transaction.atomic
 def set_action_status(action: Task, status: str, by, reason: str = "") -> Task:
-    """Move an action to a new status (open, in progress, done, dropped), with the reason."""
-    if status not in ActionStatus.values:
-        raise InvalidTransition(f"unknown status {status!r}")
-    action = Task.objects.select_for_update().get(pk=action.pk)
-    if status == action.status:
-        raise InvalidTransition(f"the action is already {status}")
-    TaskTransition.objects.create(task=action, from_status=action.status, to_status=status,
-                                    by=by, reason=reason.strip())
-    action.status = status
-    action.save(update_fields=["status"])
-    return action
+    """Move an action to a new status: work.operations.set_task_status."""
+    try:
+        return work_operations.set_task_status(action, status, by, reason)
+    except work_operations.TaskRefused as exc:
+        raise InvalidTransition(str(exc)) from exc

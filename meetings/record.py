@@ -3,23 +3,19 @@
 The minutes inherit the meeting's visibility (the meeting is always fetched through the access
 policy first); within it, a draft is for the group's editors, circulated minutes are for the
 group's members (who may comment), and adopted minutes for everyone who may see the meeting.
-Decisions, attendance and actions are part of the minutes and are read with them; a person's
-own actions also reach them on their home page.
+Decisions, attendance and actions are part of the minutes and are read with them; actions are
+the group's tasks (app work), which also reach their owners' pages (work.task_lists).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
 from meetings.models import Meeting, Minutes, MinutesRevision
 from meetings.operations import comments_open
-from talanoa.access import Viewer, visible
-from work.models import Task
-
-# The member home shows this many of a person's open actions and links to the rest.
-MY_ACTIONS_ON_HOME = 20
+from talanoa.access import Viewer
 
 
 def can_read(minutes: Minutes | None, meeting: Meeting, viewer: Viewer) -> bool:
@@ -100,36 +96,3 @@ def record_for(meeting: Meeting, viewer: Viewer) -> Record:
                           .order_by(F("due_on").asc(nulls_last=True), "pk"))
     record.attendance = list(meeting.attendance.select_related("person", "organisation"))
     return record
-
-
-def actions_of(viewer: Viewer):
-    """The actions owned by the viewer or by an organisation they represent, on meetings or
-    decisions (follow-up actions) they may see."""
-    from decisions.models import Decision
-
-    mine = Q()
-    if viewer.person_id is not None:
-        mine |= Q(owner_person_id=viewer.person_id)
-    if viewer.org_ids:
-        mine |= Q(owner_organisation_id__in=viewer.org_ids)
-    if not mine:
-        return Task.objects.none()
-    # Correlated EXISTS, not IN: the owner's few actions are found by index first and each is
-    # checked by primary key, instead of gathering every meeting and decision the viewer sees.
-    meetings = visible(Meeting.objects.filter(archived_at__isnull=True), viewer)
-    decisions = visible(Decision.objects.filter(archived_at__isnull=True), viewer)
-    return (Task.objects.filter(mine)
-            .filter(Exists(meetings.filter(pk=OuterRef("meeting_id")))
-                    | Exists(decisions.filter(pk=OuterRef("decision_id"))))
-            .select_related("meeting", "decision", "owner_organisation", "owner_person"))
-
-
-def open_actions_of(viewer: Viewer):
-    """Open and in-progress actions, overdue first (the earliest due), undated last."""
-    return (actions_of(viewer).filter(status__in=Task.OPEN_STATUSES)
-            .order_by(F("due_on").asc(nulls_last=True), "pk"))
-
-
-def is_action_owner(action: Task, viewer: Viewer) -> bool:
-    return ((viewer.person_id is not None and action.owner_person_id == viewer.person_id)
-            or action.owner_organisation_id in viewer.org_ids)

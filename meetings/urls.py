@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from meetings import views
 
@@ -37,8 +38,10 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/new/", views.decision_new, name="decision_new"),
     path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
     path("meetings/<int:pk>/actions/new/", views.action_new, name="action_new"),
-    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
-    path("actions/mine/", views.my_actions, name="my_actions"),
+    # Actions are the group's tasks now (app work): emailed links to the old pages still work.
+    path("actions/<int:pk>/status/",
+         RedirectView.as_view(pattern_name="work:task", permanent=True, query_string=True)),
+    path("actions/mine/", RedirectView.as_view(pattern_name="work:my_tasks", permanent=True)),
     # Meeting pack, notices and reminders
     path("meetings/<int:pk>/documents/add/", views.document_upload, name="document_upload"),
     path("meetings/<int:pk>/documents/<int:doc_pk>/", views.document_download,

@@ -25,8 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import ical, notices, operations
 from meetings.forms import (
-    ActionItemForm,
-    ActionStatusForm,
     AdoptForm,
     AgendaFormSet,
     AttendanceForm,
@@ -55,11 +53,7 @@ from meetings.models import (
 from meetings.notices import invitee_from_token
 from meetings.pack import get_pack, live_documents, pack_parts, pdf_filename, zip_filename
 from meetings.record import (
-    MY_ACTIONS_ON_HOME,
-    actions_of,
     can_read,
-    is_action_owner,
-    open_actions_of,
     record_for,
     revisions_for,
 )
@@ -77,7 +71,7 @@ from talanoa.access import (
 from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict, form_status, save_form_versioned
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
-from work.models import Task
+from work.forms import TaskForm
 
 logger = logging.getLogger(__name__)
 UPCOMING_SIZE = 30
@@ -700,23 +694,9 @@ def notice_restore(request: HttpRequest, kind: str, language: str) -> HttpRespon
     return redirect("meetings:notice_edit", kind=kind, language=language)
 
 
-MY_ACTIONS_PAGE = 200
-
-
-# Where a status change returns to (never an address taken from the request).
-ACTION_RETURNS = {"mine": "meetings:my_actions", "home": "members:home"}
-
-
 def _meeting_for(request: HttpRequest, pk: int, write: bool = False) -> Meeting:
     """The meeting through the policy: its minutes and record inherit its visibility."""
     return get_item_for_user(request, Meeting.objects.select_related("group"), pk, write=write)
-
-
-def _decision_for(request: HttpRequest, pk: int):
-    """The decision a follow-up action belongs to, through the policy."""
-    from decisions.models import Decision
-
-    return get_item_for_user(request, Decision.objects.select_related("group"), pk)
 
 
 def _minutes_url(meeting: Meeting, anchor: str = "") -> str:
@@ -1006,7 +986,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request, pk, write=True)
-    form = ActionItemForm(request.POST or None)
+    form = TaskForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -1024,56 +1004,3 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         status=400 if error else form_status(form))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The action's owner (person or organisation) or the group's editors move its status."""
-    action = get_object_or_404(Task.objects.select_related(
-        "owner_organisation", "owner_person"), pk=pk)
-    # An action comes from a meeting or is a follow-up of a decision: access is the source's.
-    source = (_meeting_for(request, action.meeting_id) if action.meeting_id
-              else _decision_for(request, action.decision_id))
-    meeting = source if action.meeting_id else None
-    viewer = viewer_for(request)
-    if not (viewer.edits(source.group_id) or is_action_owner(action, viewer)):
-        raise PermissionDenied
-    form = ActionStatusForm(request.POST or None, action=action)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            operations.set_action_status(action, form.cleaned_data["status"], request.user,
-                                         form.cleaned_data["reason"])
-        except operations.InvalidTransition:
-            error = _("The action already has this status: nothing was changed.")
-        else:
-            messages.success(request, _("Action updated."))
-            back = ACTION_RETURNS.get(request.POST.get("back", ""))
-            if back is None and not viewer.edits(source.group_id):
-                back = ACTION_RETURNS["mine"]
-            if back:
-                return redirect(reverse(back))
-            return redirect(_minutes_url(meeting, "#actions") if meeting
-                            else f"{source.get_absolute_url()}#actions")
-    transitions = list(action.transitions.select_related("by"))
-    for transition in transitions:
-        transition.to_label = Task.Status(transition.to_status).label
-    return render(request, "meetings/action_status.html", {
-        "meeting": meeting, "source": source, "action": action, "form": form, "error": error,
-        "transitions": transitions, "editor": viewer.edits(source.group_id),
-        "back": next((key for key in (request.POST.get("back"), request.GET.get("back"))
-                      if key in ACTION_RETURNS), "")},
-        status=400 if error else form_status(form))
-
-
-@login_required
-@require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
-    """Every open action the viewer (or an organisation they represent) owns, overdue first,
-    then the latest of those done or dropped."""
-    viewer = viewer_for(request)
-    open_ = list(open_actions_of(viewer)[:MY_ACTIONS_PAGE + 1])
-    closed = (actions_of(viewer).exclude(status__in=Task.OPEN_STATUSES)
-              .order_by("-created_at", "-pk")[:MY_ACTIONS_ON_HOME])
-    return render(request, "meetings/my_actions.html", {
-        "open_actions": open_[:MY_ACTIONS_PAGE], "more": len(open_) > MY_ACTIONS_PAGE,
-        "closed_actions": closed, "today": timezone.localdate()})

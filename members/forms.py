@@ -278,17 +278,28 @@ class MembershipForm(forms.ModelForm):
 
 
 class PreferencesForm(VersionedFormMixin, forms.ModelForm):
-    """What a person sets for themselves: the language of their emails and their time zone."""
+    """What a person sets for themselves: the language of their emails, their time zone and
+    how often they get the digest."""
 
     class Meta:
         model = Person
-        fields = ["language", "time_zone"]
+        fields = ["language", "time_zone", "digest"]
         widgets = {"time_zone": ZoneInput}
         help_texts = {"time_zone": _("Meeting times are shown in this zone, beside the "
                                      "meeting's own."),
-                      "language": _("The language of the emails Talanoa sends you.")}
+                      "language": _("The language of the emails Talanoa sends you."),
+                      "digest": _("An email of your open tasks, the meetings of the next two "
+                                  "weeks and the papers awaiting your organisation's "
+                                  "position; not sent when there is nothing to tell.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["digest"].required = False  # left out: unchanged
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"]
         validate_time_zone(value)
         return value
+
+    def clean_digest(self):
+        return self.cleaned_data.get("digest") or self.instance.digest

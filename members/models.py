@@ -133,6 +133,17 @@ class Person(Archivable):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Pacific/Fiji")
     user = models.OneToOneField("members.User", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="person", verbose_name=_("account"))
+
+    class Digest(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        DAILY = "daily", _("Daily")
+        OFF = "off", _("Off")
+
+    # The email of my tasks, coming meetings and papers awaiting my organisation (work.digest).
+    digest = models.CharField(_("digest email"), max_length=8, choices=Digest.choices,
+                              default=Digest.WEEKLY)
+    digest_sent_at = models.DateTimeField(_("digest last sent"), null=True, blank=True,
+                                          editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings.record import MY_ACTIONS_ON_HOME, open_actions_of
 from members import letters, operations
 from members.forms import (
     ConsultativeInviteForm,
@@ -53,6 +52,7 @@ from talanoa.access import (
     visible,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from work.task_lists import MY_TASKS_ON_HOME, open_tasks_of
 
 
 @login_required
@@ -74,14 +74,16 @@ def home(request: HttpRequest) -> HttpResponse:
         pending = (Invitation.objects.filter(group_id__in=viewer.editor_groups,
                                              accepted_at__isnull=True, revoked_at__isnull=True)
                    .order_by("-created_at")[:10])
-    # My actions, overdue first: one query, one more row than shown to know if there are more.
-    actions = list(open_actions_of(viewer)[:MY_ACTIONS_ON_HOME + 1])
+    # My tasks, overdue first: one query, one more row than shown to know if there are more.
+    actions = list(open_tasks_of(viewer)[:MY_TASKS_ON_HOME + 1])
+    for task in actions:
+        task.shows_names = viewer.sees_members_level(task.group_id)
     return render(request, "members/home.html", {
         "representations": representations, "shared": shared,
         "unanswered": unanswered, "pending": pending,
         "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
-        "my_actions": actions[:MY_ACTIONS_ON_HOME],
-        "more_actions": len(actions) > MY_ACTIONS_ON_HOME,
+        "my_actions": actions[:MY_TASKS_ON_HOME],
+        "more_actions": len(actions) > MY_TASKS_ON_HOME,
         "papers_awaiting": _papers_awaiting_position(viewer),
         "proposals_awaiting": _proposals_awaiting_scores(viewer),
         "reviews_overdue": _decision_reviews_overdue(viewer)})
@@ -691,7 +693,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """A person's own settings: email language and time zone."""
+    """A person's own settings: email language, time zone and digest."""
     viewer = viewer_for(request)
     if viewer.person_id is None:
         raise Http404

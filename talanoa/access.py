@@ -303,3 +303,65 @@ def can_author(item: Protected, viewer: Viewer) -> bool:
     lead = getattr(item, "lead_organisation_id", None)
     return (lead is not None and lead in viewer.org_ids
             and viewer.sees_members_level(item.group_id) and can_view(item, viewer))
+
+
+# --- Tasks (work.Task) ---------------------------------------------------------------------------
+# A task is visible to whoever may see the item it is about; a task about no item is for the
+# group's members (who see its members-level items); the group's editors see all its tasks.
+# The items a task may be about are `work.Task.LINKS`: each name is a foreign key to a Protected
+# model, and the rule below asks `visible()` of that model, one correlated EXISTS per link. A new
+# link (a plan item, an advisory request) is one foreign key on Task and one name in LINKS: this
+# rule, the register's "about" filter and the task page follow from the table.
+
+
+def task_links() -> list[tuple[str, type[Protected]]]:
+    """(field name, model) of every kind of item a task may be about."""
+    from work.models import Task
+
+    return [(name, Task._meta.get_field(name).related_model) for name in Task.LINKS]
+
+
+def visible_tasks_q(viewer: Viewer) -> Q:
+    """A filter selecting the tasks the viewer may see."""
+    if viewer.is_superuser:
+        return Q()
+    about_nothing = Q()
+    q = Q()
+    for name, model in task_links():
+        about_nothing &= Q(**{f"{name}__isnull": True})
+        # Correlated EXISTS, not IN: a few tasks found by their own index are each checked by
+        # the item's primary key, instead of gathering every item the viewer may see.
+        q |= Q(Exists(visible(model._default_manager.filter(pk=OuterRef(f"{name}_id")),
+                              viewer)))
+    if viewer.member_groups:
+        q |= about_nothing & Q(group_id__in=viewer.member_groups)
+    if viewer.editor_groups:
+        q |= Q(group_id__in=viewer.editor_groups)
+    return q
+
+
+def visible_tasks(queryset: QuerySet, viewer: Viewer) -> QuerySet:
+    """The tasks of `queryset` the viewer may see (one SQL filter)."""
+    return queryset.filter(visible_tasks_q(viewer))
+
+
+def can_view_task(task, viewer: Viewer) -> bool:
+    """The same rule for one task (a query per link only if the task has one)."""
+    if viewer.is_superuser or task.group_id in viewer.editor_groups:
+        return True
+    item = task.linked_item
+    if item is None:
+        return task.group_id in viewer.member_groups
+    return can_view(item, viewer)
+
+
+def owns_task(task, viewer: Viewer) -> bool:
+    """The task's owner: its person, or a current representative of its organisation."""
+    return ((viewer.person_id is not None and task.owner_person_id == viewer.person_id)
+            or task.owner_organisation_id in viewer.org_ids)
+
+
+def can_change_task(task, viewer: Viewer) -> bool:
+    """May move the task's status (the viewer already sees it): its owner or the group's
+    editors."""
+    return viewer.edits(task.group_id) or owns_task(task, viewer)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -163,9 +164,18 @@ class Task(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.OPEN)
     created_at = models.DateTimeField(_("date created"), default=timezone.now)
+    # The due date the overdue alert was sent for: once per task per due date (a new due date
+    # alerts again when it passes).
+    overdue_alert_sent_for = models.DateField(_("overdue alert sent for"), null=True,
+                                              blank=True, editable=False)
     history = HistoricalRecords()
 
     LINKS = ("meeting", "decision", "paper", "proposal", "plan_item")
+    # The kinds of item a task may be about: each a foreign key above to a Protected model. The
+    # access policy (talanoa.access.visible_tasks), the register's "about" filter and the task
+    # page follow this table: a new link is its foreign key, its name here and its pair in the
+    # constraint below.
+    LINKS = ("meeting", "decision", "paper", "proposal")
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -197,6 +207,21 @@ class Task(models.Model):
         if self.group_id is None and self.linked_item is not None:
             self.group_id = self.linked_item.group_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("work:task", args=[self.pk])
+
+    @property
+    def link_name(self) -> str | None:
+        """The name of the link set ("meeting", "paper"…), or None."""
+        return next((name for name in self.LINKS if getattr(self, f"{name}_id") is not None),
+                    None)
+
+    @property
+    def link_label(self) -> str:
+        """What kind of item the task is about, in words ("Meeting"), or ""."""
+        name = self.link_name
+        return capfirst(self._meta.get_field(name).verbose_name) if name else ""
 
     @property
     def linked_item(self):

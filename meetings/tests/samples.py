@@ -1,7 +1,6 @@
 """Sample minutes and actions on the demo public meeting, for the access matrix
 (talanoa/tests/test_url_access.py): "minutes_public" (a draft), "minutes_circulated",
-"minutes_circulated_r1" (its first revision), "minutes_adopted", "action_public" (owned by the
-demo member and Fiji's government)."""
+"minutes_circulated_r1" (its first revision), "minutes_adopted"."""
 
 import datetime
 
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from meetings import operations
 from meetings.models import Meeting, Minutes
-from members.models import Organisation, User
+from members.models import User
 
 
 def held_public_meeting(sample: str) -> Meeting:
@@ -28,15 +27,9 @@ def held_public_meeting(sample: str) -> Meeting:
 
 def minutes_sample(sample: str) -> dict:
     meeting = held_public_meeting(sample)
-    if sample != "action_public" and Minutes.objects.filter(meeting=meeting).exists():
+    if Minutes.objects.filter(meeting=meeting).exists():
         return {"pk": meeting.pk, "number": 1} if sample.endswith("_r1") else {"pk": meeting.pk}
     chair = User.objects.get(email="chair@demo.talanoa.test")
-    if sample == "action_public":
-        member = User.objects.get(email="member@demo.talanoa.test").person
-        action = operations.add_action(meeting, "Share the cable resilience study",
-                                       Organisation.objects.get(slug="gov-fji"), chair,
-                                       owner_person=member)
-        return {"pk": action.pk}
     minutes = Minutes(meeting=meeting)
     # (Content, not interface text: the French crawl reads these pages.)
     operations.write_minutes(minutes, "# Record of the meeting\n\n1. Opening", chair)

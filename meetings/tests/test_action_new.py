@@ -44,7 +44,7 @@ def test_bad_input_changes_nothing(client_for, held_meeting):
                   Organisation.objects.get(slug="usp").pk, "due_on": "31/31/2030"}):
         response = client.post(_new(meeting), data)
         assert response.status_code == 400, data
-    assert b"Name the organisation that owns the action" in client.post(
+    assert b"Name the organisation that owns the task" in client.post(
         _new(meeting), {"title": "No owner"}).content
     assert not Task.objects.filter(meeting=meeting).exists()
 

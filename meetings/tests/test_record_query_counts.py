@@ -69,7 +69,7 @@ def test_the_record_costs_the_same_as_it_grows(client_for, minutes_at, people, s
     assert b"Decision 29" in content and b"Action 29" in content
 
 
-@pytest.mark.parametrize("url", ["meetings:my_actions", "members:home"])
+@pytest.mark.parametrize("url", ["work:my_tasks", "members:home"])
 def test_my_actions_cost_the_same_as_they_grow(client_for, minutes_at, people, url):
     minutes = minutes_at("circulated")
     _seed(minutes, people)
@@ -79,4 +79,4 @@ def test_my_actions_cost_the_same_as_they_grow(client_for, minutes_at, people, u
     _grow(minutes_at("circulated", level="members"), people)
     assert count_queries(client, reverse(url)) == before
     shown = client.get(reverse(url)).context
-    assert len(shown["open_actions" if url == "meetings:my_actions" else "my_actions"]) >= 20
+    assert len(shown["open_tasks" if url == "work:my_tasks" else "my_actions"]) >= 20

@@ -15,6 +15,7 @@ LINKABLE_URLS: dict[str, str] = {
     "meetings:meeting": "meetings.Meeting",
     "papers:paper": "papers.Paper",
     "decisions:decision": "decisions.Decision",
+    "decisions:proposal": "decisions.Proposal",
 }
 
 

@@ -118,9 +118,6 @@ ROUTES = {
     "meetings:decision_new": Rule(EDITORS, sample="minutes_public"),
     "meetings:attendance_edit": Rule(EDITORS, sample="minutes_public"),
     "meetings:action_new": Rule(EDITORS, sample="minutes_public"),
-    # owned by the demo member (Fiji's government)
-    "meetings:action_status": Rule(EDITORS | {"member"}, sample="action_public"),
-    "meetings:my_actions": Rule(SIGNED_IN),
     "history:recent": Rule(EDITORS),
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),
@@ -214,4 +211,10 @@ ROUTES = {
     # work: who does what (built from what each reader may see)
     "work:matrix": Rule(EVERYONE, login_required=False),
     "work:matrix_csv": Rule(EVERYONE, login_required=False),
+    # work: tasks (sample: a task of the demo group about no item, for its members)
+    "work:tasks": Rule(SIGNED_IN),
+    "work:my_tasks": Rule(SIGNED_IN),
+    "work:organisation_tasks": Rule(SIGNED_IN),
+    "work:task_new": Rule(EDITORS),
+    "work:task": Rule(MEMBER_STANDINGS, sample="task_members"),
 }

@@ -127,6 +127,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         from decisions.tests.proposal_helpers import proposal_sample
 
         return proposal_sample(sample)
+    # work: tasks
+    if sample.startswith("task_"):
+        from work.tests.samples import task_sample
+
+        return task_sample(sample)
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 

@@ -1,3 +1,5 @@
+"""Fixtures for the task register: items of the demo group at each level, made directly."""
+
 import datetime
 
 import pytest
@@ -19,6 +21,59 @@ def make_item(group):
             lead_organisation=Organisation.objects.get(slug=lead),
             due_on=today + datetime.timedelta(days=due) if due is not None else None,
             done_on=done, **fields)
+from members.models import Organisation
+from work.models import Task
+from work.operations import create_task
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def org(db):
+    return lambda slug: Organisation.objects.get(slug=slug)
+
+
+@pytest.fixture
+def demo_item(db):
+    """The demo item of a kind ("meeting", "decision", "paper", "proposal") at a level."""
+
+    def get(kind: str, level: str):
+        model = Task._meta.get_field(kind).related_model
+        return model.objects.filter(title_en__startswith=f"[{level}]").order_by("pk").first()
+
+    return get
+
+
+@pytest.fixture
+def add_task(people, group, org):
+    """A task through the operation: about an item or none, owned by an organisation (and a
+    person), due in some days (negative: overdue) or undated."""
+
+    def make(title: str, *, about=None, owner: str | None = "member", org_slug: str = "gov-fji",
+             due_in: int | None = None) -> Task:
+        return create_task(
+            title, org(org_slug), people["chair"], about=about, group=group,
+            owner_person=people[owner].person if owner else None,
+            due_on=TODAY + datetime.timedelta(days=due_in) if due_in is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def meeting_in(group):
+    """A convened meeting of the demo group starting in some days, at a level; a restricted one
+    names SPC only."""
+    from meetings.models import Meeting
+
+    def make(days: float, level: str = "members", title: str = "Call") -> Meeting:
+        start = timezone.now() + datetime.timedelta(days=days)
+        meeting = Meeting.objects.create(
+            group=group, level=level, title_en=title, title_fr=f"{title} (fr)",
+            starts_at=start, ends_at=start + datetime.timedelta(hours=2),
+            status=Meeting.Status.CONVENED, city="Suva")
+        if level == "restricted":
+            meeting.restricted_organisations.add(Organisation.objects.get(slug="spc"))
+        return meeting
 
     return make
 
@@ -30,3 +85,18 @@ def initiative():
 
     return PlanItem.objects.get(kind="initiative",
                                 title_en="Regional ICT Initiative (Forum Leaders, 2015)")
+def paper_in_review(group):
+    """A paper of the demo group in member review (positions until next week)."""
+    from papers.models import Paper, PaperKind
+
+    def make(title: str, level: str = "members") -> Paper:
+        paper = Paper.objects.create(
+            group=group, level=level, kind=PaperKind.objects.first(), title_en=title,
+            lead_organisation=Organisation.objects.get(slug="spc"),
+            status=Paper.Status.REVIEW, review_round=1,
+            review_until=TODAY + datetime.timedelta(days=7))
+        if level == "restricted":
+            paper.restricted_organisations.add(Organisation.objects.get(slug="spc"))
+        return paper
+
+    return make
