@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Country, Objective, Organisation, Person, WorkingGroup
 from papers.models import Tag
-from talanoa.lib.editing import VersionedFormMixin
-from work.models import PlanItem
-from work.plan import Health
-from members.models import Organisation, Person, WorkingGroup
 from talanoa.access import Viewer
-from work.models import Task
+from talanoa.lib.editing import VersionedFormMixin
+from work.models import PlanItem, Task
+from work.plan import Health
 
 # --- Work plan ------------------------------------------------------------------------------
 

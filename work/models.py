@@ -170,12 +170,11 @@ class Task(models.Model):
                                               blank=True, editable=False)
     history = HistoricalRecords()
 
-    LINKS = ("meeting", "decision", "paper", "proposal", "plan_item")
     # The kinds of item a task may be about: each a foreign key above to a Protected model. The
     # access policy (talanoa.access.visible_tasks), the register's "about" filter and the task
     # page follow this table: a new link is its foreign key, its name here and its pair in the
     # constraint below.
-    LINKS = ("meeting", "decision", "paper", "proposal")
+    LINKS = ("meeting", "decision", "paper", "proposal", "plan_item")
 
     class Meta:
         ordering = ["due_on", "pk"]

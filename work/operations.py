@@ -10,7 +10,6 @@ from django.utils.translation import gettext_noop
 
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
-from django.utils.translation import gettext_noop
 
 # --- Work plan ------------------------------------------------------------------------------
 

@@ -6,18 +6,15 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-
-logger = logging.getLogger(__name__)
-
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
 
 # --- Work plan ------------------------------------------------------------------------------
 

@@ -3,44 +3,36 @@ call operations."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from talanoa.access import (
-    get_item_for_user,
-    require_editor,
-    require_group_editor,
-    viewer_for,
-    visible,
-)
-from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
-from work import operations
-from work.forms import PlanFilterForm, PlanItemForm
-from work.models import PlanItem
-from work.plan import AT_RISK_DAYS, Health, build_forest, roots_of
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from talanoa.access import Viewer, can_change_task, require_editor, viewer_for, visible_tasks
-from talanoa.lib.editing import form_status
-from work.forms import NewTaskForm, TaskFilterForm, TaskStatusForm
-from work.models import Task
+from talanoa.access import (
+    Viewer,
+    can_change_task,
+    get_item_for_user,
+    require_editor,
+    require_group_editor,
+    viewer_for,
+    visible,
+    visible_tasks,
+)
+from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from work import operations
+from work.forms import NewTaskForm, PlanFilterForm, PlanItemForm, TaskFilterForm, TaskStatusForm
+from work.models import PlanItem, Task
 from work.operations import TaskRefused, create_task, set_task_status
+from work.plan import AT_RISK_DAYS, Health, build_forest, roots_of
 from work.task_lists import (
     CLOSED_TASKS_SHOWN,
     OPEN_TASKS_SHOWN,

@@ -5,6 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from members.models import Organisation
+from work.models import Task
+from work.operations import create_task
+
 
 @pytest.fixture
 def make_item(group):
@@ -21,9 +25,6 @@ def make_item(group):
             lead_organisation=Organisation.objects.get(slug=lead),
             due_on=today + datetime.timedelta(days=due) if due is not None else None,
             done_on=done, **fields)
-from members.models import Organisation
-from work.models import Task
-from work.operations import create_task
 
 TODAY = timezone.localdate()
 
