@@ -117,6 +117,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         from decisions.tests.proposal_helpers import proposal_sample
 
         return proposal_sample(sample)
+    # work: advisory requests
+    if sample.startswith("advisory_"):
+        from work.tests.advisory_samples import advisory_sample
+
+        return advisory_sample(sample)
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 
