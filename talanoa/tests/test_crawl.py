@@ -18,6 +18,7 @@ SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/se
          "/governance/", "/groups/ict/", "/groups/ict/representatives/", "/history/",
          "/calendar/", "/calendar/upcoming/", "/calendar/feed.ics", "/calendar/groups/ict/feed.ics",
          "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/"]
+SEEDS += ["/advisory/?status=all", "/advisory/figures/"]  # work: advisory requests
 # The calendar links month to month and year to year without end: follow the months the demo
 # meetings fall in (the next three) and this year and the next.
 _TODAY = datetime.date.today()
