@@ -133,20 +133,22 @@ def _advisory_context(request: HttpRequest, advisory, **forms_given) -> dict:
         status = advisory.status
         if editor and status == "received":
             context["triage_form"] = forms_given.get("triage") or TriageForm(
-                initial={"urgency": advisory.urgency})
+                initial={"urgency": advisory.urgency}, prefix="triage")
         if editor and status in ("triaged", "assigned"):
             context["assign_form"] = forms_given.get("assign") or AssignForm(
-                group=advisory.group, initial={
+                group=advisory.group, prefix="assign", initial={
                     "organisation": advisory.assigned_organisation_id,
                     "person": advisory.assigned_person_id})
         if _can_respond(advisory, viewer) and status in ("triaged", "assigned", "answered"):
-            context["respond_form"] = forms_given.get("respond") or RespondForm(viewer=viewer)
+            context["respond_form"] = forms_given.get("respond") or RespondForm(viewer=viewer,
+                                                                                prefix="respond")
         if editor and status == "answered":
-            context["close_form"] = forms_given.get("close") or NoteForm()
+            context["close_form"] = forms_given.get("close") or NoteForm(prefix="close")
         if editor and status in ("received", "triaged", "assigned"):
-            context["decline_form"] = forms_given.get("decline") or NoteForm(required=True)
+            context["decline_form"] = forms_given.get("decline") or NoteForm(
+                required=True, prefix="decline")
         if _can_withdraw(advisory, viewer) and status in ("received", "triaged", "assigned"):
-            context["withdraw_form"] = forms_given.get("withdraw") or NoteForm()
+            context["withdraw_form"] = forms_given.get("withdraw") or NoteForm(prefix="withdraw")
     return context
 
 
@@ -255,12 +257,15 @@ def advisory_step(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Someone changed this request in the meantime: check it, "
                                   "then try again."))
         return redirect(advisory)
-    forms_map = {"triage": lambda: TriageForm(request.POST),
-                 "assign": lambda: AssignForm(request.POST, group=advisory.group),
-                 "respond": lambda: RespondForm(request.POST, request.FILES, viewer=viewer),
-                 "close": lambda: NoteForm(request.POST),
-                 "decline": lambda: NoteForm(request.POST, required=True),
-                 "withdraw": lambda: NoteForm(request.POST)}
+    # Each step's form has its own prefix: several are on the page at once.
+    forms_map = {"triage": lambda: TriageForm(request.POST, prefix="triage"),
+                 "assign": lambda: AssignForm(request.POST, group=advisory.group,
+                                              prefix="assign"),
+                 "respond": lambda: RespondForm(request.POST, request.FILES, viewer=viewer,
+                                                prefix="respond"),
+                 "close": lambda: NoteForm(request.POST, prefix="close"),
+                 "decline": lambda: NoteForm(request.POST, required=True, prefix="decline"),
+                 "withdraw": lambda: NoteForm(request.POST, prefix="withdraw")}
     try:
         if action in ("archive", "restore"):
             operations.archive_advisory(advisory, action == "archive")

@@ -48,7 +48,8 @@ def _answered(group, people):
 
 def _step(client, advisory, action, **data):
     return client.post(reverse("work:advisory_step", args=[advisory.pk]),
-                       {"action": action, "expected_version": advisory.version, **data})
+                       {"action": action, "expected_version": advisory.version,
+                        **{f"{action}-{key}": value for key, value in data.items()}})
 
 
 # Intake --------------------------------------------------------------------------------------
@@ -228,7 +229,8 @@ def test_a_stale_step_changes_nothing(client_for, group, people):
     stale = advisory.version
     operations.triage(advisory, people["chair"], stale)
     response = client.post(reverse("work:advisory_step", args=[advisory.pk]),
-                           {"action": "decline", "expected_version": stale, "note": "Why"})
+                           {"action": "decline", "expected_version": stale,
+                            "decline-note": "Why"})
     assert response.status_code == 302
     advisory.refresh_from_db()
     assert advisory.status == "triaged"
