@@ -31,6 +31,18 @@ ADVISORY_FILE_TYPES = {"pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "txt"
 _DATE = {"type": "date"}
 
 
+def _default_group(field, groups) -> None:
+    """One group: no choice to make; several: the site's main group first (not a taskforce)."""
+    from django.conf import settings
+
+    if len(groups) == 1:
+        field.initial = next(iter(groups))
+        field.widget = forms.HiddenInput()
+    else:
+        field.initial = (field.queryset.filter(slug=settings.DEFAULT_GROUP_SLUG)
+                         .values_list("pk", flat=True).first())
+
+
 class AdvisoryRequestForm(forms.ModelForm):
     """What a member (or an invited ministry) asks: topic, details, urgency, date wanted."""
 
@@ -65,9 +77,7 @@ class MemberAdvisoryForm(AdvisoryRequestForm):
         self.fields["organisation"].required = True
         self.fields["organisation"].empty_label = None
         self.fields["ministry"].help_text = _a("If you ask for a ministry, its name")
-        if len(groups) == 1:
-            self.fields["group"].initial = next(iter(groups))
-            self.fields["group"].widget = forms.HiddenInput()
+        _default_group(self.fields["group"], groups)
 
 
 class MinistryAdvisoryForm(AdvisoryRequestForm):
@@ -150,9 +160,7 @@ class AdvisoryInviteForm(forms.Form):
 
         self.fields["country"].queryset = Country.objects.filter(is_pict=True)
         self.fields["group"].queryset = WorkingGroup.objects.filter(pk__in=groups)
-        if len(groups) == 1:
-            self.fields["group"].initial = next(iter(groups))
-            self.fields["group"].widget = forms.HiddenInput()
+        _default_group(self.fields["group"], groups)
 
 
 class AdvisoryFilterForm(forms.Form):
