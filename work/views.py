@@ -118,10 +118,17 @@ def _figures_group(viewer):
 def _advisory_context(request: HttpRequest, advisory, **forms_given) -> dict:
     from papers.models import Paper
     from work.forms import AssignForm, NoteForm, RespondForm, TriageForm
+    from work.models import AdvisoryRequest
 
     viewer = viewer_for(request)
     editor = viewer.edits(advisory.group_id)
     transitions = list(advisory.transitions.select_related("by"))
+    # The secretariat's notes at triage and assignment are for the people the request names;
+    # why it was declined, withdrawn or closed is for the requester too (a session's reader).
+    for transition in transitions:
+        transition.shown_reason = transition.reason if (
+            viewer.is_authenticated or transition.to_status in AdvisoryRequest.ENDED_STATUSES
+        ) else ""
     responses = list(advisory.responses.select_related("by_organisation"))
     # Linked papers: only those the reader may see (a ministry contact sees public ones).
     papers = list(visible(Paper.objects.filter(advisory_requests=advisory), viewer)

@@ -96,3 +96,30 @@ def test_the_figures_page_shows_the_demo_quarters(client_for):
     content = client_for("member").get(reverse("work:advisory_figures")).content.decode()
     assert 'id="figures"' in content and "Open now:" in content
     assert "[restricted]" not in content and "[members]" not in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("standing", ["secretariat", "chair"])
+def test_the_request_page_costs_the_same_with_many_responses_and_steps(client_for, group,
+                                                                      people, standing):
+    from papers.models import Paper
+    from work import operations
+    from work.tests.advisory_helpers import ministry_request
+
+    advisory = ministry_request(group)
+    advisory = operations.triage(advisory, people["secretariat"], advisory.version)
+    advisory = operations.assign(advisory, people["secretariat"], advisory.version,
+                                 org("pita"), rahul())
+    url = advisory.get_absolute_url()
+    client = client_for(standing)
+
+    def thicken(n: int) -> None:
+        for i in range(n):
+            current = AdvisoryRequest.objects.get(pk=advisory.pk)
+            operations.respond(current, people["secretariat"], current.version, f"Part {i}")
+        advisory.papers.add(*Paper.objects.order_by("pk")[:n])
+
+    thicken(1)
+    before = count_queries(client, url)
+    thicken(10)
+    assert count_queries(client, url) == before

@@ -137,12 +137,15 @@ def test_bad_and_expired_intake_links_change_nothing(client_for, group, monkeypa
 
 def test_the_read_link_opens_one_request_for_the_session(group, people):
     advisory, _response = _answered(group, people)
+    advisory.transitions.filter(to_status="triaged").update(reason="Internal: call the DG")
     token = operations.advisory_read_token(advisory)
     browser = Client()
     page = browser.get(reverse("work:advisory_read", args=[token]))
     assert page.status_code == 200 and advisory.title_en.encode() in page.content
     assert SECRET_WORD.encode() in page.content  # the response
     assert b'name="action"' not in page.content  # no step for the reader
+    assert b"Internal: call the DG" not in page.content
+    assert b"Internal: call the DG" in _secretariat_page(people, advisory)
     assert browser.get(advisory.get_absolute_url()).status_code == 200
     record = advisory.responses.get()
     assert browser.get(reverse("work:advisory_response_file",
@@ -150,6 +153,12 @@ def test_the_read_link_opens_one_request_for_the_session(group, people):
     assert Client().get(reverse("work:advisory_read", args=[token + "x"])).status_code == 400
     AdvisoryRequest.objects.filter(pk=advisory.pk).update(requester_email="other@example.org")
     assert Client().get(reverse("work:advisory_read", args=[token])).status_code == 404
+
+
+def _secretariat_page(people, advisory) -> bytes:
+    client = Client()
+    client.force_login(people["secretariat"])
+    return client.get(advisory.get_absolute_url()).content
 
 
 # Steps through the pages ---------------------------------------------------------------------
