@@ -2,7 +2,26 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def advisory_document(advisory):
+    """Advisory requests: topic, details and responses. The search asks the policy, so only
+    who the request names (and the group's chair and secretariat) ever find it."""
+    from portal.search import SearchDocument
+
+    text = "\n".join([advisory.details, *advisory.responses.values_list("text", flat=True)])
+    return SearchDocument(title=advisory.title_en, title_fr=advisory.title_fr, text=text,
+                          date=advisory.received_at)
+
+
 class WorkConfig(AppConfig):
     name = "work"
     verbose_name = _("Work programme")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal import search
+
+        # --- Advisory requests ---
+        from work.models import AdvisoryRequest
+
+        search.register(AdvisoryRequest, document=advisory_document,
+                        kind_label=_("Advisory requests"))

@@ -217,4 +217,17 @@ ROUTES = {
     "work:organisation_tasks": Rule(SIGNED_IN),
     "work:task_new": Rule(EDITORS),
     "work:task": Rule(MEMBER_STANDINGS, sample="task_members"),
+    # work: advisory requests (restricted by default; samples in work/tests/advisory_samples.py)
+    "work:advisory_list": Rule(SIGNED_IN),
+    "work:advisory_new": Rule(MEMBER_STANDINGS),
+    "work:advisory_invite": Rule(EDITORS),
+    "work:advisory_figures": Rule(MEMBER_STANDINGS),
+    # a valid signed link opens the form (or the one request) for whoever holds it
+    "work:advisory_ministry": Rule(EVERYONE, login_required=False, sample="advisory_intake"),
+    "work:advisory_read": Rule(EVERYONE, login_required=False, sample="advisory_read"),
+    "work:advisory": Rule(EDITORS, login_required=False, sample="advisory_restricted"),
+    "work:advisory_edit": Rule(EDITORS, sample="advisory_restricted"),
+    "work:advisory_step": PostOnly("advisory_restricted"),
+    "work:advisory_response_file": Rule(EDITORS, login_required=False,
+                                        sample="advisory_response_file"),
 }

@@ -20,6 +20,8 @@ SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/se
          "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/",
          # work: work plan, who does what
          "/work/", "/work/matrix/", "/work/matrix.csv", "/work/matrix/?country=FJI"]
+         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/"]
+SEEDS += ["/advisory/?status=all", "/advisory/figures/"]  # work: advisory requests
 # The calendar links month to month and year to year without end: follow the months the demo
 # meetings fall in (the next three) and this year and the next.
 _TODAY = datetime.date.today()

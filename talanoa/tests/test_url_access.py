@@ -132,6 +132,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         from work.tests.samples import task_sample
 
         return task_sample(sample)
+    # work: advisory requests
+    if sample.startswith("advisory_"):
+        from work.tests.advisory_samples import advisory_sample
+
+        return advisory_sample(sample)
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 
