@@ -51,6 +51,12 @@ def _item(sample: str, level: str):
         from decisions.models import Decision
 
         return Decision.objects.get(title_en__startswith=f"[{level}]")
+    # --- work: engagement ---
+    if sample.startswith("forum"):
+        from work.tests.engagement_samples import sample_forum
+
+        return sample_forum(level)
+    # --- end work: engagement ---
     return _post(level)
 
 
@@ -117,6 +123,12 @@ def _sample_kwargs(sample: str | None) -> dict:
         from decisions.tests.proposal_helpers import proposal_sample
 
         return proposal_sample(sample)
+    # --- work: engagement ---
+    if sample.startswith(("engagement_", "forum_")):
+        from work.tests.engagement_samples import engagement_sample
+
+        return engagement_sample(sample)
+    # --- end work: engagement ---
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 

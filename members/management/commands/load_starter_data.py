@@ -61,6 +61,8 @@ class Command(BaseCommand):
             self._group({"slug": slug, "acronym": acronym, "name_en": name_en,
                          "name_fr": name_fr, "parent": group,
                          "kind": WorkingGroup.Kind.TASKFORCE})
+        from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
+        ensure_external_bodies()
         self.stdout.write(self.style.SUCCESS(
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "
