@@ -52,11 +52,11 @@ DEMO_POSITIONS = [
 
 # (level, body, days from today to the start, days long, zone, city, title, with report)
 DEMO_FORUMS = [
-    ("public", "igf", 30, 4, "Asia/Riyadh", "Riyadh", "Internet Governance Forum (demo) [public]",
+    ("public", "igf", 100, 4, "Asia/Riyadh", "Riyadh", "Internet Governance Forum (demo) [public]",
      False),
     ("members", "aprigf", -45, 3, "Asia/Taipei", "Taipei",
      "Asia Pacific Regional IGF (demo) [members]", True),
-    ("core", "itu", 60, 5, "Asia/Bangkok", "Bangkok",
+    ("core", "itu", 120, 5, "Asia/Bangkok", "Bangkok",
      "ITU Asia-Pacific Regional Preparatory Meeting (demo) [core]", False),
     ("restricted", "pita", -90, 3, "Pacific/Port_Moresby", "Port Moresby",
      "PITA Annual General Meeting (demo) [restricted]", False),
