@@ -338,6 +338,26 @@ class ForumParticipation(Protected):
         return localized(self, "position")
 
 
+class EngagementDeadlineAlert(models.Model):
+    """The secretariat was told of a process's deadline (once per deadline: a moved deadline
+    is told again)."""
+
+    process = models.ForeignKey(EngagementProcess, on_delete=models.CASCADE,
+                                related_name="deadline_alerts", verbose_name=_("process"))
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent on"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [models.UniqueConstraint(fields=["process", "deadline"],
+                                               name="one_alert_per_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.process} ({self.deadline})"
+
+
 # --- Directory and "take part" --------------------------------------------------------------
 
 
