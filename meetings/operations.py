@@ -128,10 +128,27 @@ def _announce(meeting: Meeting, kind: str, reason: str = "") -> None:
     transaction.on_commit(lambda: tasks.send_notices.enqueue(meeting.pk, kind, reason))
 
 
+def invite_people(meeting: Meeting, people, *, announce: bool = True) -> int:
+    """Invite these people (once each), e.g. an external forum's delegates, and send them the
+    invitation once the meeting is on the calendar (only those who may see it receive it)."""
+    already = set(meeting.invitees.values_list("person_id", flat=True))
+    new = {person.pk: Invitee(meeting=meeting, person_id=person.pk,
+                              organisation_id=person.organisation_id)
+           for person in people if person.pk not in already}
+    Invitee.objects.bulk_create(new.values())
+    if announce and new and meeting.status in (Status.CONVENED, Status.POSTPONED):
+        _announce(meeting, "convened")
+    return len(new)
+
+
 @transaction.atomic
-def convene_meeting(meeting: Meeting, by, reason: str = "") -> Meeting:
+def convene_meeting(meeting: Meeting, by, reason: str = "", *, invitees=None) -> Meeting:
     """The chair convenes (R5): the meeting goes on the calendar and every representative of the
-    group is invited by email, with an iCalendar invitation."""
+    group is invited by email, with an iCalendar invitation.
+
+    An external forum is only put on the calendar: the group does not hold it, so nobody is
+    invited but `invitees` (its delegates). `invitees` also replaces the group for any other
+    meeting; an empty list invites nobody."""
     meeting.announced_at = timezone.now()
     if meeting.pk is None:
         meeting.status = Status.CONVENED
@@ -146,7 +163,10 @@ def convene_meeting(meeting: Meeting, by, reason: str = "") -> Meeting:
         meeting.sequence += 1
         meeting.version += 1
         with_reason(meeting, CONVENED).save()
-    invite_group(meeting)
+    if invitees is not None:
+        invite_people(meeting, invitees, announce=False)
+    elif meeting.kind != Meeting.Kind.FORUM:
+        invite_group(meeting)
     _announce(meeting, "convened")
     transaction.on_commit(lambda: plan_reminders(meeting))
     return meeting

@@ -230,4 +230,25 @@ ROUTES = {
     "work:advisory_step": PostOnly("advisory_restricted"),
     "work:advisory_response_file": Rule(EDITORS, login_required=False,
                                         sample="advisory_response_file"),
+    # work: engagement (bodies and processes are public records, edited by any group's editors;
+    # positions and forum participations are items with a level: samples in
+    # work/tests/engagement_samples.py)
+    "work:engagement": Rule(EVERYONE, login_required=False),
+    "work:engagement_body": Rule(EVERYONE, login_required=False, sample="engagement_body"),
+    "work:engagement_body_new": Rule(EDITORS),
+    "work:engagement_body_edit": Rule(EDITORS, sample="engagement_body"),
+    "work:engagement_body_step": PostOnly("engagement_body"),
+    "work:engagement_process": Rule(EVERYONE, login_required=False,
+                                    sample="engagement_process"),
+    "work:engagement_process_new": Rule(EDITORS),
+    "work:engagement_process_edit": Rule(EDITORS, sample="engagement_process"),
+    "work:engagement_process_step": PostOnly("engagement_process"),
+    "work:engagement_position_new": Rule(EDITORS, sample="engagement_process"),
+    "work:engagement_position_edit": Rule(EDITORS, sample="engagement_position_members"),
+    "work:engagement_position_step": PostOnly("engagement_position_members"),
+    "work:forums": Rule(EVERYONE, login_required=False),
+    "work:forum": ItemRule("forum"),
+    "work:forum_new": Rule(EDITORS),
+    "work:forum_edit": Rule(EDITORS, sample="forum_members"),
+    "work:forum_step": PostOnly("forum_members"),
 }

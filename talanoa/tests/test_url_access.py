@@ -57,6 +57,12 @@ def _item(sample: str, level: str):
 
         return PlanItem.objects.filter(title_en__startswith=f"[{level}]").order_by("pk").first()
     # --- end work: work plan ---
+    # --- work: engagement ---
+    if sample.startswith("forum"):
+        from work.tests.engagement_samples import sample_forum
+
+        return sample_forum(level)
+    # --- end work: engagement ---
     return _post(level)
 
 
@@ -137,6 +143,12 @@ def _sample_kwargs(sample: str | None) -> dict:
         from work.tests.advisory_samples import advisory_sample
 
         return advisory_sample(sample)
+    # --- work: engagement ---
+    if sample.startswith(("engagement_", "forum_")):
+        from work.tests.engagement_samples import engagement_sample
+
+        return engagement_sample(sample)
+    # --- end work: engagement ---
     if sample.startswith(("minutes_", "action_")):
         from meetings.tests.samples import minutes_sample
 

@@ -63,6 +63,8 @@ class Command(BaseCommand):
                          "name_fr": name_fr, "parent": group,
                          "kind": WorkingGroup.Kind.TASKFORCE})
         seed_regional_ict_initiative(group)
+        from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
+        ensure_external_bodies()
         self.stdout.write(self.style.SUCCESS(
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "
