@@ -205,4 +205,15 @@ ROUTES = {
     "decisions:sitting_edit": Rule(EDITORS, sample="sitting"),
     "decisions:sitting_step": PostOnly("sitting"),
     "decisions:sitting_file": Rule(EVERYONE, login_required=False, sample="sitting_file"),
+    # work: directory and "take part" (organisations' areas, focal points, engagement log; the
+    # public request to join and its review by the secretariat)
+    "work:organisation_profile_edit": Rule(EDITORS, sample="organisation"),
+    "work:focal_point_new": Rule(EDITORS, sample="organisation"),
+    "work:focal_point_archive": PostOnly("focal_point"),
+    "work:engagement_log_new": Rule(EDITORS, sample="organisation"),
+    "work:take_part": Rule(EVERYONE, login_required=False),
+    "work:take_part_confirm": Rule(frozenset(), login_required=False, sample="token"),
+    "work:join_requests": Rule(EDITORS),
+    "work:join_request": Rule(EDITORS, sample="join_request"),
+    "work:join_request_step": PostOnly("join_request"),
 }
