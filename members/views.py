@@ -208,6 +208,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
     kind = kind if kind in Membership.Kind.values else None
     active = Membership.objects.active().filter(group=group)
+    from work.views import directory_area_filter
+
+    areas, area = directory_area_filter(request)
+    if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
+        active = active.filter(organisation__work_profile__areas=area)
     counts = dict(active.order_by().values_list("kind").annotate(n=Count("pk")))
     memberships = (active.select_related("organisation")
                    .only("kind", "organisation__slug", "organisation__name_en",
@@ -243,7 +248,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         DirectorySection(value, label, by_kind[value], counts.get(value, 0))
         for value, label in Membership.Kind.choices if kind in (None, value)]
     return render(request, "members/directory.html", {
-        "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor})
+        "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor,
+        "areas": areas, "area": area})
 
 
 @dataclass
@@ -275,9 +281,12 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     representatives = (Representative.objects.current().filter(
         organisation=organisation, group_id__in=viewer.member_groups | viewer.editor_groups)
         .select_related("person", "group") if viewer.is_authenticated else [])
+    from work.views import organisation_directory_context
+
     return render(request, "members/organisation.html", {
         "organisation": organisation, "memberships": memberships,
-        "representatives": representatives, "can_edit": viewer.is_editor})
+        "representatives": representatives, "can_edit": viewer.is_editor,
+        "directory": organisation_directory_context(request, organisation)})
 
 
 @login_required

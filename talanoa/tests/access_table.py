@@ -251,4 +251,15 @@ ROUTES = {
     "work:forum_new": Rule(EDITORS),
     "work:forum_edit": Rule(EDITORS, sample="forum_members"),
     "work:forum_step": PostOnly("forum_members"),
+    # work: directory and "take part" (organisations' areas, focal points, engagement log; the
+    # public request to join and its review by the secretariat)
+    "work:organisation_profile_edit": Rule(EDITORS, sample="organisation"),
+    "work:focal_point_new": Rule(EDITORS, sample="organisation"),
+    "work:focal_point_archive": PostOnly("focal_point"),
+    "work:engagement_log_new": Rule(EDITORS, sample="organisation"),
+    "work:take_part": Rule(EVERYONE, login_required=False),
+    "work:take_part_confirm": Rule(frozenset(), login_required=False, sample="token"),
+    "work:join_requests": Rule(EDITORS),
+    "work:join_request": Rule(EDITORS, sample="join_request"),
+    "work:join_request_step": PostOnly("join_request"),
 }

@@ -153,6 +153,15 @@ def _sample_kwargs(sample: str | None) -> dict:
         from meetings.tests.samples import minutes_sample
 
         return minutes_sample(sample)
+    # work: directory and "take part"
+    if sample == "focal_point":
+        from work.models import FocalPoint
+
+        return {"pk": FocalPoint.objects.filter(organisation__slug="pita").first().pk}
+    if sample == "join_request":
+        from work.models import JoinRequest
+
+        return {"pk": JoinRequest.objects.filter(status="received").first().pk}
     raise KeyError(sample)
 
 
