@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from members.models import Country, Objective, Organisation, Person, WorkingGroup
-from papers.models import Tag
-from talanoa.access import Viewer
-from talanoa.lib.editing import VersionedFormMixin
-from work.models import PlanItem, Task
-from work.plan import Health
 from django.utils.translation import gettext_lazy as _a
 
-from talanoa.lib.editing import VersionedFormMixin
-from work.models import AdvisoryRequest
 from meetings.forms import MeetingForm
-from members.models import Organisation, Person, WorkingGroup
+from members.models import Country, Objective, Organisation, Person, Representative, WorkingGroup
 from papers.models import Tag
 from talanoa.access import Viewer
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.models import Protected
-from work.models import EngagementProcess, ExternalBody, ForumParticipation, GroupPosition
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-
-from members.models import Country, Person, Representative
-from papers.models import Tag
-from talanoa.lib.editing import VersionedFormMixin
-from work.models import EngagementLogEntry, FocalPoint, JoinRequest, OrganisationProfile
+from work.models import (
+    AdvisoryRequest,
+    EngagementLogEntry,
+    EngagementProcess,
+    ExternalBody,
+    FocalPoint,
+    ForumParticipation,
+    GroupPosition,
+    JoinRequest,
+    OrganisationProfile,
+    PlanItem,
+    Task,
+)
+from work.plan import Health
 
 # --- Work plan ------------------------------------------------------------------------------
 

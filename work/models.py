@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Transition
-from talanoa.lib.bilingual import localized
-from talanoa.lib.models import Protected
 from talanoa.lib.bilingual import BilingualNameMixin, localized
 from talanoa.lib.models import Archivable, Protected
 
@@ -646,7 +644,6 @@ class EngagementDeadlineAlert(models.Model):
 
 
 # --- Directory and "take part" --------------------------------------------------------------
-from django.urls import reverse  # noqa: E402
 
 from members.models import Language, Organisation  # noqa: E402
 from talanoa.lib.models import Archivable, Protected  # noqa: E402

@@ -3,36 +3,24 @@
 from __future__ import annotations
 
 import datetime
-
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_noop
-
-from talanoa.lib.editing import save_versioned
-from talanoa.lib.reasons import with_reason
 import datetime as _dt
 import statistics as _statistics
 from dataclasses import dataclass as _dataclass
 
-from django.core import signing as _signing
-from django.db import transaction as _transaction
-from django.utils import timezone as _timezone
-from django.utils.translation import gettext_noop as _noop
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_noop
-
-from talanoa.lib.editing import save_versioned
-from talanoa.lib.reasons import with_reason
 from django.core import signing
+from django.core import signing as _signing
 from django.db import transaction
+from django.db import transaction as _transaction
 from django.utils import timezone
+from django.utils import timezone as _timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop as _noop
 
 from members import operations as members_operations
 from members.models import Organisation, Person, WorkingGroup
-from talanoa.lib.editing import save_model_form
+from talanoa.lib.editing import save_model_form, save_versioned
+from talanoa.lib.reasons import with_reason
 from work import tasks as work_tasks
 from work.models import (
     EngagementLogEntry,

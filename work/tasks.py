@@ -11,19 +11,12 @@ from django.core.mail import EmailMessage
 from django.db.models import F
 from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
 
-from django.db.models import F
-from django.tasks import task
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
 # --- Work plan ------------------------------------------------------------------------------
 

@@ -3,65 +3,73 @@ call operations."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import datetime
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from talanoa.access import (
-    get_item_for_user,
-    grant_item,
-    require_editor,
-    require_member,
-    viewer_for,
-    visible,
-)
-from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
-
-logger = logging.getLogger(__name__)
-
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-import datetime
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meetings.models import Meeting
+from members.models import Organisation, WorkingGroup
+from papers.models import Paper, Tag
+from portal.views import default_group
 from talanoa.access import (
     Viewer,
     can_change_task,
+    can_view,
     get_item_for_user,
+    grant_item,
     require_editor,
     require_group_editor,
+    require_member,
     viewer_for,
     visible,
     visible_tasks,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.paging import decode_cursor, encode_cursor
 from work import operations
-from work.forms import NewTaskForm, PlanFilterForm, PlanItemForm, TaskFilterForm, TaskStatusForm
-from work.models import PlanItem, Task
+from work.forms import (
+    EngagementLogForm,
+    EngagementProcessForm,
+    ExternalBodyForm,
+    FocalPointForm,
+    ForumEventForm,
+    ForumParticipationForm,
+    GroupPositionForm,
+    JoinRequestStepForm,
+    NewTaskForm,
+    OrganisationProfileForm,
+    PlanFilterForm,
+    PlanItemForm,
+    TakePartForm,
+    TaskFilterForm,
+    TaskStatusForm,
+)
+from work.models import (
+    EngagementLogEntry,
+    EngagementProcess,
+    ExternalBody,
+    FocalPoint,
+    ForumParticipation,
+    GroupPosition,
+    JoinRequest,
+    OrganisationProfile,
+    PlanItem,
+    Task,
+)
 from work.operations import TaskRefused, create_task, set_task_status
 from work.plan import AT_RISK_DAYS, Health, build_forest, roots_of
 from work.task_lists import (
@@ -75,52 +83,12 @@ from work.task_lists import (
     tasks_of,
     with_links,
 )
-from meetings.models import Meeting
-from members.models import WorkingGroup
-from papers.models import Paper
-from talanoa.access import (
-    Viewer,
-    can_view,
-    get_item_for_user,
-    require_editor,
-    viewer_for,
-    visible,
-)
-from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
-from talanoa.lib.paging import decode_cursor, encode_cursor
-from work import operations
-from work.forms import (
-    EngagementProcessForm,
-    ExternalBodyForm,
-    ForumEventForm,
-    ForumParticipationForm,
-    GroupPositionForm,
-)
-from work.models import EngagementProcess, ExternalBody, ForumParticipation, GroupPosition
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.models import Organisation
-from papers.models import Tag
-from portal.views import default_group
-from talanoa.access import require_group_editor, viewer_for, visible
-from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
-from work import operations
-from work.forms import (
-    EngagementLogForm,
-    FocalPointForm,
-    JoinRequestStepForm,
-    OrganisationProfileForm,
-    TakePartForm,
-)
-from work.models import EngagementLogEntry, FocalPoint, JoinRequest, OrganisationProfile
+logger = logging.getLogger(__name__)
+
+
+
+
 
 # --- Work plan ------------------------------------------------------------------------------
 

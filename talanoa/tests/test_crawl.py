@@ -20,7 +20,6 @@ SEEDS = ["/", "/me/", "/posts/", "/search/?q=public", "/search/?q=members", "/se
          "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/",
          # work: work plan, who does what
          "/work/", "/work/matrix/", "/work/matrix.csv", "/work/matrix/?country=FJI"]
-         "/decisions/", "/decisions/feed.atom", "/decisions/sittings/", "/proposals/"]
 SEEDS += ["/advisory/?status=all", "/advisory/figures/"]  # work: advisory requests
 # The calendar links month to month and year to year without end: follow the months the demo
 # meetings fall in (the next three) and this year and the next.
@@ -36,6 +35,8 @@ def worth_following(link: str) -> bool:
     if re.fullmatch(r"/calendar/\d+/", link.split("?")[0]):
         return link.split("?")[0] in _YEARS
     return True
+
+
 SKIP = ("/accounts/", "/i18n/", "/static/")
 MAX_PAGES = 400
 
