@@ -127,6 +127,19 @@ class PlanItem(Protected):
 # --- Tasks ------------------------------------------------------------------------------------
 
 
+TASK_LINKS = ("meeting", "decision", "paper", "proposal", "plan_item", "advisory_request")
+
+
+def at_most_one_of(*fields: str) -> models.Q:
+    """A check that at most one of these nullable fields is set."""
+    both = [models.Q(**{f"{a}__isnull": False, f"{b}__isnull": False})
+            for n, a in enumerate(fields) for b in fields[n + 1:]]
+    any_two = both[0]
+    for q in both[1:]:
+        any_two |= q
+    return ~any_two
+
+
 class Task(models.Model):
     """Something someone agreed to do (an action item of a meeting, a decision's follow-up…)."""
 
@@ -156,6 +169,9 @@ class Task(models.Model):
     plan_item = models.ForeignKey("work.PlanItem", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="tasks",
                                   verbose_name=_("work plan item"))
+    advisory_request = models.ForeignKey("work.AdvisoryRequest", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="tasks",
+                                         verbose_name=_("advisory request"))
     title = models.CharField(_("task"), max_length=300)
     description = models.TextField(_("details"), blank=True)
     owner_organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
@@ -175,9 +191,9 @@ class Task(models.Model):
 
     # The kinds of item a task may be about: each a foreign key above to a Protected model. The
     # access policy (talanoa.access.visible_tasks), the register's "about" filter and the task
-    # page follow this table: a new link is its foreign key, its name here and its pair in the
-    # constraint below.
-    LINKS = ("meeting", "decision", "paper", "proposal", "plan_item")
+    # page follow this table: a new link is its foreign key and its name in TASK_LINKS (the
+    # "at most one item" constraint follows too, in a new migration).
+    LINKS = TASK_LINKS
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -189,18 +205,8 @@ class Task(models.Model):
                                 name="task_org_status_due"),
                    models.Index(fields=["group", "status", "due_on"],
                                 name="task_group_status_due")]
-        constraints = [models.CheckConstraint(
-            condition=~(models.Q(meeting__isnull=False, decision__isnull=False)
-                        | models.Q(meeting__isnull=False, paper__isnull=False)
-                        | models.Q(meeting__isnull=False, proposal__isnull=False)
-                        | models.Q(decision__isnull=False, paper__isnull=False)
-                        | models.Q(decision__isnull=False, proposal__isnull=False)
-                        | models.Q(paper__isnull=False, proposal__isnull=False)
-                        | models.Q(plan_item__isnull=False, meeting__isnull=False)
-                        | models.Q(plan_item__isnull=False, decision__isnull=False)
-                        | models.Q(plan_item__isnull=False, paper__isnull=False)
-                        | models.Q(plan_item__isnull=False, proposal__isnull=False)),
-            name="task_about_one_item_at_most")]
+        constraints = [models.CheckConstraint(condition=at_most_one_of(*TASK_LINKS),
+                                              name="task_about_one_item_at_most")]
 
     def __str__(self) -> str:
         return self.title
@@ -646,7 +652,6 @@ class EngagementDeadlineAlert(models.Model):
 # --- Directory and "take part" --------------------------------------------------------------
 
 from members.models import Language, Organisation  # noqa: E402
-from talanoa.lib.models import Archivable, Protected  # noqa: E402
 
 
 class OrganisationProfile(models.Model):
