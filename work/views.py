@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -262,7 +263,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Organisations × ICT areas: who leads, who is a partner, who has tasks; gaps and
     overlaps."""
     table, countries = _matrix_for(request)
-    return render(request, "work/plan_matrix.html", {"matrix": table, "countries": countries})
+    return render(request, "work/plan_matrix.html", {"matrix": table, "countries": countries,
+                                                     "plan_url": reverse("work:plan")})
 
 
 @require_GET
