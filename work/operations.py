@@ -77,12 +77,17 @@ def save_plan_item(item, expected_version: int | None):
 
     if problem := plan_parent_problem(item.kind, item.parent):
         raise PlanStepRefused(problem)
-    if item.parent_id and item.parent_id in {d.pk for d in _subtree(item)}:
+    subtree = _subtree(item)  # as stored: in the initiative it is leaving, if it moves
+    if item.parent_id and item.parent_id in {d.pk for d in subtree}:
         raise PlanStepRefused(gettext_noop("An item cannot be part of an item below it."))
+    parts = PlanItem.objects.filter(parent_id=item.pk).values_list("kind", flat=True)
+    if any(PlanItem.RANK[kind] <= PlanItem.RANK[item.kind] for kind in parts):
+        raise PlanStepRefused(gettext_noop("Its parts must stay of a later kind than it: move "
+                                           "them first."))
     before = PlanItem.objects.filter(pk=item.pk).values_list("initiative_id", flat=True).first()
     save_versioned(item, expected_version)
     if item.initiative_id != before:
-        below = [d.pk for d in _subtree(item) if d.pk != item.pk]
+        below = [d.pk for d in subtree if d.pk != item.pk]
         PlanItem.objects.filter(pk__in=below).update(initiative_id=item.initiative_id)
     return item
 

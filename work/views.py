@@ -15,6 +15,9 @@ from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -462,7 +465,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Organisations × ICT areas: who leads, who is a partner, who has tasks; gaps and
     overlaps."""
     table, countries = _matrix_for(request)
-    return render(request, "work/plan_matrix.html", {"matrix": table, "countries": countries})
+    return render(request, "work/plan_matrix.html", {"matrix": table, "countries": countries,
+                                                     "plan_url": reverse("work:plan")})
 
 
 @require_GET

@@ -279,3 +279,24 @@ def test_the_organisation_filter_names_the_organisation(client_for):
         "Trusted and secure cyberspace",
         "National computer emergency response teams and regional cooperation",
         "A response team or focal point in every member country"}
+
+
+def test_an_item_with_parts_cannot_become_a_milestone(client_for):
+    item = PlanItem.objects.get(title_en="[public] Cable landing station security review (demo)")
+    url = reverse("work:plan_item_edit", args=[item.pk])
+    response = client_for("secretariat").post(url, _form_data(item, kind="milestone"))
+    assert response.status_code == 400 and "Its parts must stay" in response.text
+    item.refresh_from_db()
+    assert item.kind == "activity" and item.version == 1
+
+
+def test_moving_an_item_to_another_initiative_moves_its_parts(client_for, initiative):
+    item = PlanItem.objects.get(title_en="[public] Cable landing station security review (demo)")
+    outcome = PlanItem.objects.get(title_en="Trusted and secure cyberspace")
+    url = reverse("work:plan_item_edit", args=[item.pk])
+    response = client_for("secretariat").post(url, _form_data(item, parent=outcome.pk))
+    assert response.status_code == 302
+    milestone = PlanItem.objects.get(title_en="[public] Landing station audit report (demo)")
+    assert milestone.initiative_id == initiative.pk
+    node = client_for("anonymous").get(initiative.get_absolute_url()).context["node"]
+    assert node.health == Health.LATE  # the late milestone came along

@@ -80,3 +80,19 @@ def test_the_pages_cost_the_same_with_ten_times_more_items(client_for, group, in
     # and the item page has grown: it shows the new parts it may see
     below = client.get(initiative.get_absolute_url()).context["below"]
     assert sum(n.item.title_en.startswith("Grown") for n in below) > 20
+
+
+def test_synthetic_data_for_benchmarks_fills_the_matrix(client_for, group):
+    from work.plan_synthetic import grow_plan
+
+    before = Task.objects.count()
+    added = grow_plan(group, initiatives=3, outcomes=2, milestones=3, tasks=200)
+    assert added == {"items": 3 + 3 * 2 * (1 + 3), "tasks": 200}
+    assert Task.objects.count() == before + 200
+    synthetic = Task.objects.filter(title__startswith="Synthetic task").exclude(status="dropped")
+    matrix = client_for("chair").get("/work/matrix/").context["matrix"]
+    counted = sum(cell.tasks for row in matrix.rows for _area, cell in row.cells)
+    demo = Task.objects.filter(plan_item__isnull=False).exclude(
+        title__startswith="Synthetic").exclude(status="dropped")
+    # each synthetic milestone has two ICT areas: a task counts once in each
+    assert counted == 2 * synthetic.count() + sum(t.plan_item.areas.count() for t in demo)
