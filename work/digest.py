@@ -8,7 +8,8 @@ access policy as it sees them (`build_viewer(person.user)`), never more.
   have passed since the last one, whatever the weekday (a person who joins on a Thursday gets
   theirs on Thursdays). Nothing is sent when there is nothing to tell, and then the next day's
   round looks again.
-- The overdue alert: once per task per due date (`Task.overdue_alert_sent_for`), to the owner
+- The overdue alert: once per task per due date (`Task.overdue_alert_sent_for`), while the
+  date is less than 30 days past (OVERDUE_ALERT_WINDOW), to the owner
   (the person; or, if none is named, the owner organisation's current representatives in the
   task's group) and the group's secretariat, each only if they may see the task.
 
@@ -36,6 +37,10 @@ FORTNIGHT = datetime.timedelta(days=14)
 DIGEST_TASKS = 20
 DIGEST_MEETINGS = 20
 DIGEST_PAPERS = 10
+# A task found overdue for longer than this (the first round after an outage, or the meetings'
+# old action items on the first run) is not alerted: the owners' digests list it, and a flood of
+# alerts for last year's tasks would teach people to ignore them.
+OVERDUE_ALERT_WINDOW = datetime.timedelta(days=30)
 
 
 @dataclass
@@ -169,9 +174,11 @@ def overdue_alert_recipients(task: Task) -> list[tuple[Person, Viewer]]:
 
 
 def overdue_tasks(today: datetime.date | None = None):
-    """Open tasks past their due date whose alert was not sent for that date."""
+    """Open tasks past their due date whose alert was not sent for that date (within
+    OVERDUE_ALERT_WINDOW of it)."""
     today = today or timezone.localdate()
-    return (Task.objects.filter(status__in=Task.OPEN_STATUSES, due_on__lt=today)
+    return (Task.objects.filter(status__in=Task.OPEN_STATUSES, due_on__lt=today,
+                                due_on__gte=today - OVERDUE_ALERT_WINDOW)
             .exclude(overdue_alert_sent_for=F("due_on"))
             .select_related("group", "owner_organisation", "owner_person", *Task.LINKS)
             .order_by("due_on", "pk"))

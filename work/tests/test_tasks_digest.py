@@ -162,6 +162,12 @@ def test_the_alert_goes_only_to_who_may_see_the_task(people, add_task, meeting_i
     assert to == [people["secretariat"].email]
 
 
+def test_long_overdue_tasks_are_left_to_the_digest(people, add_task):
+    add_task("Last year's task", due_in=-200)
+    send_overdue_alerts()
+    assert not [m for m in mail.outbox if "Last year's task" in m.subject]
+
+
 def test_done_tasks_are_not_alerted(people, add_task):
     task = add_task("Finished late", due_in=-2)
     Task.objects.filter(pk=task.pk).update(status=Task.Status.DONE)
