@@ -32,6 +32,7 @@ TRACKED: dict[str, str | None] = {
     "decisions.sitting": None,
     "papers.paper": "group_id",
     "papers.missioncontact": None,
+    "work.advisoryrequest": "group_id",  # work: advisory requests
 }
 
 

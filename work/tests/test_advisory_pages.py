@@ -259,6 +259,9 @@ def test_an_edit_conflict_shows_both_versions(client_for, group, people):
     advisory.refresh_from_db()
     assert advisory.title_en == "Theirs"
     assert client_for("member").get(url).status_code == 404
+    history = reverse("history:object", args=["work.advisoryrequest", advisory.pk])
+    assert b"Theirs" in client.get(history).content
+    assert client_for("member").get(history).status_code == 404
 
 
 # Never visible to anyone it does not name ----------------------------------------------------
