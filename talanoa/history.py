@@ -33,6 +33,7 @@ TRACKED: dict[str, str | None] = {
     "papers.paper": "group_id",
     "papers.missioncontact": None,
     "work.planitem": "group_id",
+    "work.advisoryrequest": "group_id",  # work: advisory requests
 }
 
 

@@ -276,6 +276,17 @@ def _name_parties(advisory) -> None:
         advisory.restricted_people.add(*people)
 
 
+def _replace_parties(advisory, before: tuple[set[int], set[int]]) -> None:
+    """Whoever stopped being a party (a corrected requester, a reassigned organisation or
+    person) is no longer named; the current parties are."""
+    orgs, people = _advisory_parties(advisory)
+    if gone := before[0] - orgs:
+        advisory.restricted_organisations.remove(*gone)
+    if gone := before[1] - people:
+        advisory.restricted_people.remove(*gone)
+    _name_parties(advisory)
+
+
 def _advisory_step(advisory, step: str, by, reason: str, expected_version, to_status=None):
     """Lock the row, refuse a stale page or a step the status does not allow; write the
     transition. Returns the locked, current request."""
@@ -343,15 +354,17 @@ def triage(advisory, by, expected_version, urgency: str | None = None, note: str
 @_transaction.atomic
 def assign(advisory, by, expected_version, organisation, person=None, note: str = ""):
     """Give it to an organisation (and a person in it) to answer; they are named on it and
-    told. Assigning again replaces them; whoever was assigned before stays named (they saw it)."""
+    told. Assigning again replaces them: whoever was assigned before is no longer named."""
     if organisation is None:
         raise AdvisoryRefused(_noop("Choose the organisation that will answer."))
     if person is not None and person.organisation_id not in (None, organisation.pk):
         raise AdvisoryRefused(_noop("The person is not of the organisation chosen."))
     advisory = _advisory_step(advisory, "assign", by, note, expected_version, "assigned")
+    before = _advisory_parties(advisory)
     advisory.assigned_organisation = organisation
     advisory.assigned_person = person
     _save_step(advisory, _noop("Assigned"))
+    _replace_parties(advisory, before)
     _notify(advisory, "assigned")
     return advisory
 
@@ -415,14 +428,16 @@ def withdraw(advisory, by, expected_version, reason: str = ""):
 
 @_transaction.atomic
 def save_advisory(advisory, expected_version, papers=None):
-    """An edit of the request's text and facts (a conflict if someone saved in between); the
-    people it names stay named."""
+    """An edit of the request's text and facts (a conflict if someone saved in between); a
+    corrected requester replaces the one named before."""
     from talanoa.lib.editing import save_versioned
+    from work.models import AdvisoryRequest
 
+    stored = AdvisoryRequest.objects.get(pk=advisory.pk)
     save_versioned(advisory, expected_version)
     if papers is not None:
         advisory.papers.set(papers)
-    _name_parties(advisory)
+    _replace_parties(advisory, _advisory_parties(stored))
     return advisory
 
 

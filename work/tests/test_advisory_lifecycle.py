@@ -154,3 +154,21 @@ def test_the_requester_is_told_in_their_language(group, people,
     run_worker()
     to_requester = next(m for m in mail.outbox if m.to == ["sela@meidecc.example.to"])
     assert "Conseil sur l'itinérance" in to_requester.subject
+
+
+def test_a_reassignment_or_a_corrected_requester_names_only_the_new_ones(group, people):
+    from members.models import Person
+
+    advisory = ministry_request(group, organisation=org("gov-ton"))
+    advisory = operations.triage(advisory, people["secretariat"], advisory.version)
+    advisory = operations.assign(advisory, people["secretariat"], advisory.version, org("pita"),
+                                 rahul())
+    litia = Person.objects.get(email="litia.naivalu@example.org")
+    advisory = operations.assign(advisory, people["secretariat"], advisory.version, org("pifs"),
+                                 litia)
+    assert set(advisory.restricted_organisations.all()) == {org("gov-ton"), org("pifs")}
+    assert set(advisory.restricted_people.all()) == {litia}
+    advisory.refresh_from_db()
+    advisory.organisation = org("gov-png")
+    operations.save_advisory(advisory, advisory.version)
+    assert set(advisory.restricted_organisations.all()) == {org("gov-png"), org("pifs")}

@@ -259,6 +259,9 @@ def test_an_edit_conflict_shows_both_versions(client_for, group, people):
     advisory.refresh_from_db()
     assert advisory.title_en == "Theirs"
     assert client_for("member").get(url).status_code == 404
+    history = reverse("history:object", args=["work.advisoryrequest", advisory.pk])
+    assert b"Theirs" in client.get(history).content
+    assert client_for("member").get(history).status_code == 404
 
 
 # Never visible to anyone it does not name ----------------------------------------------------
@@ -329,3 +332,16 @@ def test_the_list_is_urgent_then_oldest_first_and_filters(client_for, group):
     only_urgent = client_for("secretariat").get(reverse("work:advisory_list") + "?urgency=urgent")
     assert b"A old routine" not in only_urgent.content
     assert b"B new urgent" in only_urgent.content
+
+
+def test_the_member_who_asked_may_withdraw_but_not_triage(client_for, group, people):
+    member = people["member"].person
+    advisory = ministry_request(group, organisation=member.organisation, ministry="",
+                                requester_person=member, requester_email=member.email,
+                                channel="member")
+    client = client_for("member")
+    assert client.get(reverse("work:advisory_edit", args=[advisory.pk])).status_code == 403
+    assert _step(client, advisory, "triage", urgency="urgent").status_code == 403
+    assert _step(client, advisory, "withdraw", note="Solved at home").status_code == 302
+    advisory.refresh_from_db()
+    assert advisory.status == "withdrawn" and advisory.urgency == "routine"
