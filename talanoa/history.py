@@ -32,6 +32,11 @@ TRACKED: dict[str, str | None] = {
     "decisions.sitting": None,
     "papers.paper": "group_id",
     "papers.missioncontact": None,
+    # work: engagement
+    "work.externalbody": None,
+    "work.engagementprocess": None,
+    "work.groupposition": "group_id",
+    "work.forumparticipation": "group_id",
 }
 
 
