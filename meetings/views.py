@@ -389,8 +389,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             form.apply_times()
             operations.convene_meeting(meeting, request.user)
             form.save_m2m()
-        messages.success(request, _("Convened. Every representative is being emailed an "
-                                    "invitation."))
+        # An external forum is only put on the calendar (operations.convene_meeting).
+        messages.success(request, _("On the calendar as an external forum; nobody is invited.")
+                         if meeting.kind == Meeting.Kind.FORUM else
+                         _("Convened. Every representative is being emailed an invitation."))
         return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting},
                   status=form_status(form))

@@ -34,6 +34,11 @@ TRACKED: dict[str, str | None] = {
     "papers.missioncontact": None,
     "work.planitem": "group_id",
     "work.advisoryrequest": "group_id",  # work: advisory requests
+    # work: engagement
+    "work.externalbody": None,
+    "work.engagementprocess": None,
+    "work.groupposition": "group_id",
+    "work.forumparticipation": "group_id",
 }
 
 

@@ -530,6 +530,12 @@ class ExternalBodyForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.current()
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug == "new":  # the address of the page that adds a body
+            raise forms.ValidationError(_("This short name is reserved: choose another."))
+        return slug
+
 
 class EngagementProcessForm(VersionedFormMixin, forms.ModelForm):
     class Meta:

@@ -957,6 +957,8 @@ def engagement(request: HttpRequest) -> HttpResponse:
     return render(request, "work/engagement_index.html", {
         "viewer": viewer,
         "bodies": list(ExternalBody.objects.current()),
+        # Editors find what was archived, to restore it.
+        "archived_bodies": list(ExternalBody.objects.archived()) if viewer.is_editor else [],
         "processes": list(_open_processes()[:50]),
         "positions": list(_positions_for(viewer).order_by("-created_at", "-pk")[:20]),
         "forums": list(_forums_for(viewer).filter(meeting__ends_at__gte=timezone.now())
@@ -967,7 +969,8 @@ def engagement(request: HttpRequest) -> HttpResponse:
 def engagement_body(request: HttpRequest, slug: str) -> HttpResponse:
     body = _body_for(request, slug)
     viewer = viewer_for(request)
-    processes = list(body.processes.current().order_by(
+    processes = body.processes.all() if viewer.is_editor else body.processes.current()
+    processes = list(processes.order_by(
         F("deadline").desc(nulls_first=True), "-pk")[:200])
     return render(request, "work/engagement_body.html", {
         "body": body, "viewer": viewer, "processes": processes,

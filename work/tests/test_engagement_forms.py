@@ -295,3 +295,35 @@ def test_member_cannot_record_a_forum(client_for, group):
     assert client_for("member").post(reverse("work:forum_new"),
                                      _forum_data(group)).status_code == 404
     assert ForumParticipation.objects.count() == before
+
+
+def test_an_external_forum_convened_from_the_calendar_invites_nobody(client_for, group):
+    from meetings import operations as meeting_operations
+
+    start = timezone.now() + datetime.timedelta(days=300)
+    forum = meeting_operations.convene_meeting(Meeting(
+        group=group, level="public", kind="forum", title_en="PacNOG 40", city="Nuku'alofa",
+        starts_at=start, ends_at=start + datetime.timedelta(hours=8)), None)
+    ordinary = meeting_operations.convene_meeting(Meeting(
+        group=group, level="public", title_en="Working group call", city="Suva",
+        starts_at=start, ends_at=start + datetime.timedelta(hours=2)), None)
+    assert forum.status == "convened" and not forum.invitees.exists()
+    assert ordinary.invitees.count() > 2  # the group, as before
+
+
+@pytest.mark.parametrize("label", ["work.externalbody", "work.engagementprocess",
+                                   "work.groupposition", "work.forumparticipation"])
+def test_editors_read_the_history_of_engagement_records(client_for, label):
+    from django.apps import apps
+
+    obj = apps.get_model(label).objects.order_by("pk").first()
+    url = reverse("history:object", args=[label, obj.pk])
+    assert client_for("secretariat").get(url).status_code == 200
+    assert client_for("member").get(url).status_code == 404
+
+
+def test_a_body_cannot_take_the_new_pages_address(client_for):
+    response = client_for("chair").post(reverse("work:engagement_body_new"), {
+        "slug": "new", "acronym": "X", "name_en": "X", "kind": "regional", "order": "1"})
+    assert response.status_code == 400
+    assert not ExternalBody.objects.filter(slug="new").exists()

@@ -209,3 +209,20 @@ def test_an_archived_body_or_process_is_for_editors_only(client_for):
         assert client_for("chair").get(url).status_code == 200
     index = client_for("anonymous").get(reverse("work:engagement")).text
     assert body.get_absolute_url() not in index
+    # Editors find them again, to restore them.
+    assert body.get_absolute_url() in client_for("chair").get(reverse("work:engagement")).text
+    assert process.get_absolute_url() in client_for("chair").get(body.get_absolute_url()).text
+
+
+def test_the_demo_is_idempotent(group):
+    from members.models import Person
+    from work import demo
+
+    counts = (ExternalBody.objects.count(), EngagementProcess.objects.count(),
+              GroupPosition.objects.count(), ForumParticipation.objects.count(),
+              Meeting.objects.count())
+    people = {p.email: p for p in Person.objects.filter(email__endswith="@demo.talanoa.test")}
+    demo.engagement(group, people)
+    assert (ExternalBody.objects.count(), EngagementProcess.objects.count(),
+            GroupPosition.objects.count(), ForumParticipation.objects.count(),
+            Meeting.objects.count()) == counts
