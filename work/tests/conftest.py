@@ -1,4 +1,4 @@
-"""Fixtures for the task register: items of the demo group at each level, made directly."""
+"""Fixtures of the work app's tests: work plan items and tasks of the demo group."""
 
 import datetime
 
@@ -25,6 +25,18 @@ def make_item(group):
             lead_organisation=Organisation.objects.get(slug=lead),
             due_on=today + datetime.timedelta(days=due) if due is not None else None,
             done_on=done, **fields)
+
+    return make
+
+
+@pytest.fixture
+def initiative():
+    """The Regional ICT Initiative 2015 (starter data)."""
+    from work.models import PlanItem
+
+    return PlanItem.objects.get(kind="initiative",
+                                title_en="Regional ICT Initiative (Forum Leaders, 2015)")
+
 
 TODAY = timezone.localdate()
 
@@ -80,12 +92,6 @@ def meeting_in(group):
 
 
 @pytest.fixture
-def initiative():
-    """The Regional ICT Initiative 2015 (starter data)."""
-    from work.models import PlanItem
-
-    return PlanItem.objects.get(kind="initiative",
-                                title_en="Regional ICT Initiative (Forum Leaders, 2015)")
 def paper_in_review(group):
     """A paper of the demo group in member review (positions until next week)."""
     from papers.models import Paper, PaperKind
