@@ -385,3 +385,7 @@ def send_join_request_email(join_request_id: int, event: str) -> int:
 
 
 
+
+
+# --- The daily round's jobs of the other sections (defined above; each safe to run twice) -----
+DAILY_JOBS += [alert_late_milestones, alert_engagement_deadlines]
