@@ -88,6 +88,11 @@ PAGES = [
     Page("papers feed", "/papers/feed.atom"),
     Page("decisions", "/decisions/"),
     Page("decision", "/decisions/{public_decision}/"),
+    Page("work plan", "/work/"),
+    Page("matrix", "/work/matrix/"),
+    Page("matrix (member)", "/work/matrix/", MEMBER),
+    Page("my tasks", "/tasks/mine/", MEMBER),
+    Page("task register", "/tasks/", MEMBER),
 ]
 
 

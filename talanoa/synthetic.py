@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -51,6 +52,7 @@ class Sizes:
     papers: int = 0
     decisions: int = 0
     tasks: int = 0
+    initiatives: int = 0  # each with 3 outcomes, 9 activities and 18 milestones
     years: int = 10
 
     def scaled(self, factor: float) -> Sizes:
@@ -61,7 +63,8 @@ class Sizes:
                      meetings=round(self.meetings * factor),
                      papers=round(self.papers * factor),
                      decisions=round(self.decisions * factor),
-                     tasks=round(self.tasks * factor), years=self.years)
+                     tasks=round(self.tasks * factor),
+                     initiatives=round(self.initiatives * factor), years=self.years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -69,10 +72,12 @@ class Sizes:
 
 # Ten years of a busy working group and its neighbours.
 BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
-              meetings=10_000, papers=20_000, decisions=5_000, tasks=50_000)
+              meetings=10_000, papers=20_000, decisions=5_000, tasks=50_000,
+              initiatives=200)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
 TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
-                    papers=120, decisions=60, tasks=600)
+                    papers=120, decisions=60, tasks=600,
+                    initiatives=4)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -254,11 +259,13 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     meetings = _meetings(rng, sizes, weighted_groups, all_orgs, people, posts, representing)
     papers = _papers(rng, sizes, weighted_groups, all_orgs, people, fiji)
     decisions = _decisions(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
+    plan_items = _plan(rng, sizes, weighted_groups, all_orgs, people)
     tasks = _tasks(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
             "named": len(named_orgs) + len(named_people), "meetings": meetings,
-            "papers": papers, "decisions": decisions, "tasks": tasks}
+            "papers": papers, "decisions": decisions,
+            "plan items": plan_items, "tasks": tasks}
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
@@ -506,7 +513,7 @@ def _tasks(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
     from decisions.models import Decision
     from meetings.models import Meeting
     from papers.models import Paper
-    from work.models import Task, TaskTransition
+    from work.models import PlanItem, Task, TaskTransition
 
     if not sizes.tasks:
         return 0
@@ -516,6 +523,7 @@ def _tasks(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
         "meeting": list(Meeting.objects.values_list("pk", "group_id")[:5000]),
         "paper": list(Paper.objects.values_list("pk", "group_id")[:5000]),
         "decision": list(Decision.objects.values_list("pk", "group_id")[:5000]),
+        "plan_item": list(PlanItem.objects.values_list("pk", "group_id")[:5000]),
     }
     kinds = [kind for kind, rows in about.items() if rows] + [None]
     representing = [p for p in representing if p.organisation_id]
@@ -550,3 +558,66 @@ def _tasks(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
             (TaskTransition(task=t, to_status=t.status, at=t.created_at) for t in tasks),
             batch_size=BATCH)
     return len(tasks)
+
+
+def _plan(rng: random.Random, sizes: Sizes, groups, orgs, people) -> int:
+    """Initiatives of the work plan, each with outcomes, activities and milestones led by
+    organisations with partners, in ICT areas and countries, at every level (mostly public);
+    milestones over the years, most of the past ones done, some late."""
+    from members.models import Objective
+    from papers.models import Tag
+    from work.models import PlanItem
+
+    if not sizes.initiatives:
+        return 0
+    today = timezone.localdate()
+    areas = list(Tag.objects.filter(kind=Tag.Kind.AREA).values_list("pk", flat=True))
+    countries = list(Country.objects.values_list("pk", flat=True))
+    objectives = list(Objective.objects.values_list("pk", flat=True))
+    levels = [PlanItem.Level.PUBLIC] * 6 + [PlanItem.Level.MEMBERS, PlanItem.Level.CORE]
+    span = 365 * sizes.years
+
+    def item(kind, parent, n, due):
+        return PlanItem(
+            group_id=parent.group_id if parent else rng.choice(groups).pk,
+            level=parent.level if parent else rng.choice(levels), kind=kind, parent=parent,
+            initiative_id=parent.initiative_id if parent else None,
+            title_en=f"{_text(rng, WORDS, 5).capitalize()} ({kind} {n})",
+            lead_organisation_id=rng.choice(orgs).pk,
+            owner_person=rng.choice(people) if people and rng.random() < 0.5 else None,
+            due_on=due, starts_on=due - datetime.timedelta(days=rng.randint(30, 400)),
+            done_on=(due if kind == PlanItem.Kind.MILESTONE and due < today
+                     and rng.random() < 0.9 else None), order=n % 10)
+
+    created = []
+    layer = [item(PlanItem.Kind.INITIATIVE, None, n,
+                  today + datetime.timedelta(days=rng.randint(-span, 700)))
+             for n in range(sizes.initiatives)]
+    layer = PlanItem.objects.bulk_create(layer, batch_size=BATCH)
+    PlanItem.objects.filter(pk__in=[i.pk for i in layer]).update(initiative=F("pk"))
+    for i in layer:
+        i.initiative_id = i.pk
+    created += layer
+    for kind, per in ((PlanItem.Kind.OUTCOME, 3), (PlanItem.Kind.ACTIVITY, 3),
+                      (PlanItem.Kind.MILESTONE, 2)):
+        layer = PlanItem.objects.bulk_create(
+            [item(kind, parent, n, parent.due_on - datetime.timedelta(days=rng.randint(0, 300)))
+             for parent in layer for n in range(per)], batch_size=BATCH)
+        created += layer
+    links = {"areas": [], "countries": [], "partners": [], "objectives": []}
+    for plan_item in created:
+        for name, pool, k in (("areas", areas, 2), ("countries", countries, 2),
+                              ("partners", [o.pk for o in orgs[:200]], 2),
+                              ("objectives", objectives, 1)):
+            if plan_item.kind == PlanItem.Kind.MILESTONE and name != "areas":
+                continue
+            through = getattr(PlanItem, name).through
+            target = through._meta.get_field(
+                {"areas": "tag", "countries": "country", "partners": "organisation",
+                 "objectives": "objective"}[name]).attname
+            links[name] += [through(planitem_id=plan_item.pk, **{target: pk})
+                            for pk in rng.sample(pool, k=min(k, len(pool)))]
+    for name, rows in links.items():
+        getattr(PlanItem, name).through.objects.bulk_create(rows, batch_size=BATCH,
+                                                              ignore_conflicts=True)
+    return len(created)

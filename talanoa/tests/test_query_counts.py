@@ -41,6 +41,15 @@ PAGES = [
     ("member", "/meetings/{meeting members}/"),
     ("chair", "/meetings/{meeting members}/"),
     ("anonymous", "/meetings/{meeting public}/meeting.ics"),
+    ("anonymous", "/work/"),
+    ("member", "/work/"),
+    ("anonymous", "/work/matrix/"),
+    ("member", "/work/matrix/"),
+    ("member", "/work/matrix/?country=FJI"),
+    ("member", "/tasks/mine/"),
+    ("member", "/tasks/organisation/"),
+    ("member", "/tasks/"),
+    ("secretariat", "/tasks/"),
 ]
 
 
