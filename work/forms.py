@@ -200,7 +200,8 @@ class NewTaskForm(TaskForm):
         # An item the viewer may not see reads exactly like an address that names nothing.
         if item is None or not isinstance(item, linkable) or not can_view(item, self.viewer):
             raise forms.ValidationError(_(
-                "This address is not a meeting, decision, paper or proposal you can see."))
+                "This address is not a meeting, decision, paper, proposal, work plan item or "
+                "advisory request you can see."))
         if not self.viewer.edits(item.group_id):
             raise forms.ValidationError(_("You can add tasks only to your own groups' items."))
         if item.archived_at is not None:
