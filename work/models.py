@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Transition
@@ -31,7 +32,7 @@ class PlanItem(Protected):
 
     class Kind(models.TextChoices):
         INITIATIVE = "initiative", _("Initiative")
-        OUTCOME = "outcome", _("Outcome")
+        OUTCOME = "outcome", pgettext_lazy("work plan", "Outcome")
         ACTIVITY = "activity", _("Activity")
         MILESTONE = "milestone", _("Milestone")
 
@@ -277,7 +278,7 @@ class AdvisoryRequest(Protected):
         TRIAGED = "triaged", _("Triaged")
         ASSIGNED = "assigned", _("Assigned")
         ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("request or process", "Closed")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -479,7 +480,7 @@ class EngagementProcess(Archivable):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("request or process", "Closed")
 
     body = models.ForeignKey(ExternalBody, on_delete=models.PROTECT, related_name="processes",
                              verbose_name=_("body"))

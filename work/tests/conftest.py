@@ -48,11 +48,22 @@ def org(db):
 
 @pytest.fixture
 def demo_item(db):
-    """The demo item of a kind ("meeting", "decision", "paper", "proposal") at a level."""
+    """The demo item of a kind (any of Task.LINKS) at a level. A kind whose demo data has no
+    item at that level (advisory requests are never public in the demo) gets a copy of one of
+    its items at that level, naming no one."""
 
     def get(kind: str, level: str):
         model = Task._meta.get_field(kind).related_model
-        return model.objects.filter(title_en__startswith=f"[{level}]").order_by("pk").first()
+        items = model.objects.filter(archived_at__isnull=True).order_by("pk")
+        item = items.filter(title_en__startswith=f"[{level}]").first()
+        if item is None and items.exists():
+            item = items.first()
+            item.pk = item.id = None
+            item._state.adding = True
+            item.level = level
+            item.title_en = f"[{level}] {kind} for a task"
+            item.save()
+        return item
 
     return get
 
