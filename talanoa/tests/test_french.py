@@ -45,8 +45,8 @@ MAX_PAGES = 400
 HREF = re.compile(r'href="([^"]+)"')
 
 # base.html in French, as a reader sees it.
-NAV_FR = ["Actualités et documents", "Calendrier", "Documents publiés", "Décisions", "Membres",
-          "Gouvernance", "Rechercher"]
+NAV_FR = ["Actualités et documents", "Calendrier", "Documents publiés", "Décisions",
+          "Programme de travail", "Membres", "Gouvernance", "Rechercher"]
 NAV_FR_ANONYMOUS = [*NAV_FR, "Accès membres"]
 NAV_FR_SIGNED_IN = [*NAV_FR, "Ma page", "Se déconnecter"]
 FOOTER_FR = ["Talanoa — portail des groupes de travail du CORP.", "Protocole de données"]
@@ -273,6 +273,9 @@ class Page(HTMLParser):
         for text, stack in self.french():
             tags = [t for t, _ in stack]
             if not re.search(r"[^\W\d_]", text) or "title" in tags:
+                continue
+            # A row header names the row's record (an organisation in a matrix), not interface.
+            if any(t == "th" and a.get("scope") == "row" for t, a in stack):
                 continue
             if set(tags) & (INTERFACE | {"header", "footer", "nav", "label"}):
                 found.add(text)

@@ -90,9 +90,10 @@ def test_take_part_confirm_and_approve_as_consultative(
     assert person.organisation == organisation and person.language == "fr"
     # R3: the contact gets the chair's consultative invitation (members.operations).
     assert Invitation.objects.filter(person=person, kind="consultative").exists()
+    # In the language of the form (French here).
     outcome = [m for m in mail.outbox if m.to == ["tala@sdh.example.org"]
-               and "consultative participant" in m.body]
-    assert len(outcome) == 1 and "Next steps" in outcome[0].body
+               and "Le secrétariat a approuvé" in m.body]
+    assert len(outcome) == 1 and "Prochaines étapes" in outcome[0].body
     assert [s.to_status for s in join_request.transitions.all()] == [
         "awaiting_email", "received", "approved"]
     # Approving twice does nothing more.
