@@ -74,7 +74,7 @@ def test_a_leaders_decision_from_the_communique_to_the_owners_home(world, new_co
 
     # A follow-up action for the member.
     secretariat.get_by_role("link", name="Add a follow-up action").click()
-    secretariat.get_by_label("Action").fill(ACTION)
+    secretariat.get_by_label("Task:", exact=True).fill(ACTION)
     secretariat.get_by_label("Owner:", exact=True).select_option(
         label="Ana Raikadroka (demo member)")
     due = datetime.date.today() + datetime.timedelta(days=30)
