@@ -244,16 +244,29 @@ class TaskFilterForm(forms.Form):
     about = forms.ChoiceField(label=_("About"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if viewer is not None and not viewer.is_superuser:
+            # The organisations of the viewer's groups (a list of every organisation of every
+            # group would outweigh the page).
+            groups = viewer.member_groups | viewer.editor_groups
+            self.fields["owner"].queryset = Organisation.objects.current().filter(
+                memberships__group_id__in=groups).distinct()
         self.fields["status"].choices = [("", _("Any")), ("open_any", _("Open or in progress")),
                                          *Task.Status.choices]
+        if not self.is_bound:
+            self.initial.update(self.DEFAULT)
         self.fields["owner"].empty_label = _("Any")
         self.fields["about"].choices = [("", _("Any")), ("none", _("No item")), *[
             (name, Task._meta.get_field(name).verbose_name.capitalize())
             for name in Task.LINKS]]
 
+    # With no filter chosen the register shows what is still to do; "Any" shows everything.
+    DEFAULT = {"status": "open_any"}
+
     def filters(self) -> dict:
+        if not self.is_bound:
+            return dict(self.DEFAULT)
         if not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items()

@@ -58,6 +58,8 @@ class Matrix:
     gaps: list[Tag] = field(default_factory=list)
     overlaps: list[Overlap] = field(default_factory=list)
     country: Country | None = None
+    total_rows: int = 0  # organisations with anything to show, all pages
+    overlap_count: int = 0  # all of them, shown or not
 
     @property
     def gap_ids(self) -> set[int]:
@@ -76,7 +78,10 @@ def live_items(viewer: Viewer, country: Country | None = None):
     return items
 
 
-def build_matrix(viewer: Viewer, country: Country | None = None) -> Matrix:
+def build_matrix(viewer: Viewer, country: Country | None = None, rows: slice = slice(None),
+                 overlaps: int | None = None) -> Matrix:
+    """The matrix with the organisations of `rows` (alphabetical; all by default) and the first
+    `overlaps` overlaps (all by default): a page shows a slice, the CSV everything."""
     from work.models import PlanItem, Task
 
     areas = list(Tag.objects.filter(kind=Tag.Kind.AREA))
@@ -111,19 +116,30 @@ def build_matrix(viewer: Viewer, country: Country | None = None) -> Matrix:
 
     org_ids = {org_id for org_id, _area in cells} | {i for ids in overlapping.values()
                                                      for i in ids}
-    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids)}
+    # Names for sorting, then full rows only for the organisations shown.
+    names = sorted(Organisation.objects.filter(pk__in=org_ids).values_list("acronym",
+                                                                            "name_en", "pk"),
+                   key=lambda row: ((row[0] or row[1]).lower(), row[2]))
+    matrix.total_rows = len(names)
+    overlapping_items = sorted(overlapping.items())
+    if overlaps is not None:
+        overlapping_items = overlapping_items[:overlaps]
+    shown = {pk for _a, _s, pk in names[rows]} | {i for _key, ids in overlapping_items
+                                                   for i in ids}
+    organisations = Organisation.objects.in_bulk(shown)
     countries = {c.pk: c for c in Country.objects.filter(
-        pk__in={country_id for _area, country_id in overlapping})} if overlapping else {}
+        pk__in={country_id for (_area, country_id), _ids in overlapping_items})}
     by_id = {t.pk: t for t in areas}
-    for org in sorted(organisations.values(), key=lambda o: (o.short.lower(), o.pk)):
-        matrix.rows.append(Row(org, [(area, cells.get((org.pk, area.pk), Cell()))
-                                     for area in areas]))
+    for _acronym, _slug, pk in names[rows]:
+        matrix.rows.append(Row(organisations[pk], [(area, cells.get((pk, area.pk), Cell()))
+                                                   for area in areas]))
     led = {area_id for (org_id, area_id), cell in cells.items() if cell.lead}
     matrix.gaps = [area for area in areas if area.pk not in led]
+    matrix.overlap_count = len(overlapping)
     matrix.overlaps = sorted(
         (Overlap(by_id[area_id], countries[country_id],
                  sorted((organisations[i] for i in ids), key=lambda o: o.short.lower()))
-         for (area_id, country_id), ids in overlapping.items() if area_id in by_id),
+         for (area_id, country_id), ids in overlapping_items if area_id in by_id),
         key=lambda o: (o.area.order, o.area.code, o.country.name_en))
     return matrix
 

@@ -21,7 +21,7 @@ from work.models import Task
 # The member home shows this many of a person's open tasks and links to the rest.
 MY_TASKS_ON_HOME = 20
 # "My tasks" and "my organisation's tasks" show this many open tasks (then say there are more).
-OPEN_TASKS_SHOWN = 200
+OPEN_TASKS_SHOWN = 50
 # … and this many of the latest done or dropped.
 CLOSED_TASKS_SHOWN = 20
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -115,6 +116,17 @@ def _objective_choices() -> list:
     return result
 
 
+# The work plan's index shows this many rows a page (a filter narrows it).
+PLAN_ROWS = 50
+
+
+def _page_number(request: HttpRequest, last: int = 200) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), last)
+    except ValueError:
+        return 1
+
+
 def _through_ids(field: str, **lookup) -> set[int]:
     """Ids of the plan items linked to something by one of their many-to-many fields."""
     through = getattr(PlanItem, field).through
@@ -135,9 +147,13 @@ def plan(request: HttpRequest) -> HttpResponse:
     form = PlanFilterForm(request.GET or None, objectives=_objective_choices(), areas=areas,
                           countries=countries)
     filters = form.filters()
-    items = list(visible(PlanItem.objects.filter(archived_at__isnull=True), viewer)
-                 .select_related("lead_organisation"))
-    nodes = build_forest(items, today)
+    # Health needs every visible item's dates, not the items: light rows for the forest, full
+    # items only for the page's rows.
+    light = [SimpleNamespace(**row) for row in
+             visible(PlanItem.objects.filter(archived_at__isnull=True), viewer)
+             .values("pk", "parent_id", "kind", "due_on", "done_on", "order",
+                     "lead_organisation_id").order_by()]
+    nodes = build_forest(light, today)
     roots = sorted(roots_of(nodes), key=lambda n: (n.item.order, n.item.pk))
     ordered = [node for root in roots for node in root.walk()]
     matched: set[int] | None = None
@@ -157,7 +173,8 @@ def plan(request: HttpRequest) -> HttpResponse:
         from members.models import Organisation
 
         organisation = Organisation.objects.filter(slug=slug).first()
-        narrow({n.item.pk for n in ordered if n.item.lead_organisation.slug == slug}
+        led = organisation.pk if organisation is not None else None
+        narrow({n.item.pk for n in ordered if n.item.lead_organisation_id == led}
                | _through_ids("partners", organisation__slug=slug))
     if matched is None:
         rows = [n for n in roots if n.item.kind == PlanItem.Kind.INITIATIVE]
@@ -165,9 +182,18 @@ def plan(request: HttpRequest) -> HttpResponse:
         rows = [n for n in ordered if n.item.pk in matched]
     if status := filters.get("status"):
         rows = [n for n in rows if n.health == status]
+    page = _page_number(request)
+    more = len(rows) > page * PLAN_ROWS
+    rows = rows[(page - 1) * PLAN_ROWS:page * PLAN_ROWS]
+    full = PlanItem.objects.select_related("lead_organisation").in_bulk([n.item.pk for n in rows])
+    for node in rows:
+        node.item = full[node.item.pk]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "work/plan_index.html", {
         "form": form, "rows": rows, "filtered": matched is not None, "filters": filters,
-        "organisation": organisation,
+        "organisation": organisation, "page": page, "more": more,
+        "query": query.urlencode(),
         "can_add": bool(_plan_editor_groups(viewer)), "Health": Health,
         "at_risk_days": AT_RISK_DAYS})
 
@@ -403,11 +429,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
     """The register: every task the viewer may see, overdue first, filtered, a page at a time
     by a cursor."""
     viewer = viewer_for(request)
-    form = TaskFilterForm(request.GET or None)
+    # Only the filters make the form bound: a page link carrying just a cursor keeps the default.
+    chosen = {key: request.GET[key] for key in ("status", "owner", "about", "overdue")
+              if key in request.GET}
+    form = TaskFilterForm(chosen or None, viewer=viewer)
     filters = form.filters()
     tasks, more = register_page(filtered(register(viewer), filters), request.GET.get("after"))
-    query = urlencode({key: request.GET[key] for key in ("status", "owner", "about", "overdue")
-                       if request.GET.get(key) and key in filters})
+    # "status" goes on even when empty: "Any" is a choice, not the default.
+    query = urlencode({key: value for key, value in chosen.items()
+                       if key == "status" or (value and key in filters)})
     return render(request, "work/tasks_register.html", {
         "form": form, "tasks": _shows_names(tasks, viewer), "more": more, "query": query,
         "paged": bool(request.GET.get("after")), "back": "register",
@@ -447,23 +477,33 @@ def task_new(request: HttpRequest) -> HttpResponse:
 # --- Who does what --------------------------------------------------------------------------
 
 
-def _matrix_for(request: HttpRequest):
+# The matrix page shows this many organisations a page, and this many overlaps (the CSV has all).
+MATRIX_ROWS = 40
+MATRIX_OVERLAPS = 30
+
+
+def _matrix_for(request: HttpRequest, **page):
     from members.models import Country
     from work.matrix import build_matrix
 
     countries = list(Country.objects.filter(is_pict=True))
     code = request.GET.get("country", "").upper()
     country = next((c for c in countries if c.iso3 == code), None)
-    return build_matrix(viewer_for(request), country), countries
+    return build_matrix(viewer_for(request), country, **page), countries
 
 
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
     """Organisations × ICT areas: who leads, who is a partner, who has tasks; gaps and
     overlaps."""
-    table, countries = _matrix_for(request)
-    return render(request, "work/plan_matrix.html", {"matrix": table, "countries": countries,
-                                                     "plan_url": reverse("work:plan")})
+    page = _page_number(request)
+    table, countries = _matrix_for(
+        request, rows=slice((page - 1) * MATRIX_ROWS, page * MATRIX_ROWS),
+        overlaps=MATRIX_OVERLAPS)
+    return render(request, "work/plan_matrix.html", {
+        "matrix": table, "countries": countries, "plan_url": reverse("work:plan"),
+        "page": page, "more": table.total_rows > page * MATRIX_ROWS,
+        "more_overlaps": table.overlap_count - len(table.overlaps)})
 
 
 @require_GET

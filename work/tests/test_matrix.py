@@ -125,3 +125,26 @@ def test_an_organisation_name_that_looks_like_a_formula_is_neutralised(client_fo
     rows = _csv(client_for("anonymous"))
     assert any(r[0] == "'=1+1" for r in rows)
     assert not any(r[0] == org.acronym for r in rows)
+
+
+def test_the_page_shows_organisations_a_page_at_a_time_and_the_csv_all(client_for, make_item):
+    from work.views import MATRIX_ROWS
+
+    area = Tag.objects.get(kind="area", code="cybersecurity")
+    for n in range(MATRIX_ROWS + 5):
+        Organisation.objects.create(slug=f"paged-{n}", acronym=f"ZZ{n:02d}", name_en=f"Paged {n}",
+                                    kind="private")
+        make_item(f"Led by ZZ{n:02d}", lead=f"paged-{n}").areas.add(area)
+    client = client_for("anonymous")
+    first = client.get(reverse("work:matrix"))
+    total = first.context["matrix"].total_rows
+    assert len(first.context["matrix"].rows) == MATRIX_ROWS and first.context["more"]
+    assert b"page=2" in first.content
+    last_page = (total + MATRIX_ROWS - 1) // MATRIX_ROWS
+    last = client.get(reverse("work:matrix"), {"page": last_page})
+    assert not last.context["more"] and b"page=%d" % (last_page - 1) in last.content
+    shown = {row.organisation.pk for page in range(1, last_page + 1) for row in client.get(
+        reverse("work:matrix"), {"page": page}).context["matrix"].rows}
+    assert len(shown) == total
+    rows = _csv(client)
+    assert sum(1 for row in rows if row and row[0].startswith("ZZ")) == MATRIX_ROWS + 5
