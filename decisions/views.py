@@ -61,6 +61,7 @@ from talanoa.access import (
 )
 from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.files import download
 from work.forms import TaskForm
 
 logger = logging.getLogger(__name__)
@@ -407,20 +408,7 @@ def sitting_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sitting_file(request: HttpRequest, pk: int) -> FileResponse:
     sitting = _sitting_for(request, pk)
-    if not sitting.outcome_file:
-        raise Http404
-    try:
-        stored = sitting.outcome_file.open("rb")
-    except FileNotFoundError:
-        logger.error("Outcome document of sitting %s missing from storage: %s", sitting.pk,
-                     sitting.outcome_file.name)
-        raise Http404 from None
-    response = FileResponse(stored, as_attachment=True,
-                            filename=os.path.basename(sitting.outcome_file.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = ("public, max-age=3600" if sitting.archived_at is None
-                                 else "private, no-store")
-    return response
+    return download(sitting.outcome_file, public=sitting.archived_at is None)
 
 
 class DecisionsFeed(Feed):

@@ -52,6 +52,8 @@ from talanoa.access import (
     visible,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.files import download
+from work.digest import papers_awaiting_position
 from work.task_lists import MY_TASKS_ON_HOME, open_tasks_of
 
 
@@ -84,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
         "my_actions": actions[:MY_TASKS_ON_HOME],
         "more_actions": len(actions) > MY_TASKS_ON_HOME,
-        "papers_awaiting": _papers_awaiting_position(viewer),
+        "papers_awaiting": papers_awaiting_position(viewer, limit=10),
         "proposals_awaiting": _proposals_awaiting_scores(viewer),
         "reviews_overdue": _decision_reviews_overdue(viewer)})
 
@@ -102,24 +104,6 @@ def _decision_reviews_overdue(viewer) -> list:
     if not viewer.is_superuser:
         decisions = decisions.filter(group_id__in=viewer.editor_groups)
     return list(decisions.select_related("sitting__body").order_by("review_on", "pk")[:20])
-
-
-def _papers_awaiting_position(viewer) -> list:
-    """Papers in member review on which an organisation I represent as a member has not yet
-    recorded its position (one query)."""
-    from papers.models import Paper, Position
-
-    if not viewer.org_ids:
-        return []
-    answered = Position.objects.filter(paper=OuterRef("pk"), review_round=OuterRef("review_round"),
-                                       organisation_id__in=viewer.org_ids)
-    speaks = Membership.objects.active().filter(group_id=OuterRef("group_id"),
-                                                organisation_id__in=viewer.org_ids,
-                                                kind=Membership.Kind.MEMBER)
-    return list(visible(Paper.objects.all(), viewer).filter(
-        status=Paper.Status.REVIEW, archived_at__isnull=True,
-        review_until__gte=timezone.localdate()).filter(Exists(speaks)).exclude(Exists(answered))
-        .order_by("review_until", "pk")[:10])
 
 
 def _proposals_awaiting_scores(viewer) -> list:
@@ -355,19 +339,6 @@ def _editable_representative(request: HttpRequest, pk: int) -> Representative:
     return representative
 
 
-def _download(field_file) -> FileResponse:
-    """A stored file, always as a download: never rendered by the browser in our origin."""
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True,
-                            filename=field_file.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -498,7 +469,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def letter_document(request: HttpRequest, pk: int) -> FileResponse:
     letter = _editable_letter(request, pk)
-    return _download(letter.reply_document)
+    return download(letter.reply_document)
 
 
 @require_POST
@@ -529,7 +500,7 @@ def nomination_document(request: HttpRequest, pk: int) -> FileResponse:
     """A representative's nomination document: for members of the group only (R2, R7)."""
     representative = get_object_or_404(Representative.objects.select_related("group"), pk=pk)
     require_member(request, representative.group)
-    return _download(representative.nomination_document)
+    return download(representative.nomination_document)
 
 
 @login_required

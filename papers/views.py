@@ -55,6 +55,7 @@ from talanoa.access import (
 )
 from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.files import download
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
@@ -294,18 +295,7 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     paper = get_item_for_user(request, Paper, pk)
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
-    try:
-        stored = record.file.open("rb")
-    except FileNotFoundError:
-        # The record outlived its file (a restore without the files directory): say "not
-        # found" rather than fail, and leave a trace for the secretariat.
-        logger.error("File of paper %s missing from storage: %s", paper.pk, record.file.name)
-        raise Http404 from None
-    response = FileResponse(stored, as_attachment=True, filename=record.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = ("public, max-age=3600" if paper.level == Paper.Level.PUBLIC
-                                 else "private, no-store")
-    return response
+    return download(record.file, record.original_name, public=paper.level == Paper.Level.PUBLIC)
 
 
 @require_POST

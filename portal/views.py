@@ -13,6 +13,7 @@ from portal.forms import PostForm, SearchForm
 from portal.models import Post
 from talanoa.access import get_item_for_user, viewer_for, visible
 from talanoa.lib.editing import form_status, save_form_versioned
+from talanoa.lib.files import download
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
@@ -83,15 +84,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def post_file(request: HttpRequest, pk: int) -> FileResponse:
     post = get_item_for_user(request, Post, pk)
-    if not post.attachment:
-        raise Http404
-    # Always a download, never rendered by the browser in our origin.
-    response = FileResponse(post.attachment.open("rb"), as_attachment=True,
-                            filename=post.attachment.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store" if post.level != Post.Level.PUBLIC else (
-        "public, max-age=3600")
-    return response
+    return download(post.attachment, public=post.level == Post.Level.PUBLIC)
 
 
 @login_required

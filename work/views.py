@@ -40,6 +40,7 @@ from talanoa.access import (
     visible_tasks,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.files import download
 from talanoa.lib.paging import decode_cursor, encode_cursor
 from work import operations
 from work.forms import (
@@ -810,16 +811,7 @@ def advisory_response_file(request: HttpRequest, pk: int, response_pk: int) -> F
     record = get_object_or_404(AdvisoryResponse, pk=response_pk, advisory=advisory)
     if not record.file:
         raise Http404
-    try:
-        stored = record.file.open("rb")
-    except FileNotFoundError:
-        logger.error("Document of advisory response %s missing from storage: %s", record.pk,
-                     record.file.name)
-        raise Http404 from None
-    response = FileResponse(stored, as_attachment=True, filename=record.file_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(record.file, record.file_name)
 
 
 @login_required

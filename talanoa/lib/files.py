@@ -44,6 +44,7 @@ from xml.parsers import expat
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -647,3 +648,23 @@ def media_root_is_outside(directory: Path | None = None) -> bool:
               *(Path(d).resolve() for d in settings.STATICFILES_DIRS)]
     return not any(media == root or media.is_relative_to(root) or root.is_relative_to(media)
                    for root in served)
+
+
+def download(field_file: Any, filename: str | None = None, *, public: bool = False,
+             max_age: int = 3600) -> FileResponse:
+    """A stored file as a download, never rendered by the browser in our origin (attachment,
+    nosniff); cached by anyone only when `public`. The caller has asked the access policy. A
+    record whose file is missing (a restore without the files directory) answers 404 and
+    leaves a trace for the secretariat."""
+    if not field_file:
+        raise Http404
+    try:
+        stored = field_file.open("rb")
+    except FileNotFoundError:
+        logger.error("Stored file missing: %s", field_file.name)
+        raise Http404 from None
+    response = FileResponse(stored, as_attachment=True,
+                            filename=filename or PurePosixPath(field_file.name).name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = f"public, max-age={max_age}" if public else "private, no-store"
+    return response
