@@ -260,6 +260,22 @@ def require_editor(request: HttpRequest) -> Viewer:
     return viewer
 
 
+def can_edit_indicators(viewer: Viewer) -> bool:
+    """Indicators are public statistics shared by every group; importing and flagging them is
+    the work of a secretariat (S4)."""
+    return viewer.is_superuser or "secretariat" in viewer.standings.values()
+
+
+def require_indicator_editor(request: HttpRequest) -> Viewer:
+    """A secretariat member (see `can_edit_indicators`), or 403 to other editors, 404 to others."""
+    viewer = viewer_for(request)
+    if can_edit_indicators(viewer):
+        return viewer
+    if viewer.is_editor:
+        raise PermissionDenied
+    raise Http404
+
+
 def require_member(request: HttpRequest, group) -> Viewer:
     """Anyone who sees the group's members-level items, or 404."""
     viewer = viewer_for(request)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "papers",
     "decisions",
     "work",
+    "indicators",
 ]
 
 MIDDLEWARE = [

@@ -59,6 +59,7 @@ class External:
 EVERYONE = frozenset(STANDINGS)
 SIGNED_IN = frozenset(STANDINGS) - {"anonymous"}
 EDITORS = EDITOR_STANDINGS
+SECRETARIAT = frozenset({"secretariat"})
 
 ROUTES = {
     "portal:home": Rule(EVERYONE, login_required=False),
@@ -262,4 +263,22 @@ ROUTES = {
     "work:join_requests": Rule(EDITORS),
     "work:join_request": Rule(EDITORS, sample="join_request"),
     "work:join_request_step": PostOnly("join_request"),
+    # indicators: public statistics for everyone; imports and flags are the secretariat's
+    "indicators:dashboard": Rule(EVERYONE, login_required=False),
+    "indicators:dashboard_table": Rule(EVERYONE, login_required=False, sample="indicators_table"),
+    "indicators:tile_map_svg": Rule(EVERYONE, login_required=False),
+    "indicators:indicator": Rule(EVERYONE, login_required=False, sample="indicators_indicator"),
+    "indicators:indicator_table": Rule(EVERYONE, login_required=False,
+                                       sample="indicators_indicator_table"),
+    "indicators:indicator_svg": Rule(EVERYONE, login_required=False,
+                                     sample="indicators_indicator"),
+    "indicators:profile": Rule(EVERYONE, login_required=False, sample="indicators_economy"),
+    "indicators:profile_table": Rule(EVERYONE, login_required=False,
+                                     sample="indicators_economy_table"),
+    "indicators:profile_svg": Rule(EVERYONE, login_required=False,
+                                   sample="indicators_economy_svg"),
+    "indicators:imports": Rule(SECRETARIAT),
+    "indicators:import_batch": Rule(SECRETARIAT, sample="indicators_batch"),
+    "indicators:import_step": PostOnly("indicators_batch", audience=SECRETARIAT),
+    "indicators:flag_edit": Rule(SECRETARIAT),
 }

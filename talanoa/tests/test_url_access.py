@@ -153,6 +153,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         from meetings.tests.samples import minutes_sample
 
         return minutes_sample(sample)
+    if sample.startswith("indicators_"):
+        from indicators.tests.samples import indicators_sample
+
+        return indicators_sample(sample)
     # work: directory and "take part"
     if sample == "focal_point":
         from work.models import FocalPoint
