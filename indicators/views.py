@@ -3,82 +3,173 @@ downloads, and the secretariat's imports."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators import pages, series
+from indicators.forms import YearRangeForm
+from indicators.models import Economy, Indicator
+from talanoa.access import can_edit_indicators, viewer_for
+from talanoa.lib.tables import safe_file_name, table_response
+
 # --- Pages (public) ---------------------------------------------------------------------------
+# Public statistics: every page is the same for every reader but for its chrome (and the flag
+# links the secretariat sees), so its content is rendered once per (page, arguments, language,
+# data stamp) and kept in the cache (`indicators.series.cached`); a request then costs the
+# stamp's one query. Downloads are built afresh from the same `indicators.pages` builders.
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    editor = _indicator_editor(request)
+    code = request.GET.get("indicator", "")
+
+    def build() -> dict:
+        board = _dashboard_board(code)
+        return {"title": str(board.indicator.name), "html": render_to_string(
+            "indicators/_dashboard.html", {"board": board, "editor": editor,
+                                           "query": f"?indicator={board.indicator.code}"})}
+
+    content = series.cached(("dashboard", code, editor), build)
+    return render(request, "indicators/dashboard.html", {"page": _safe(content),
+                                                         "editor": editor})
 
 
 @require_GET
 def dashboard_table(request: HttpRequest, fmt: str) -> HttpResponse:
-    raise NotImplementedError
+    board = _dashboard_board(request.GET.get("indicator", ""))
+    return table_response(pages.dashboard_table(board), fmt)
 
 
 @require_GET
 def tile_map_svg(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    board = _dashboard_board(request.GET.get("indicator", ""))
+    return _svg_download(board.tile_map, f"{board.indicator.code}-map")
 
 
 @require_GET
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
-    raise NotImplementedError
+    editor = _indicator_editor(request)
+    form, first, last = _year_range(request)
+
+    def build() -> dict:
+        page = pages.indicator_page(get_object_or_404(Indicator, code=code), first, last)
+        return {"title": str(page.indicator.name), "html": render_to_string(
+            "indicators/_indicator.html", {"page": page, "editor": editor,
+                                           "query": _query(first, last)})}
+
+    content = series.cached(("indicator", code, first, last, editor), build)
+    return render(request, "indicators/indicator.html", {
+        "page": _safe(content), "editor": editor, "form": form})
 
 
 @require_GET
 def indicator_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    raise NotImplementedError
+    _form, first, last = _year_range(request)
+    page = pages.indicator_page(get_object_or_404(Indicator, code=code), first, last)
+    return table_response(pages.indicator_table(page), fmt)
 
 
 @require_GET
 def indicator_svg(request: HttpRequest, code: str) -> HttpResponse:
-    raise NotImplementedError
+    _form, first, last = _year_range(request)
+    page = pages.indicator_page(get_object_or_404(Indicator, code=code), first, last)
+    return _svg_download(page.chart, f"{page.indicator.code}-{pages._years_text(page.years)}")
 
 
 @require_GET
 def profile(request: HttpRequest, code: str) -> HttpResponse:
-    raise NotImplementedError
+    editor = _indicator_editor(request)
+    form, first, last = _year_range(request)
+    number = _page_number(request)
+
+    def build() -> dict:
+        board = pages.profile(get_object_or_404(Economy, code=code), first, last, number)
+        return {"title": str(board.economy.name), "html": render_to_string(
+            "indicators/_profile.html", {"board": board, "editor": editor,
+                                         "range_query": _query(first, last),
+                                         "range_params": _query(first, last)[1:],
+                                         "query": _query(first, last, board.page)})}
+
+    content = series.cached(("profile", code, first, last, number, editor), build)
+    return render(request, "indicators/profile.html", {
+        "page": _safe(content), "editor": editor, "form": form})
 
 
 @require_GET
 def profile_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    raise NotImplementedError
+    _form, first, last = _year_range(request)
+    board = pages.profile(get_object_or_404(Economy, code=code), first, last,
+                          _page_number(request), draw=False)
+    return table_response(pages.profile_table(board), fmt)
 
 
 @require_GET
 def profile_svg(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
-    raise NotImplementedError
+    _form, first, last = _year_range(request)
+    economy = get_object_or_404(Economy, code=code)
+    board = pages.profile(economy, first, last,
+                          only=get_object_or_404(Indicator, code=indicator))
+    return _svg_download(board.sections[0].chart, f"{economy.code}-{indicator}")
+
+
+def _indicator_editor(request: HttpRequest) -> bool:
+    """The secretariat sees links to import and flag; asking costs queries, so only for people
+    who are signed in."""
+    return request.user.is_authenticated and can_edit_indicators(viewer_for(request))
+
+
+def _dashboard_board(code: str) -> pages.Dashboard:
+    catalogue = series.indicators_with_data()
+    if code:
+        chosen = next((i for i in catalogue if i.code == code), None)
+    else:
+        chosen = pages.default_indicator(catalogue)
+    if chosen is None:
+        raise Http404("No such indicator")
+    return pages.dashboard(chosen, catalogue)
+
+
+def _year_range(request: HttpRequest) -> tuple[YearRangeForm, int | None, int | None]:
+    """The years asked for (`?from=&to=`); bad input shows its message and the default range."""
+    asked = "from" in request.GET or "to" in request.GET
+    form = YearRangeForm(request.GET if asked else None)
+    first, last = form.years()
+    return form, first, last
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _query(first: int | None, last: int | None, page: int = 1) -> str:
+    """The query string that asks for the same years (and page) again, e.g. for a download."""
+    params = {k: v for k, v in (("from", first), ("to", last), ("page", page if page > 1
+                                                                  else None)) if v is not None}
+    return "?" + urlencode(params) if params else ""
+
+
+def _safe(content: dict) -> dict:
+    return {"title": content["title"], "html": mark_safe(content["html"])}
+
+
+def _svg_download(svg: str, name: str) -> HttpResponse:
+    response = HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
+                            content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{safe_file_name(name)}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # (the pages' helpers above; the imports' below)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- Imports and flags (secretariat) ----------------------------------------------------------

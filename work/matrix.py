@@ -142,12 +142,3 @@ def build_matrix(viewer: Viewer, country: Country | None = None, rows: slice = s
          for (area_id, country_id), ids in overlapping_items if area_id in by_id),
         key=lambda o: (o.area.order, o.area.code, o.country.name_en))
     return matrix
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet must not run a cell as a formula: = + - @ (and tab, CR) at the start are
-    neutralised with a leading quote."""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text

@@ -511,7 +511,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def matrix_csv(request: HttpRequest) -> HttpResponse:
     import csv
 
-    from work.matrix import csv_safe
+    from talanoa.lib.tables import csv_safe
 
     table, _countries = _matrix_for(request)
     name = f"who-does-what-{table.country.iso3 if table.country else 'region'}.csv"

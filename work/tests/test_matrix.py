@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from members.models import Organisation
 from papers.models import Tag
+from talanoa.lib.tables import csv_safe
 from work.demo import DEMO_GAP_AREA
-from work.matrix import csv_safe
 
 pytestmark = pytest.mark.django_db
 
