@@ -93,6 +93,9 @@ PAGES = [
     Page("matrix (member)", "/work/matrix/", MEMBER),
     Page("my tasks", "/tasks/mine/", MEMBER),
     Page("task register", "/tasks/", MEMBER),
+    Page("indicators", "/indicators/"),
+    Page("indicator", "/indicators/IT.CEL.SETS.P2/"),
+    Page("country profile", "/indicators/TON/"),
 ]
 
 

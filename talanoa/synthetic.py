@@ -39,7 +39,7 @@ from portal.models import Post
 from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 8
+DATA_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Sizes:
     tasks: int = 0
     initiatives: int = 0  # each with 3 outcomes, 9 activities and 18 milestones
     years: int = 10
+    observations: int = 0  # indicators' values: synthetic indicators × every economy × years
+    observation_years: int = 60
 
     def scaled(self, factor: float) -> Sizes:
         return Sizes(posts=round(self.posts * factor),
@@ -64,7 +66,9 @@ class Sizes:
                      papers=round(self.papers * factor),
                      decisions=round(self.decisions * factor),
                      tasks=round(self.tasks * factor),
-                     initiatives=round(self.initiatives * factor), years=self.years)
+                     initiatives=round(self.initiatives * factor), years=self.years,
+                     observations=round(self.observations * factor),
+                     observation_years=self.observation_years)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -73,11 +77,11 @@ class Sizes:
 # Ten years of a busy working group and its neighbours.
 BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
               meetings=10_000, papers=20_000, decisions=5_000, tasks=50_000,
-              initiatives=200)
+              initiatives=200, observations=1_000_000)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
 TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
                     papers=120, decisions=60, tasks=600,
-                    initiatives=4)
+                    initiatives=4, observations=600, observation_years=5)
 
 _WORDS = (
     "regional ICT initiative submarine cable connectivity broadband spectrum policy cyber "
@@ -261,11 +265,12 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     decisions = _decisions(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
     plan_items = _plan(rng, sizes, weighted_groups, all_orgs, people)
     tasks = _tasks(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
+    observations = _observations(rng, sizes)
     return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
             "people": len(people), "representatives": len(reps), "posts": len(posts),
             "named": len(named_orgs) + len(named_people), "meetings": meetings,
             "papers": papers, "decisions": decisions,
-            "plan items": plan_items, "tasks": tasks}
+            "plan items": plan_items, "tasks": tasks, "observations": observations}
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
@@ -621,3 +626,62 @@ def _plan(rng: random.Random, sizes: Sizes, groups, orgs, people) -> int:
         getattr(PlanItem, name).through.objects.bulk_create(rows, batch_size=BATCH,
                                                               ignore_conflicts=True)
     return len(created)
+
+
+def _observations(rng: random.Random, sizes: Sizes) -> int:
+    """Indicators' values, in one applied import batch: first the catalogue's own indicators for
+    the PICTs and the comparators, in the years where they have no value yet (so the pages are
+    full before any import; imported values stay as they are), then synthetic indicators
+    ("SYN.IND.001", "Synthetic indicator 1", …) × every economy × `observation_years` years
+    until `observations` rows. Each series is a random walk with a jump now and then."""
+    import math
+
+    from indicators.models import Economy, ImportBatch, ImportTransition, Indicator, Observation
+
+    if not sizes.observations:
+        return 0
+    last = timezone.localdate().year - 1
+    years = range(last - sizes.observation_years + 1, last + 1)
+    economies = list(Economy.objects.values_list("pk", "kind", "comparator_order"))
+    focus = [pk for pk, kind, order in economies if kind == Economy.Kind.PICT or order]
+    batch = ImportBatch.objects.create(
+        status=ImportBatch.Status.APPLIED, file_name="synthetic.csv",
+        sha256=f"{rng.getrandbits(256):064x}", layout="synthetic",
+        source="Synthetic data (benchmark)",
+        vintage=timezone.localdate().isoformat(), applied_at=timezone.now())
+    ImportTransition.objects.create(batch=batch, from_status=ImportBatch.Status.PREVIEWED,
+                                    to_status=ImportBatch.Status.APPLIED, reason="synthetic data")
+
+    def series(indicator_id: int, economy_ids: list[int]) -> list[Observation]:
+        rows = []
+        for economy_id in economy_ids:
+            level = rng.uniform(1, 120)
+            for year in years:
+                level *= rng.uniform(2.2, 2.6) if rng.random() < 0.01 else rng.uniform(0.92, 1.12)
+                rows.append(Observation(indicator_id=indicator_id, economy_id=economy_id,
+                                        year=year, value=f"{level:.6f}", batch=batch))
+        return rows
+
+    written = 0
+    for indicator_id in Indicator.objects.exclude(code__startswith="SYN.").values_list(
+            "pk", flat=True):
+        rows = series(indicator_id, focus)
+        Observation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        written += len(rows)
+    per_indicator = len(economies) * len(years)
+    start = Indicator.objects.filter(code__startswith="SYN.").count()
+    count = max(1, math.ceil(max(0, sizes.observations - written) / max(per_indicator, 1)))
+    indicators = bulk_create_with_history([
+        Indicator(code=f"SYN.IND.{n:03d}", name_en=f"Synthetic indicator {n}",
+                  name_fr=f"Indicateur synthétique {n}", unit_en="per 100 people",
+                  unit_fr="pour 100 personnes", source="Synthetic data", licence="CC0",
+                  order=100 + n) for n in range(start + 1, start + count + 1)],
+        Indicator, batch_size=BATCH)
+    if indicators and indicators[0].pk is None:
+        indicators = list(Indicator.objects.filter(code__startswith="SYN.").order_by("-pk")[:count])
+    all_economies = [pk for pk, _kind, _order in economies]
+    for indicator in indicators:
+        rows = series(indicator.pk, all_economies)
+        Observation.objects.bulk_create(rows, batch_size=BATCH)
+        written += len(rows)
+    return written
