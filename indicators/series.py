@@ -15,6 +15,7 @@ Marks:
 from __future__ import annotations
 
 import decimal
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -52,18 +53,23 @@ def data_changed() -> None:
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+@functools.cache
+def _stamp_sql() -> str:
+    # Built once: reaching a history model through its manager costs more than the query.
+    tables = [(ImportTransition, "id"), (ImportBatch, "id"), (Flag.history.model, "history_id"),
+              (Indicator.history.model, "history_id"), (Economy, "id")]
+    quote = connection.ops.quote_name
+    return "SELECT " + ", ".join(
+        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"
+        for model, column in tables)
+
+
 def data_stamp() -> str:
     """Changes whenever what the pages show may have changed, seen from any process: the last
     import step (apply, roll back), batch, flag edit (history), catalogue edit, economy. One
     query on primary keys."""
-    history = [(ImportTransition, "id"), (ImportBatch, "id"), (Flag.history.model, "history_id"),
-               (Indicator.history.model, "history_id"), (Economy, "id")]
-    quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(
-        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"
-        for model, column in history)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_stamp_sql())
         row = cursor.fetchone()
     return "-".join(str(v or 0) for v in row) + "-" + str(cache.get(_GENERATION_KEY, ""))
 
