@@ -3,9 +3,12 @@ downloads, and the secretariat's imports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -21,7 +24,9 @@ from talanoa.lib.tables import safe_file_name, table_response
 # Public statistics: every page is the same for every reader but for its chrome (and the flag
 # links the secretariat sees), so its content is rendered once per (page, arguments, language,
 # data stamp) and kept in the cache (`indicators.series.cached`); a request then costs the
-# stamp's one query. Downloads are built afresh from the same `indicators.pages` builders.
+# stamp's one query. For anonymous readers (most of them) the whole page is kept, and only the
+# CSRF token of the page's forms is put in per request (`_public_page`). Downloads are built
+# afresh from the same `indicators.pages` builders.
 
 
 @require_GET
@@ -35,9 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "indicators/_dashboard.html", {"board": board, "editor": editor,
                                            "query": f"?indicator={board.indicator.code}"})}
 
-    content = series.cached(("dashboard", code, editor), build)
-    return render(request, "indicators/dashboard.html", {"page": _safe(content),
-                                                         "editor": editor})
+    return _public_page(request, "indicators/dashboard.html", editor,
+                        lambda: series.cached(("dashboard", code, editor), build))
 
 
 @require_GET
@@ -63,9 +67,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
             "indicators/_indicator.html", {"page": page, "editor": editor,
                                            "query": _query(first, last)})}
 
-    content = series.cached(("indicator", code, first, last, editor), build)
-    return render(request, "indicators/indicator.html", {
-        "page": _safe(content), "editor": editor, "form": form})
+    return _public_page(request, "indicators/indicator.html", editor,
+                        lambda: series.cached(("indicator", code, first, last, editor), build),
+                        {"form": form})
 
 
 @require_GET
@@ -96,9 +100,10 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
                                          "range_params": _query(first, last)[1:],
                                          "query": _query(first, last, board.page)})}
 
-    content = series.cached(("profile", code, first, last, number, editor), build)
-    return render(request, "indicators/profile.html", {
-        "page": _safe(content), "editor": editor, "form": form})
+    return _public_page(
+        request, "indicators/profile.html", editor,
+        lambda: series.cached(("profile", code, first, last, number, editor), build),
+        {"form": form})
 
 
 @require_GET
@@ -116,6 +121,26 @@ def profile_svg(request: HttpRequest, code: str, indicator: str) -> HttpResponse
     board = pages.profile(economy, first, last,
                           only=get_object_or_404(Indicator, code=indicator))
     return _svg_download(board.sections[0].chart, f"{economy.code}-{indicator}")
+
+
+# Stands for the CSRF token in a page kept for every anonymous reader; each gets their own.
+_CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
+
+
+def _public_page(request: HttpRequest, template: str, editor: bool,
+                 content: Callable[[], dict], context: dict | None = None) -> HttpResponse:
+    """The page around its (cached) content. An anonymous reader with no message waiting gets
+    the whole page from the cache, rendered once per address, language and data stamp."""
+    context = {"editor": editor, **(context or {})}
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return render(request, template, {"page": _safe(content()), **context})
+
+    def whole_page() -> str:
+        return render_to_string(template, {"page": _safe(content()), **context,
+                                           "csrf_token": _CSRF_PLACEHOLDER}, request)
+
+    html = series.cached(("page", template, request.get_full_path()), whole_page)
+    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
 def _indicator_editor(request: HttpRequest) -> bool:

@@ -126,3 +126,36 @@ def test_the_fetch_reads_only_the_economies_and_years_shown():
     assert all(set(line.values) <= set(range(2015, 2021)) for line in lines.values())
     assert str(lines[mobile.pk, ton.pk].values[2019].value) == "58.772203768371"
     assert lines[mobile.pk, ton.pk].values[2019].marks == ()  # 102.2 → 58.8: not below half
+
+
+def test_each_anonymous_reader_of_a_kept_page_gets_a_working_csrf_token():
+    from django.test import Client
+
+    url = reverse("indicators:profile", args=["TON"])
+    tokens = []
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        html = reader.get(url).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert "csrf-token-of-this-reader" not in html
+        response = reader.post(reverse("set_language"),
+                               {"language": "fr", "next": url, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_message_waiting_is_shown_not_kept(client):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client
+
+    url = reverse("indicators:dashboard")
+    client.get(url)  # the page is kept for anonymous readers
+    storage, carrier = CookieStorage(HttpRequest()), HttpResponse()
+    storage.add(constants.INFO, "A message for this reader only")
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    assert "A message for this reader only" in client.get(url).content.decode()
+    assert "A message for this reader only" not in Client().get(url).content.decode()
