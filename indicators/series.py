@@ -66,8 +66,9 @@ def _stamp_sql() -> str:
 
 def data_stamp() -> str:
     """Changes whenever what the pages show may have changed, seen from any process: the last
-    import step (apply, roll back), batch, flag edit (history), catalogue edit, economy. One
-    query on primary keys."""
+    import step (apply, roll back), batch, flag edit (history), indicator edit (history), new
+    economy. One query on primary keys. (An economy's name edited in the admin leaves no trace
+    to read: pages show it within `CACHE_SECONDS`.)"""
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql())
         row = cursor.fetchone()
