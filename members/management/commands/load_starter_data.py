@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from indicators.catalogue import ensure_catalogue
+from indicators.catalogue import ensure_catalogue, load_starter_observations
 from members import starter
 from members.models import Country, Membership, Objective, Organisation, WorkingGroup
 from work.plan_seed import seed_regional_ict_initiative
@@ -65,6 +65,7 @@ class Command(BaseCommand):
                          "kind": WorkingGroup.Kind.TASKFORCE})
         seed_regional_ict_initiative(group)
         ensure_catalogue()
+        load_starter_observations()  # indicators: the bundled WDI files and their breaks
         from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
         ensure_external_bodies()
         self.stdout.write(self.style.SUCCESS(
