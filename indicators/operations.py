@@ -179,8 +179,12 @@ def apply_import(batch: ImportBatch, user=None, *,
         batch = _locked(batch, Status.PREVIEWED)
         if add_unknown_economies is None:
             add_unknown_economies = bool(batch.report.get("add_unknown_economies"))
-        with batch.file.open("rb") as stored:
-            data = stored.read()
+        try:
+            with batch.file.open("rb") as stored:
+                data = stored.read()
+        except (OSError, ValueError) as error:  # ValueError: no file at all
+            raise ValidationError(_("The stored file of this import is missing: upload it "
+                                    "again."), code="missing") from error
         table = _read(data, batch.file_name, batch.report.get("indicator") or None)
         if table.conflicting_duplicates:
             raise ValidationError(
@@ -209,13 +213,14 @@ def apply_import(batch: ImportBatch, user=None, *,
         for key in diff.changed:
             pk, before, batch_before = current[key]
             indicator, economy, value = indicators[key[0]], economies[key[1]], table.values[key]
-            changed_rows.append(Observation(pk=pk, value=value, batch=batch))
+            changed_rows.append(Observation(pk=pk, indicator_id=indicator, economy_id=economy,
+                                            year=key[2], value=value, batch=batch))
             changes.append(ObservationChange(batch=batch, indicator_id=indicator,
                                              economy_id=economy, year=key[2],
                                              value_before=before, batch_before_id=batch_before,
                                              value_after=value))
         Observation.objects.bulk_create(new_rows, batch_size=BULK)
-        Observation.objects.bulk_update(changed_rows, ["value", "batch"], batch_size=BULK)
+        _rewrite(changed_rows)
         ObservationChange.objects.bulk_create(changes, batch_size=BULK)
         report["already_applied"] = _already_applied(batch.sha256, exclude=batch.pk)
         batch.report = report
@@ -271,16 +276,29 @@ def rollback_import(batch: ImportBatch, user=None) -> ImportBatch:
             if before is None:
                 deleted.append(pk)
             else:
-                restored.append(Observation(pk=pk, value=before, batch_id=batch_before))
-        for start in range(0, len(deleted), BULK):
-            Observation.objects.filter(pk__in=deleted[start:start + BULK]).delete()
-        Observation.objects.bulk_update(restored, ["value", "batch"], batch_size=BULK)
+                restored.append(Observation(pk=pk, indicator_id=indicator, economy_id=economy,
+                                            year=year, value=before, batch_id=batch_before))
+        _delete(deleted)
+        _rewrite(restored)
         batch.status = Status.ROLLED_BACK
         batch.save(update_fields=["status"])
         ImportTransition.objects.create(batch=batch, from_status=Status.APPLIED,
                                         to_status=Status.ROLLED_BACK, by=user)
         data_changed()
     return batch
+
+
+def _delete(pks: list[int]) -> None:
+    for start in range(0, len(pks), BULK):
+        Observation.objects.filter(pk__in=pks[start:start + BULK]).delete()
+
+
+def _rewrite(observations: list[Observation]) -> None:
+    """Update whole observations, keeping their ids. Deleting and inserting them again in the
+    transaction is an update to every reader, and costs a third of `bulk_update()`, whose
+    CASE WHEN per row took 5 s for the 13,000 values of a new vintage."""
+    _delete([observation.pk for observation in observations])
+    Observation.objects.bulk_create(observations, batch_size=BULK)
 
 
 def discard_import(batch: ImportBatch, user=None) -> ImportBatch:

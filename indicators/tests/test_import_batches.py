@@ -224,3 +224,11 @@ def test_the_command_stops_on_a_bad_file(tmp_path):
         call_command("import_indicators", str(path))
     with pytest.raises(CommandError, match="No import batch"):
         call_command("import_indicators", "--rollback", "999999")
+
+
+def test_a_preview_whose_file_is_gone_says_so():
+    batch = operations.preview_import(long_csv(["Tonga,TON,2022,1"]), "IT.CEL.SETS.P2.csv")
+    batch.file.delete()
+    with pytest.raises(ValidationError, match="missing"):
+        operations.apply_import(batch)
+    assert _tonga().value == Decimal("61.7257858761257")
