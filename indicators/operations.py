@@ -193,6 +193,8 @@ def apply_import(batch: ImportBatch, user=None, *,
                 params={"count": table.conflicting_duplicates}, code="duplicates")
         codes = {key[0] for key in table.values}
         _create_indicators(codes, table, batch)
+        # Two batches of one indicator applied at once would both find a value new.
+        _lock_indicators(Indicator.objects.filter(code__in=codes))
         economies = dict(Economy.objects.values_list("code", "pk"))
         if add_unknown_economies:
             economies |= _create_economies(set(table.economy_names) - set(economies), table)
@@ -233,6 +235,10 @@ def apply_import(batch: ImportBatch, user=None, *,
     return batch
 
 
+def _lock_indicators(indicators) -> None:
+    list(indicators.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
 def _create_indicators(codes: set[str], table: Table, batch: ImportBatch) -> None:
     """Indicators a wide file names that the catalogue lacks, with the file's name for them."""
     missing = codes - set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -256,6 +262,7 @@ def rollback_import(batch: ImportBatch, user=None) -> ImportBatch:
         changes = list(ObservationChange.objects.filter(batch=batch).values_list(
             "indicator_id", "economy_id", "year", "value_before", "batch_before_id"))
         indicator_ids = {change[0] for change in changes}
+        _lock_indicators(Indicator.objects.filter(pk__in=indicator_ids))
         current = {(indicator, economy, year): (pk, batch_id)
                    for pk, indicator, economy, year, batch_id in Observation.objects.filter(
                        indicator_id__in=indicator_ids).values_list(

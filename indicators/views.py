@@ -141,8 +141,12 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     for transition in transitions:
         transition.to_label = ImportBatch.Status(transition.to_status).label
     report = batch.report
+    shape, _space, kind = batch.layout.partition(" ")
+    layout = {"long": gettext("long (a row per year)"),
+              "wide": gettext("wide (years as columns)")}.get(shape, shape)
     return render(request, "indicators/import_batch.html", {
         "batch": batch, "report": report, "transitions": transitions,
+        "layout": f"{layout}, {kind}" if kind else layout,
         "addable_economies": any(e.get("addable") for e in report.get("unknown_economies", ())),
         "Status": ImportBatch.Status})
 
