@@ -121,7 +121,7 @@ def read_table(data: bytes, file_name: str, *, known_indicators: Iterable[str],
                    None if default else indicator_code)
     elif all(name in columns for name in WIDE_COLUMNS):
         table.layout = f"wide {table.layout}"
-        _read_wide(rows, table, columns, header, indicator_code)
+        _read_wide(rows, table, columns, header, number, indicator_code)
     else:
         raise ValidationError(
             _("Row %(row)d does not have the columns of a known layout. Expected either "
@@ -242,7 +242,7 @@ def _read_long(rows, table: Table, columns: list[str], header: list[Any],
         table.add((indicator, economy, year), value, number)
 
 
-def _read_wide(rows, table: Table, columns: list[str], header: list[Any],
+def _read_wide(rows, table: Table, columns: list[str], header: list[Any], header_row: int,
                only: str | None) -> None:
     name_at, code_at = columns.index("country name"), columns.index("country code")
     indicator_name_at = columns.index("indicator name")
@@ -255,7 +255,7 @@ def _read_wide(rows, table: Table, columns: list[str], header: list[Any],
             continue
         year = _year(cell)
         if year is None:
-            table.note_bad_year(1, label, label)
+            table.note_bad_year(header_row, label, label)
         else:
             year_columns.append((position, year, label))
     for number, cells in rows:

@@ -192,16 +192,18 @@ def apply_import(batch: ImportBatch, user=None, *,
                   "(%(count)d times): correct it and import it again."),
                 params={"count": table.conflicting_duplicates}, code="duplicates")
         codes = {key[0] for key in table.values}
-        _create_indicators(codes, table, batch)
         # Two batches of one indicator applied at once would both find a value new.
         _lock_indicators(Indicator.objects.filter(code__in=codes))
-        economies = dict(Economy.objects.values_list("code", "pk"))
-        if add_unknown_economies:
-            economies |= _create_economies(set(table.economy_names) - set(economies), table)
         current = _current(codes)
+        economies = dict(Economy.objects.values_list("code", "pk"))
+        # The report is computed before the indicators and economies it names are added, so
+        # that it still names them.
         report, diff = _report(table, current, set(economies),
                                add_unknown_economies=add_unknown_economies,
                                indicator_code=batch.report.get("indicator") or "")
+        _create_indicators(codes, table, batch)
+        if add_unknown_economies:
+            economies |= _create_economies(set(table.economy_names) - set(economies), table)
         indicators = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
         new_rows, changes = [], []
         for key in diff.new:

@@ -85,6 +85,7 @@ def test_rolling_back_a_first_batch_deletes_what_it_created():
     indicator = Indicator.objects.get(code="IT.CEL.TEST.P2")
     assert indicator.name_en == "Mobile cellular subscriptions (per 100 people)"
     assert batch.report["new"] == indicator.observations.count() == len(published())
+    assert batch.report["new_indicators"] == [{"code": "IT.CEL.TEST.P2", "name": indicator.name_en}]
     operations.rollback_import(batch)
     assert not indicator.observations.exists()
 
@@ -168,6 +169,7 @@ def test_unknown_economies_are_skipped_or_added_on_request():
     atlantis = Economy.objects.get(code="ATL")
     assert (atlantis.name_en, atlantis.kind) == ("Atlantis", Economy.Kind.COUNTRY)
     assert added.report["new"] == 1
+    assert [e["code"] for e in added.report["unknown_economies"]] == ["ATL"]  # still said
     assert Observation.objects.get(economy=atlantis).value == 5
 
 

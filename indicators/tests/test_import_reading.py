@@ -141,3 +141,26 @@ def test_a_long_file_naming_no_indicator_asks_which():
     with pytest.raises(ValidationError) as refused:
         read_table(long_csv(["Tonga,TON,2022,1"]), "data.csv", known_indicators=KNOWN)
     assert "Which indicator" in refused.value.messages[0]
+
+
+def test_xlsx_text_cells_read_like_csv_and_the_vintage_may_be_a_date():
+    import datetime
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Last Updated Date", datetime.datetime(2026, 7, 1)])
+    sheet.append([])
+    sheet.append(["Country Name", "Country Code", "Indicator Name", "Indicator Code", 2020,
+                  "2021", 2022.0, "2023 [YR2023]", None])
+    sheet.append(["Tonga", "TON", "Mobile", MOBILE, " 123.8 ", "..", 7, "n/a", None])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table(out.getvalue(), "anything.xlsx", known_indicators=KNOWN)
+    assert table.vintage == "2026-07-01" and table.layout == "wide XLSX"
+    assert _texts(table) == {(MOBILE, "TON", 2020): "123.8", (MOBILE, "TON", 2022): "7"}
+    assert table.empty_cells == 1
+    assert table.bad_year_examples == [{"row": 3, "column": "2023 [YR2023]",
+                                        "text": "2023 [YR2023]"}]
