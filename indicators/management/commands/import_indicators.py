@@ -32,15 +32,16 @@ class Command(BaseCommand):
                             help="only preview: store the report, change no observation")
         parser.add_argument("--rollback", type=int, metavar="BATCH_ID",
                             help="roll back an applied batch")
-        parser.add_argument("--list", action="store_true", help="list the batches")
+        parser.add_argument("--list", action="store_true", dest="list_batches",
+                            help="list the latest 100 batches")
 
     def handle(self, *args, files, indicator, source, vintage, add_economies, dry_run,
-               rollback, list, **options):
-        if list:
+               rollback, list_batches, **options):
+        if list_batches:
             self._list()
         if rollback is not None:
             self._rollback(rollback)
-        if not files and not list and rollback is None:
+        if not files and not list_batches and rollback is None:
             raise CommandError("Give files to import, --rollback BATCH_ID or --list.")
         for name in files:
             path = Path(name)
