@@ -79,6 +79,7 @@ FONT_SIZE = 13
 TILE_CELL = 64
 TILE_SIZE = 60
 TITLE_BAND = 26
+MARKS_DESCRIBED = 6  # in <desc>: past that, a count, so a screen reader is not flooded
 
 
 # --- Line chart ------------------------------------------------------------------------------
@@ -134,38 +135,17 @@ def line_chart(chart: Chart, series: list[Series]) -> SafeString:
     parts.append(f'<g text-anchor="middle" fill="{MUTED}">' + "".join(
         f'<text x="{_n(x_of(y))}" y="{bottom + 20}">{y}</text>' for y in year_ticks) + "</g>")
 
-    lines: list[str] = []
-    dots: list[str] = []
-    markers: list[str] = []
+    drawn: list[str] = []
     marker_kinds: list[str] = []
     # Emphasised series drawn last, on top of the comparators.
     for index in sorted(range(len(ordered)), key=lambda i: ordered[i].emphasis):
-        item, points = ordered[index], runs[index]
-        colour = LINE_COLOURS[index % len(LINE_COLOURS)]
-        width = 3 if item.emphasis else 1.75
-        segments = _segments(points)
-        path = "".join("M" + " ".join(f"{_n(x_of(p.year))} {_n(y_of(float(p.value)))}"
-                                      for p in segment)
-                       for segment in segments if len(segment) > 1)
-        if path:
-            lines.append(f'<path d="{path}" stroke="{colour}" stroke-width="{width}"/>')
-        for segment in segments:
-            if len(segment) == 1:  # a lone year would vanish as a zero-length line
-                point = segment[0]
-                dots.append(f'<circle cx="{_n(x_of(point.year))}" '
-                            f'cy="{_n(y_of(float(point.value)))}" r="{width + 1}" '
-                            f'fill="{colour}"/>')
-        for point in points:
-            for kind in point.marks:
-                if kind not in marker_kinds:
-                    marker_kinds.append(kind)
-                title = _mark_text(kind, item.label, point, chart.decimals)
-                markers.append(_marker(kind, x_of(point.year), y_of(float(point.value)),
-                                       colour, f"<title>{_text(title)}</title>"))
-    parts.append('<g fill="none" stroke-linejoin="round" stroke-linecap="round">'
-                 + "".join(lines) + "</g>")
-    parts.extend(dots)
-    parts.extend(markers)
+        drawn.append(_draw_series(ordered[index], runs[index], LINE_COLOURS[
+            index % len(LINE_COLOURS)], x_of, y_of, chart.decimals))
+        marker_kinds += [kind for p in runs[index] for kind in p.marks]
+    # Lines under dots under markers, whichever series they belong to.
+    for layer in range(3):
+        parts.extend(layers[layer] for layers in drawn)
+    marker_kinds = list(dict.fromkeys(marker_kinds))
 
     entries = [(_line_swatch(LINE_COLOURS[i % len(LINE_COLOURS)], 3 if s.emphasis else 1.75)
                  if runs[i] else _no_swatch,
@@ -178,11 +158,37 @@ def line_chart(chart: Chart, series: list[Series]) -> SafeString:
 
     summary = [_series_summary(s, points, chart.decimals) for s, points in zip(
         ordered, runs, strict=True)]
-    summary += [_mark_text(kind, s.label, p, chart.decimals) + "."
-                for s, points in zip(ordered, runs, strict=True)
-                for p in points for kind in p.marks]
+    marked = [_mark_text(kind, s.label, p, chart.decimals) + "."
+              for s, points in zip(ordered, runs, strict=True)
+              for p in points for kind in p.marks]
+    summary += marked[:MARKS_DESCRIBED]
+    if len(marked) > MARKS_DESCRIBED:
+        summary.append(_("%(count)s more marked values.") % {
+            "count": len(marked) - MARKS_DESCRIBED})
     height = bottom + 34 + legend_height
     return _svg(cid, chart, WIDTH, height, parts, summary)
+
+
+def _draw_series(item: Series, points: list[Point], colour: str,
+                 x_of: Callable[[float], float], y_of: Callable[[float], float],
+                 decimals: int) -> tuple[str, str, str]:
+    """The series' line (a subpath per run of consecutive years), dots for lone years, and
+    its markers."""
+    width = 3 if item.emphasis else 1.75
+    segments = _segments(points)
+    path = "".join("M" + " ".join(f"{_n(x_of(p.year))} {_n(y_of(float(p.value)))}"
+                                  for p in segment)
+                   for segment in segments if len(segment) > 1)
+    line = (f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}" '
+            f'stroke-linejoin="round" stroke-linecap="round"/>') if path else ""
+    # A lone year would vanish as a zero-length line.
+    dots = "".join(f'<circle cx="{_n(x_of(s[0].year))}" cy="{_n(y_of(float(s[0].value)))}" '
+                   f'r="{width + 1}" fill="{colour}"/>' for s in segments if len(s) == 1)
+    markers = "".join(
+        _marker(kind, x_of(p.year), y_of(float(p.value)), colour,
+                f"<title>{_text(_mark_text(kind, item.label, p, decimals))}</title>")
+        for p in points for kind in p.marks)
+    return line, dots, markers
 
 
 def _points(item: Series) -> list[Point]:
@@ -305,8 +311,7 @@ def tile_map(chart: Chart, tiles: list[Tile]) -> SafeString:
     if not tiles:
         return _no_data(chart, cid)
     top = TITLE_BAND if chart.show_title else 0
-    valued = [t.value for t in tiles if t.value is not None]
-    classes = _classes(valued)
+    classes = _classes([_decimal(t.value) for t in tiles if t.value is not None])
     missing = any(t.value is None for t in tiles)
     no_data = _("no data")
 
@@ -333,32 +338,8 @@ def tile_map(chart: Chart, tiles: list[Tile]) -> SafeString:
         parts.append(f'<text x="4" y="18" font-size="16" font-weight="bold">'
                      f'{_text(chart.title)}</text>')
 
-    drawn = []
-    for tile in tiles:
-        x, y = tile.column * TILE_CELL + 2, top + tile.row * TILE_CELL + 2
-        centre = _n(x + TILE_SIZE / 2)
-        if tile.value is None:
-            fill, ink, shown = f"url(#{cid}-nd)", "#333", no_data
-            detail = no_data
-            extra = ' stroke="#999"'
-            value_size = 10
-        else:
-            fill, ink = TILE_CLASSES[_class_of(tile.value, classes)]
-            shown = _number(tile.value, chart.decimals)
-            detail = f"{shown} ({tile.year})" if tile.year is not None else shown
-            extra = ""
-            value_size = 12
-        title = f"{tile.label}: {detail}"
-        body = (f"<title>{_text(title)}</title>"
-                f'<rect x="{x}" y="{y}" width="{TILE_SIZE}" height="{TILE_SIZE}" rx="3" '
-                f'fill="{fill}"{extra}/>'
-                f'<g fill="{ink}"><text x="{centre}" y="{y + 26}" font-weight="bold">'
-                f"{_text(tile.code)}</text>"
-                f'<text x="{centre}" y="{y + 45}" font-size="{value_size}"'
-                f"{_squeeze(shown, value_size)}>{_text(shown)}</text></g>")
-        href = _safe_href(tile.href)
-        drawn.append(f'<a href="{escape(href)}">{body}</a>' if href else f"<g>{body}</g>")
-    parts.append('<g text-anchor="middle">' + "".join(drawn) + "</g>")
+    parts.append('<g text-anchor="middle">' + "".join(
+        _draw_tile(tile, top, classes, cid, chart.decimals) for tile in tiles) + "</g>")
 
     legend_x = width - legend_width + 8
     legend = [f'<text x="{legend_x}" y="{top + 16}" fill="{MUTED}">{_text(chart.unit)}</text>'
@@ -376,6 +357,30 @@ def tile_map(chart: Chart, tiles: list[Tile]) -> SafeString:
     parts.append("".join(legend))
 
     return _svg(cid, chart, width, height, parts, _tiles_summary(tiles, chart.decimals))
+
+
+def _draw_tile(tile: Tile, top: int, classes: _Classes | None, cid: str,
+               decimals: int) -> str:
+    """A square with the code and the rounded value, its <title> for pointer users, linked to
+    the profile; no data is hatched grey and says so, so it never passes for a zero."""
+    x, y = tile.column * TILE_CELL + 2, top + tile.row * TILE_CELL + 2
+    centre = _n(x + TILE_SIZE / 2)
+    if tile.value is None:
+        fill, ink, border, value_size = f"url(#{cid}-nd)", "#333", ' stroke="#999"', 10
+        shown = detail = _("no data")
+    else:
+        (fill, ink), border, value_size = TILE_CLASSES[_class_of(tile.value, classes)], "", 12
+        shown = _number(tile.value, decimals)
+        detail = f"{shown} ({tile.year})" if tile.year is not None else shown
+    body = (f"<title>{_text(f'{tile.label}: {detail}')}</title>"
+            f'<rect x="{x}" y="{y}" width="{TILE_SIZE}" height="{TILE_SIZE}" rx="3" '
+            f'fill="{fill}"{border}/>'
+            f'<g fill="{ink}"><text x="{centre}" y="{y + 26}" font-weight="bold">'
+            f"{_text(tile.code)}</text>"
+            f'<text x="{centre}" y="{y + 45}" font-size="{value_size}"'
+            f"{_squeeze(shown, value_size)}>{_text(shown)}</text></g>")
+    href = _safe_href(tile.href)
+    return f'<a href="{escape(href)}">{body}</a>' if href else f"<g>{body}</g>"
 
 
 @dataclass(frozen=True)
@@ -404,7 +409,7 @@ def _class_of(value: Decimal, classes: _Classes | None) -> int:
     assert classes is not None
     if classes.step == 0:  # one value everywhere: a middle colour, not an extreme
         return len(TILE_CLASSES) // 2
-    return min(int((value - classes.low) / classes.step), len(TILE_CLASSES) - 1)
+    return min(int((_decimal(value) - classes.low) / classes.step), len(TILE_CLASSES) - 1)
 
 
 def _class_labels(classes: _Classes | None, decimals: int) -> list[str]:
@@ -503,10 +508,14 @@ def _number(value: Decimal | float | int, decimals: int) -> str:
     """Rounded half up (number_format alone truncates: 0.96 would read 0.9), in the reader's
     language (French: decimal comma)."""
     places = max(decimals, 0)
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.0"
     return number_format(rounded, places, use_l10n=True)
+
+
+def _decimal(value: Decimal | float | int | str) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _n(x: float) -> str:

@@ -439,3 +439,22 @@ def test_an_empty_map_says_no_data():
 
 def test_the_tile_map_of_the_pacific_stays_small():
     assert gzipped_size(tile_map(mobile_chart(show_title=True), pict_tiles())) <= 5 * 1024
+
+
+def test_many_marks_are_counted_in_the_description_not_listed():
+    points = tuple(Point(year, Decimal(year - 1990), ("estimate",)) for year in range(2000, 2020))
+    root = parse(line_chart(mobile_chart(), [Series("Tonga", points)]))
+
+    desc = root.find(f"{SVG}desc").text
+    assert desc.count("Estimate, ") == 6
+    assert desc.endswith("14 more marked values.")
+    assert len([t for t in root.iter(SVG + "title") if t.text.startswith("Estimate, ")]) == 20
+
+
+def test_tiles_given_floats_are_classed_like_decimals():
+    as_float = tile_map(mobile_chart(), [Tile("A", "A", 0, 0, 1.5, 2022),
+                                         Tile("B", "B", 1, 0, 3.0, 2022)])
+    as_decimal = tile_map(mobile_chart(), [Tile("A", "A", 0, 0, Decimal("1.5"), 2022),
+                                           Tile("B", "B", 1, 0, Decimal("3.0"), 2022)])
+
+    assert as_float == as_decimal
