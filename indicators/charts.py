@@ -2,8 +2,8 @@
 
 Each chart is a self-contained `<svg>` (presentation attributes only: no `style` attribute or
 element, no script, so it passes a strict CSP inline and renders the same downloaded as a file),
-with `role="img"`, a `<title>` and a `<desc>` for screen readers (`aria-labelledby`), and stays
-≤ 10 KB compressed.
+with `role="img"` (a tile map of links: `role="group"`), a `<title>` and a `<desc>` for screen
+readers (`aria-labelledby`/`aria-describedby`), and stays ≤ 10 KB compressed.
 
 Contract used by the pages (`indicators.views`); the functions return `SafeString`.
 """
@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -356,7 +355,8 @@ def tile_map(chart: Chart, tiles: list[Tile]) -> SafeString:
                       f'{stroke}/><text x="{legend_x + 24}" y="{y + 13}">{_text(label)}</text>')
     parts.append("".join(legend))
 
-    return _svg(cid, chart, width, height, parts, _tiles_summary(tiles, chart.decimals))
+    return _svg(cid, chart, width, height, parts, _tiles_summary(tiles, chart.decimals),
+                has_links=any(_safe_href(t.href) for t in tiles))
 
 
 def _draw_tile(tile: Tile, top: int, classes: _Classes | None, cid: str,
@@ -385,45 +385,55 @@ def _draw_tile(tile: Tile, top: int, classes: _Classes | None, cid: str,
 
 @dataclass(frozen=True)
 class _Classes:
-    low: Decimal
-    step: Decimal  # 0 when every tile has the same value: one class
+    """Up to five classes holding about as many tiles each (quantiles), so that one outlier
+    (Fiji's mobile subscriptions after a break in series) does not squash every other island
+    into one colour. Equal values always share a class."""
+
+    of_value: dict[Decimal, int]  # value -> class index (into TILE_CLASSES)
+    ranges: dict[int, tuple[Decimal, Decimal]]  # class index -> lowest and highest value
 
 
 def _classes(values: list[Decimal]) -> _Classes | None:
-    """Five equal intervals over min..max of the values (None without any value)."""
     if not values:
         return None
-    low, high = min(values), max(values)
-    return _Classes(low, (high - low) / len(TILE_CLASSES))
+    ordered = sorted(values)
+    count, size = len(ordered), len(TILE_CLASSES)
+    first_rank: dict[Decimal, int] = {}
+    for rank, value in enumerate(ordered):
+        first_rank.setdefault(value, rank)
+    if len(first_rank) == 1:  # one value everywhere: a middle colour, not an extreme
+        of_value = dict.fromkeys(first_rank, size // 2)
+    else:
+        of_value = {value: rank * size // count for value, rank in first_rank.items()}
+    ranges: dict[int, tuple[Decimal, Decimal]] = {}
+    for value in ordered:
+        index = of_value[value]
+        low, _high = ranges.get(index, (value, value))
+        ranges[index] = (low, value)
+    return _Classes(of_value, dict(sorted(ranges.items())))
 
 
 def _used_classes(classes: _Classes | None) -> list[int]:
-    if classes is None:
-        return []
-    if classes.step == 0:
-        return [len(TILE_CLASSES) // 2]
-    return list(range(len(TILE_CLASSES)))
+    return [] if classes is None else list(classes.ranges)
 
 
 def _class_of(value: Decimal, classes: _Classes | None) -> int:
     assert classes is not None
-    if classes.step == 0:  # one value everywhere: a middle colour, not an extreme
-        return len(TILE_CLASSES) // 2
-    return min(int((_decimal(value) - classes.low) / classes.step), len(TILE_CLASSES) - 1)
+    return classes.of_value[_decimal(value)]
 
 
 def _class_labels(classes: _Classes | None, decimals: int) -> list[str]:
-    """"low – high" per class; more decimals when the rounded bounds would repeat."""
+    """"lowest – highest" value of each class (one value: itself); more decimals when rounding
+    would make two different bounds look the same."""
     if classes is None:
         return []
-    if classes.step == 0:
-        return [_number(classes.low, decimals)]
-    bounds = [classes.low + classes.step * k for k in range(len(TILE_CLASSES) + 1)]
+    bounds = sorted({b for pair in classes.ranges.values() for b in pair})
     places = max(decimals, 0)
     while places < 4 and len({_number(b, places) for b in bounds}) < len(bounds):
         places += 1
-    return [f"{_number(a, places)} – {_number(b, places)}"
-            for a, b in pairwise(bounds)]
+    return [_number(low, places) if low == high
+            else f"{_number(low, places)} – {_number(high, places)}"
+            for low, high in classes.ranges.values()]
 
 
 def _tiles_summary(tiles: list[Tile], decimals: int) -> list[str]:
@@ -468,12 +478,16 @@ def _squeeze(text: str, size: int) -> str:
 
 
 def _svg(cid: str, chart: Chart, width: int, height: float, parts: Iterable[str],
-         summary: list[str]) -> SafeString:
+         summary: list[str], has_links: bool = False) -> SafeString:
     description = " ".join(t for t in [chart.description.strip(), *summary] if t)
+    # A picture is one image to a screen reader; a map whose tiles are links is a group of them
+    # (inside role="img" the links would be reachable by keyboard yet unnamed).
+    role = (f'role="group" aria-labelledby="{cid}-t" aria-describedby="{cid}-d"' if has_links
+            else f'role="img" aria-labelledby="{cid}-t {cid}-d"')
     # Safe: every text and attribute value above went through _text() or escape().
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_n(height)}" '
-        f'role="img" aria-labelledby="{cid}-t {cid}-d" font-family="sans-serif" '
+        f'{role} font-family="sans-serif" '
         f'font-size="{FONT_SIZE}" fill="{TEXT}">'
         f'<title id="{cid}-t">{_text(chart.title)}</title>'
         f'<desc id="{cid}-d">{_text(description)}</desc>' + "".join(parts) + "</svg>")

@@ -101,8 +101,12 @@ def test_it_is_a_self_contained_scalable_svg_labelled_for_screen_readers():
         assert root.tag == SVG + "svg"
         assert re.fullmatch(r"0 0 \d+ [\d.]+", root.get("viewBox"))
         assert root.get("width") is None and root.get("height") is None
-        assert root.get("role") == "img"
-        title_id, desc_id = root.get("aria-labelledby").split()
+        if root.find(f".//{SVG}a") is None:
+            assert root.get("role") == "img"
+            title_id, desc_id = root.get("aria-labelledby").split()
+        else:  # a map of links: a group of named links, not one picture
+            assert root.get("role") == "group"
+            title_id, desc_id = root.get("aria-labelledby"), root.get("aria-describedby")
         assert root.find(f"{SVG}title").get("id") == title_id
         assert root.find(f"{SVG}title").text == "Mobile cellular subscriptions"
         assert root.find(f"{SVG}desc").get("id") == desc_id
@@ -359,16 +363,38 @@ def test_no_data_is_hatched_grey_and_never_looks_like_zero():
     assert "No data: Cook Islands." in root.find(f"{SVG}desc").text
 
 
-def test_values_fall_in_five_equal_classes_with_a_legend():
-    tiles = [Tile(f"T{v}", f"T{v}", v // 25, 0, Decimal(v), 2022) for v in (0, 25, 50, 75, 100)]
+def test_values_fall_in_five_classes_of_about_as_many_tiles_with_a_legend():
+    values = [0, 25, 50, 75, 100]
+    tiles = [Tile(f"T{v}", f"T{v}", n, 0, Decimal(v), 2022) for n, v in enumerate(values)]
     root = parse(tile_map(mobile_chart(decimals=0), tiles))
 
-    fills = [tile(root, f"T{v}").find(f"{SVG}rect").get("fill") for v in (0, 25, 50, 75, 100)]
+    fills = [tile(root, f"T{v}").find(f"{SVG}rect").get("fill") for v in values]
     assert fills == [fill for fill, _ink in TILE_CLASSES]
-    legend = [t for t in texts(root) if "–" in t]
-    assert legend == ["0 – 20", "20 – 40", "40 – 60", "60 – 80", "80 – 100"]
+    assert texts(root)[-5:] == ["0", "25", "50", "75", "100"]  # one value per class
     assert "no data" not in texts(root)  # nothing missing: no "no data" in the legend
     assert not elements(root, "pattern")
+
+
+def test_an_outlier_does_not_squash_the_others_into_one_colour():
+    # Fiji's mobile subscriptions after its break in series, against ten ordinary islands
+    values = [Decimal(v) for v in (20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 574)]
+    tiles = [Tile(f"T{n}", f"T{n}", n, 0, v, 2023) for n, v in enumerate(values)]
+    root = parse(tile_map(mobile_chart(decimals=0), tiles))
+
+    fills = [tile(root, f"T{n}").find(f"{SVG}rect").get("fill") for n in range(len(values))]
+    assert len(set(fills[:10])) == 5  # the ordinary ones spread over all five classes
+    assert fills == sorted(fills, key=[f for f, _ink in TILE_CLASSES].index)  # in value order
+    legend = [t for t in texts(root) if "–" in t]
+    assert legend[0] == "20 – 40" and legend[-1] == "110 – 574"
+
+
+def test_equal_values_share_a_class():
+    values = [Decimal(v) for v in (5, 5, 5, 5, 9, 10)]
+    tiles = [Tile(f"T{n}", f"T{n}", n, 0, v, 2023) for n, v in enumerate(values)]
+    root = parse(tile_map(mobile_chart(decimals=0), tiles))
+
+    fills = [tile(root, f"T{n}").find(f"{SVG}rect").get("fill") for n in range(len(values))]
+    assert len(set(fills[:4])) == 1 and len(set(fills)) == 3
 
 
 def test_the_same_value_everywhere_or_one_tile_does_not_break():
@@ -395,7 +421,11 @@ def test_legend_bounds_get_more_decimals_rather_than_repeat():
              Tile("B", "B", 1, 0, Decimal("0.20"), 2022)]
     labels = [t for t in texts(parse(tile_map(mobile_chart(), tiles))) if "–" in t]
 
-    assert labels[0] == "0.10 – 0.12"
+    assert labels == []  # two values: two classes of one value each, shown as values
+    tiles += [Tile(f"C{n}", "C", 2 + n, 0, Decimal(v), 2022)
+              for n, v in enumerate(("0.104", "0.3", "0.4", "0.5"))]
+    labels = [t for t in texts(parse(tile_map(mobile_chart(), tiles))) if "–" in t]
+    assert labels == ["0.100 – 0.104"]
 
 
 def test_tile_values_use_the_readers_decimal_separator():
