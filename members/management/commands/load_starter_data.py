@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
         ensure_vocabulary()  # normally added by a migration; back after a test database flush
         if if_empty and WorkingGroup.objects.exists():
+            self._indicators_if_none()  # an install from before the indicators app
             self.stdout.write("Starter data already present.")
             return
         countries = self._countries()
@@ -72,6 +73,17 @@ class Command(BaseCommand):
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "
             f"{Objective.objects.filter(group=group).count()} objectives and rules."))
+
+    def _indicators_if_none(self) -> None:
+        """The indicator catalogue and the bundled WDI data, on a database that has never had an
+        indicator import (so a deliberate rollback of them is not undone)."""
+        from indicators.catalogue import load_starter_observations
+        from indicators.models import ImportBatch
+
+        if not ImportBatch.objects.exists():
+            ensure_catalogue()
+            load_starter_observations()
+            self.stdout.write("Indicators: the catalogue and the bundled WDI data loaded.")
 
     def _countries(self) -> dict[str, Country]:
         result = {}
