@@ -107,3 +107,40 @@ def ensure_catalogue() -> None:
                                comparator_order=order, country=countries.get(code)))
             existing.add(code)
     Economy.objects.bulk_create(new)
+
+
+# --- Starter observations (importer) ---
+
+STARTER_VINTAGE = "2026-07-01"
+# As the data's README describes them: what the published values do, not why.
+STARTER_BREAKS = [
+    ("IT.CEL.SETS.P2", "FJI", 2023,
+     "Published values jump from 111.7 (2022) to 361.0 (2023) and 574.2 (2024)."),
+    ("IT.CEL.SETS.P2", "PNG", 2023,
+     "Published values fall from 49.2 (2022) to 34.1 (2023)."),
+]
+
+
+def load_starter_observations() -> None:
+    """The bundled WDI files, one applied batch each (skipped when a batch of the same file is
+    already applied), and the breaks their README points out. Idempotent."""
+    import hashlib
+
+    from indicators import operations
+    from indicators.models import Economy, Flag, ImportBatch, Indicator
+
+    for path in WDI_FILES:
+        data = path.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        if ImportBatch.objects.filter(sha256=sha256,
+                                      status=ImportBatch.Status.APPLIED).exists():
+            continue
+        batch = operations.preview_import(data, path.name, source=WDI_SOURCE,
+                                          vintage=STARTER_VINTAGE)
+        operations.apply_import(batch)
+    for indicator_code, economy_code, year, note in STARTER_BREAKS:
+        indicator = Indicator.objects.get(code=indicator_code)
+        economy = Economy.objects.get(code=economy_code)
+        if not Flag.objects.filter(indicator=indicator, economy=economy, year=year,
+                                   kind=Flag.Kind.BREAK).exists():
+            operations.flag_observation(indicator, economy, year, Flag.Kind.BREAK, note)

@@ -37,3 +37,56 @@ class YearRangeForm(forms.Form):
 
 
 # --- Imports and flags ---
+
+IMPORT_FILE_TYPES = frozenset({"csv", "xlsx"})
+
+
+class ImportForm(forms.Form):
+    """A World Bank / ITU table to preview: nothing is written until the preview is applied."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    indicator = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="code", label=_("Indicator"),
+        empty_label=_("As the file says"),
+        help_text=_("Only for a long file (Country Name, Country Code, Year, Value) whose name "
+                    "does not contain the indicator's code."))
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+    vintage = forms.CharField(label=_("Vintage"), max_length=40, required=False,
+                              help_text=_("The source's data update, e.g. 2026-07-01; by "
+                                          "default the file's “Last Updated Date”."))
+    add_unknown_economies = forms.BooleanField(
+        label=_("Add economies the catalogue lacks, with the file's names"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from indicators.models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.all()
+
+    def clean_file(self):
+        from talanoa.lib.files import validate_upload
+
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, IMPORT_FILE_TYPES)
+        return upload
+
+
+class FlagForm(forms.Form):
+    """A flag on one value: an estimate, or a break in the series."""
+
+    indicator = forms.ModelChoiceField(queryset=None, to_field_name="code",
+                                       label=_("Indicator"))
+    economy = forms.ModelChoiceField(queryset=None, to_field_name="code", label=_("Economy"))
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("What the published values do, e.g. “jumps from 111.7 "
+                                       "to 361.0”."))
+
+    def __init__(self, *args, **kwargs):
+        from indicators.models import Economy, Flag, Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.all()
+        self.fields["economy"].queryset = Economy.objects.all()
+        self.fields["kind"].choices = Flag.Kind.choices

@@ -5,7 +5,15 @@ from django.core.management import call_command
 
 from members.models import Membership, Organisation, Person, Representative
 from portal.models import Post
-from talanoa.bench import PAGES, compressed_sizes, css_urls, page_assets, parse_wrk
+from talanoa.bench import (
+    PAGES,
+    Result,
+    compressed_sizes,
+    css_urls,
+    page_assets,
+    parse_wrk,
+    split_charts,
+)
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40703/
   2 threads and 32 connections
@@ -47,6 +55,22 @@ def test_it_finds_what_a_first_view_loads():
     assert css_urls(css) == ["img/x.svg", "b.css"]
     gz, br = compressed_sizes(b"talanoa " * 1000)
     assert 0 < br <= gz < 200
+
+
+def test_inline_charts_are_measured_apart_from_the_page():
+    chart = (b'<svg xmlns="http://www.w3.org/2000/svg" role="img"><title>Tonga</title>'
+             b'<path d="M0 0L1 1"/></svg>')
+    page = b"<main><h1>Tonga</h1>" + chart + b"<p>table</p>\n" + chart + b"</main>"
+    without, charts = split_charts(page)
+    assert without == b"<main><h1>Tonga</h1><p>table</p>\n</main>"
+    assert charts == [chart, chart]
+    assert split_charts(b"<p>no chart</p>") == (b"<p>no chart</p>", [])
+
+    result = Result("profile", "/indicators/TON/", None, gzip_bytes=20 * 1024,
+                    charts=2, charts_gzip=8 * 1024, chart_gzip_max=11 * 1024)
+    result.judge()
+    assert result.verdicts["size"] == "OK"  # 12 KB without the charts
+    assert result.verdicts["chart"] == "OVER"  # one chart over 10 KB
 
 
 def test_pages_have_unique_names_and_start_at_the_root():

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from indicators.catalogue import ensure_catalogue
+from indicators.catalogue import ensure_catalogue, load_starter_observations
 from members import starter
 from members.models import Country, Membership, Objective, Organisation, WorkingGroup
 from work.plan_seed import seed_regional_ict_initiative
@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
         ensure_vocabulary()  # normally added by a migration; back after a test database flush
         if if_empty and WorkingGroup.objects.exists():
+            self._indicators_if_none()  # an install from before the indicators app
             self.stdout.write("Starter data already present.")
             return
         countries = self._countries()
@@ -65,12 +66,24 @@ class Command(BaseCommand):
                          "kind": WorkingGroup.Kind.TASKFORCE})
         seed_regional_ict_initiative(group)
         ensure_catalogue()
+        load_starter_observations()  # indicators: the bundled WDI files and their breaks
         from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
         ensure_external_bodies()
         self.stdout.write(self.style.SUCCESS(
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "
             f"{Objective.objects.filter(group=group).count()} objectives and rules."))
+
+    def _indicators_if_none(self) -> None:
+        """The indicator catalogue and the bundled WDI data, on a database that has never had an
+        indicator import (so a deliberate rollback of them is not undone)."""
+        from indicators.catalogue import load_starter_observations
+        from indicators.models import ImportBatch
+
+        if not ImportBatch.objects.exists():
+            ensure_catalogue()
+            load_starter_observations()
+            self.stdout.write("Indicators: the catalogue and the bundled WDI data loaded.")
 
     def _countries(self) -> dict[str, Country]:
         result = {}
