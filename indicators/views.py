@@ -200,10 +200,9 @@ def _svg_download(svg: str, name: str) -> HttpResponse:
 # --- Imports and flags (secretariat) ----------------------------------------------------------
 # This section's imports sit here, apart from the pages' at the top, so each part merges alone.
 
-from django.contrib import messages  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
 from django.utils.translation import gettext  # noqa: E402
 
 from talanoa.access import require_indicator_editor  # noqa: E402
