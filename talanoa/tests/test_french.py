@@ -274,8 +274,10 @@ class Page(HTMLParser):
             tags = [t for t, _ in stack]
             if not re.search(r"[^\W\d_]", text) or "title" in tags:
                 continue
-            # A row header names the row's record (an organisation in a matrix), not interface.
-            if any(t == "th" and a.get("scope") == "row" for t, a in stack):
+            # A row header names the row's record (an organisation in a matrix), not interface;
+            # so does a header marked translate="no" (an economy naming a column of values).
+            if any((t == "th" and a.get("scope") == "row") or a.get("translate") == "no"
+                   for t, a in stack):
                 continue
             if set(tags) & (INTERFACE | {"header", "footer", "nav", "label"}):
                 found.add(text)
