@@ -97,6 +97,7 @@ PAGES = [
     Page("indicators", "/indicators/"),
     Page("indicator", "/indicators/IT.CEL.SETS.P2/"),
     Page("country profile", "/indicators/TON/"),
+    Page("country profile (member)", "/indicators/TON/", MEMBER),
 ]
 
 
