@@ -110,6 +110,34 @@ def _fetch_window(indicator_ids: list[int], economy_ids: list[int], years: list[
     return series.fetch(indicator_ids, economy_ids, years[0] - series.GROWTH_YEARS, years[-1])
 
 
+@dataclass
+class _Pacific:
+    """One indicator for the PICTs and the comparators: the years shown, the lines fetched (by
+    (indicator id, economy id)), each economy's line (by economy id, empty without data), and
+    the numbers of the region (PSS) and the World."""
+
+    picts: list[Economy]
+    comparators: list[Economy]
+    years: list[int]
+    lines: dict
+    line: dict[int, Line]
+    region: dict | None
+    world: dict | None
+
+
+def _pacific(indicator: Indicator, first: int | None = None, last: int | None = None) -> _Pacific:
+    picts, comparators = series.picts(), series.comparators()
+    economy_ids = [e.pk for e in (*picts, *comparators)]
+    years = series.years_shown(
+        series.years_with_data([indicator.pk], economy_ids)[indicator.pk], first, last)
+    lines = _fetch_window([indicator.pk], economy_ids, years)
+    line = {e.pk: lines.get((indicator.pk, e.pk), Line()) for e in (*picts, *comparators)}
+    by_code = {e.code: e for e in comparators}
+    region = line[by_code["PSS"].pk].numbers() if "PSS" in by_code else None
+    world = line[by_code["WLD"].pk].numbers() if "WLD" in by_code else None
+    return _Pacific(picts, comparators, years, lines, line, region, world)
+
+
 # --- Dashboard ----------------------------------------------------------------------------------
 
 @dataclass
@@ -152,15 +180,10 @@ def default_indicator(catalogue: list[Indicator]) -> Indicator | None:
 
 
 def dashboard(indicator: Indicator, catalogue: list[Indicator]) -> Dashboard:
-    picts, comparators = series.picts(), series.comparators()
-    economy_ids = [e.pk for e in (*picts, *comparators)]
-    years = series.years_shown(
-        series.years_with_data([indicator.pk], economy_ids)[indicator.pk])
-    lines = _fetch_window([indicator.pk], economy_ids, years)
-    line = {e.pk: lines.get((indicator.pk, e.pk), Line()) for e in (*picts, *comparators)}
-    by_code = {e.code: e for e in comparators}
-    region = line[by_code["PSS"].pk].numbers() if "PSS" in by_code else None
-    world = line[by_code["WLD"].pk].numbers() if "WLD" in by_code else None
+    pacific = _pacific(indicator)
+    picts, comparators, years, lines, line, region, world = (
+        pacific.picts, pacific.comparators, pacific.years, pacific.lines, pacific.line,
+        pacific.region, pacific.world)
     decimals = indicator.decimals
 
     rows = []
@@ -268,15 +291,10 @@ class IndicatorPage:
 
 
 def indicator_page(indicator: Indicator, first: int | None, last: int | None) -> IndicatorPage:
-    picts, comparators = series.picts(), series.comparators()
-    economy_ids = [e.pk for e in (*picts, *comparators)]
-    years = series.years_shown(
-        series.years_with_data([indicator.pk], economy_ids)[indicator.pk], first, last)
-    lines = _fetch_window([indicator.pk], economy_ids, years)
-    line = {e.pk: lines.get((indicator.pk, e.pk), Line()) for e in (*picts, *comparators)}
-    by_code = {e.code: e for e in comparators}
-    region = line[by_code["PSS"].pk].numbers() if "PSS" in by_code else None
-    world = line[by_code["WLD"].pk].numbers() if "WLD" in by_code else None
+    pacific = _pacific(indicator, first, last)
+    picts, comparators, years, lines, line, region, world = (
+        pacific.picts, pacific.comparators, pacific.years, pacific.lines, pacific.line,
+        pacific.region, pacific.world)
     decimals = indicator.decimals
 
     pict_rows, growth_rows = [], []

@@ -67,7 +67,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
             "indicators/_indicator.html", {"page": page, "editor": editor,
                                            "query": _query(first, last)})}
 
-    return _public_page(request, "indicators/indicator.html", editor,
+    return _public_page(request, "indicators/series_page.html", editor,
                         lambda: series.cached(("indicator", code, first, last, editor), build),
                         {"form": form})
 
@@ -101,7 +101,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
                                          "query": _query(first, last, board.page)})}
 
     return _public_page(
-        request, "indicators/profile.html", editor,
+        request, "indicators/series_page.html", editor,
         lambda: series.cached(("profile", code, first, last, number, editor), build),
         {"form": form})
 
