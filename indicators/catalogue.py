@@ -17,34 +17,49 @@ WDI_FILES = sorted((DATA_DIR / "wdi").glob("wdi_*_data.csv"))
 WDI_SOURCE = "World Bank, World Development Indicators (ITU data)"
 WDI_LICENCE = "CC BY 4.0"
 
-# code, name (en, fr), unit (en, fr), decimals, SDG targets, definition (en)
+# code, name (en, fr), unit (en, fr), decimals, SDG targets, definition (en, fr)
 INDICATORS = [
     ("IT.NET.USER.ZS", "Individuals using the Internet",
      "Personnes utilisant Internet", "% of population", "% de la population", 1, ["17.8"],
      "Internet users are individuals who have used the Internet (from any location) in the "
      "last 3 months. The Internet can be used via a computer, mobile phone, personal digital "
-     "assistant, games machine, digital TV etc."),
+     "assistant, games machine, digital TV etc.",
+     "Les internautes sont les personnes qui ont utilisé Internet (depuis n’importe quel lieu) "
+     "au cours des 3 derniers mois, au moyen d’un ordinateur, d’un téléphone mobile, d’un "
+     "assistant numérique personnel, d’une console de jeux, d’une télévision numérique, etc."),
     ("IT.CEL.SETS.P2", "Mobile cellular subscriptions",
      "Abonnements à la téléphonie mobile", "per 100 people", "pour 100 personnes", 1, ["9.c"],
      "Mobile cellular telephone subscriptions are subscriptions to a public mobile telephone "
      "service that provide access to the PSTN using cellular technology. The indicator "
      "includes (and is split into) the number of postpaid subscriptions, and the number of "
-     "active prepaid accounts (i.e. that have been used during the last three months)."),
+     "active prepaid accounts (i.e. that have been used during the last three months).",
+     "Les abonnements à la téléphonie mobile cellulaire sont les abonnements à un service public "
+     "de téléphonie mobile donnant accès au réseau téléphonique public commuté au moyen de la "
+     "technologie cellulaire. L’indicateur comprend (et se répartit entre) les abonnements "
+     "post-payés et les comptes prépayés actifs (utilisés au cours des trois derniers mois)."),
     ("IT.NET.BBND.P2", "Fixed broadband subscriptions",
      "Abonnements à l’Internet haut débit fixe", "per 100 people", "pour 100 personnes", 1,
      ["17.6"],
      "Fixed broadband subscriptions refers to fixed subscriptions to high-speed access to the "
      "public Internet (a TCP/IP connection), at downstream speeds equal to, or greater than, "
-     "256 kbit/s."),
+     "256 kbit/s.",
+     "Les abonnements à l’Internet haut débit fixe sont les abonnements fixes à un accès à haut "
+     "débit à l’Internet public (connexion TCP/IP), à des débits descendants égaux ou "
+     "supérieurs à 256 kbit/s."),
     ("IT.MLT.MAIN.P2", "Fixed telephone subscriptions",
      "Abonnements au téléphone fixe", "per 100 people", "pour 100 personnes", 1, [],
      "Fixed telephone subscriptions refers to the sum of active number of analogue fixed "
      "telephone lines, voice-over-IP (VoIP) subscriptions, fixed wireless local loop (WLL) "
-     "subscriptions, ISDN voice-channel equivalents and fixed public payphones."),
+     "subscriptions, ISDN voice-channel equivalents and fixed public payphones.",
+     "Les abonnements au téléphone fixe sont la somme des lignes téléphoniques fixes analogiques "
+     "actives, des abonnements de voix sur IP (VoIP), des abonnements à la boucle locale sans "
+     "fil fixe (WLL), des équivalents en canaux vocaux RNIS et des téléphones publics fixes."),
     ("IT.NET.SECR.P6", "Secure Internet servers",
      "Serveurs Internet sécurisés", "per 1 million people", "par million de personnes", 1, [],
      "The number of distinct, publicly-trusted TLS/SSL certificates found in the Netcraft "
-     "Secure Server Survey."),
+     "Secure Server Survey.",
+     "Le nombre de certificats TLS/SSL distincts et reconnus publiquement recensés par "
+     "l’enquête Netcraft sur les serveurs sécurisés."),
 ]
 
 # The aggregates every page compares the Pacific with, in this order.
@@ -75,12 +90,13 @@ def ensure_catalogue() -> None:
     from members.models import Country
     from papers.models import Tag
 
-    for order, (code, name_en, name_fr, unit_en, unit_fr, decimals, sdgs,
-                definition) in enumerate(INDICATORS):
+    for order, (code, name_en, name_fr, unit_en, unit_fr, decimals, sdgs, definition_en,
+                definition_fr) in enumerate(INDICATORS):
         indicator, created = Indicator.objects.get_or_create(
             code=code, defaults={"name_en": name_en, "name_fr": name_fr, "unit_en": unit_en,
                                  "unit_fr": unit_fr, "decimals": decimals,
-                                 "definition_en": definition, "source": WDI_SOURCE,
+                                 "definition_en": definition_en,
+                                 "definition_fr": definition_fr, "source": WDI_SOURCE,
                                  "licence": WDI_LICENCE, "order": order})
         if created:
             indicator.sdg_targets.set(Tag.objects.filter(kind="sdg", code__in=sdgs))
