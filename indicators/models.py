@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -91,6 +92,9 @@ class Indicator(BilingualNameMixin, models.Model):
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator", args=[self.code])
+
     @property
     def unit(self):
         return localized(self, "unit")
@@ -133,6 +137,9 @@ class Economy(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:profile", args=[self.code])
 
 
 class ImportBatch(models.Model):

@@ -29,3 +29,13 @@ def test_a_definition_without_french_is_marked_as_english(client):
     Indicator.objects.filter(code="IT.CEL.SETS.P2").update(definition_fr="")
     html = french_page(client, "IT.CEL.SETS.P2")
     assert '<p lang="en">Mobile cellular telephone subscriptions' in html
+
+
+def test_indicators_and_profiles_are_found_by_search(client):
+    html = client.get("/search/", {"q": "mobile cellular"}).content.decode()
+    assert 'href="/indicators/IT.CEL.SETS.P2/"' in html
+    html = client.get("/search/", {"q": "Tonga"}).content.decode()
+    assert 'href="/indicators/TON/"' in html
+    client.cookies["django_language"] = "fr"
+    html = client.get("/search/", {"q": "téléphonie mobile"}, HTTP_ACCEPT_LANGUAGE="fr").content
+    assert 'href="/indicators/IT.CEL.SETS.P2/"' in html.decode()
