@@ -5,6 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import Indicator
+from papers.models import Tag
+from talanoa.lib.editing import VersionedFormMixin
+
 # --- Pages ---
 
 
@@ -90,3 +94,25 @@ class FlagForm(forms.Form):
         self.fields["indicator"].queryset = Indicator.objects.all()
         self.fields["economy"].queryset = Economy.objects.all()
         self.fields["kind"].choices = Flag.Kind.choices
+
+
+# --- The catalogue ---
+
+
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
+    """What the secretariat may say about an indicator; its code is the source's and stays."""
+
+    class Meta:
+        model = Indicator
+        fields = ["name_en", "name_fr", "unit_en", "unit_fr", "definition_en", "definition_fr",
+                  "source", "licence", "sdg_targets", "decimals", "order"]
+        widgets = {"sdg_targets": forms.CheckboxSelectMultiple,
+                   "definition_en": forms.Textarea(attrs={"rows": 4}),
+                   "definition_fr": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sdg_targets"].queryset = Tag.objects.filter(kind=Tag.Kind.SDG)
+        self.fields["decimals"].max_value = 6
+        self.fields["decimals"].widget.attrs["max"] = 6
+

@@ -78,6 +78,8 @@ class Indicator(BilingualNameMixin, models.Model):
         _("decimals shown"), default=1,
         help_text=_("Pages round to this; downloads give the value as published."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Edits carry the version they started from (talanoa.lib.editing): no silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

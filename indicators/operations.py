@@ -14,7 +14,7 @@ drops a preview (DISCARDED). Each step writes an `ImportTransition`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ from indicators.models import (
     Observation,
     ObservationChange,
 )
+from talanoa.lib.editing import save_versioned
 
 ON_DATA_CHANGE: list[Callable[[], None]] = []
 
@@ -344,3 +345,17 @@ def unflag(flag: Flag, user=None) -> None:
     flag._history_user = user
     flag.delete()
     data_changed()
+
+
+# --- The catalogue ----------------------------------------------------------------------------
+
+
+def save_indicator(indicator: Indicator, expected_version: int | None,
+                   sdg_targets: Iterable[Any]) -> Indicator:
+    """Save the secretariat's edit of an indicator (names, units, definitions, sources, SDG
+    targets), refused with `EditConflict` if someone saved it since `expected_version`."""
+    with transaction.atomic():
+        save_versioned(indicator, expected_version)
+        indicator.sdg_targets.set(sdg_targets)
+        data_changed()
+    return indicator

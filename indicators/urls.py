@@ -50,6 +50,7 @@ urlpatterns = [
     path("indicators/<indicator:code>.<table:fmt>", views.indicator_table,
          name="indicator_table"),
     path("indicators/<indicator:code>.svg", views.indicator_svg, name="indicator_svg"),
+    path("indicators/<indicator:code>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<economy:code>/", views.profile, name="profile"),
     path("indicators/<economy:code>.<table:fmt>", views.profile_table, name="profile_table"),
     path("indicators/<economy:code>/<indicator:indicator>.svg", views.profile_svg,

@@ -7,17 +7,22 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import pages, series
-from indicators.forms import YearRangeForm
-from indicators.models import Economy, Indicator
-from talanoa.access import can_edit_indicators, viewer_for
+from indicators import operations, pages, series
+from indicators.forms import FlagForm, ImportForm, IndicatorForm, YearRangeForm
+from indicators.models import Economy, Flag, ImportBatch, Indicator
+from talanoa.access import can_edit_indicators, require_indicator_editor, viewer_for
+from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.paging import keyset_page
 from talanoa.lib.tables import safe_file_name, table_response
 
 # --- Pages (public) ---------------------------------------------------------------------------
@@ -198,15 +203,6 @@ def _svg_download(svg: str, name: str) -> HttpResponse:
 
 
 # --- Imports and flags (secretariat) ----------------------------------------------------------
-# This section's imports sit here, apart from the pages' at the top, so each part merges alone.
-
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.shortcuts import redirect  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-
-from talanoa.access import require_indicator_editor  # noqa: E402
-from talanoa.lib.paging import keyset_page  # noqa: E402
 
 BATCHES_PER_PAGE = 50
 
@@ -216,9 +212,6 @@ BATCHES_PER_PAGE = 50
 def imports(request: HttpRequest) -> HttpResponse:
     """Upload a file to preview it; the batches, newest first."""
     require_indicator_editor(request)
-    from indicators import operations
-    from indicators.forms import ImportForm
-    from indicators.models import ImportBatch
 
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +242,6 @@ def imports(request: HttpRequest) -> HttpResponse:
 def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch's validation report, its steps, and what can be done next."""
     require_indicator_editor(request)
-    from indicators.models import ImportBatch
 
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
     transitions = list(batch.transitions.select_related("by"))
@@ -271,8 +263,6 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
 def import_step(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply or discard a preview, or roll back an applied batch."""
     require_indicator_editor(request)
-    from indicators import operations
-    from indicators.models import ImportBatch
 
     batch = get_object_or_404(ImportBatch, pk=pk)
     step = request.POST.get("step", "")
@@ -305,9 +295,6 @@ def import_step(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_edit(request: HttpRequest) -> HttpResponse:
     """The flags, a form to add one (pre-filled from ?indicator=&economy=&year=), and removal."""
     require_indicator_editor(request)
-    from indicators import operations
-    from indicators.forms import FlagForm
-    from indicators.models import Flag
 
     if request.method == "POST" and "remove" in request.POST:
         flag = Flag.objects.filter(pk=request.POST["remove"]).first() if (
@@ -332,3 +319,25 @@ def flag_edit(request: HttpRequest) -> HttpResponse:
     flags = Flag.objects.select_related("indicator", "economy", "created_by")
     return render(request, "indicators/flags.html", {"form": form, "flags": flags},
                   status=400 if form.is_bound and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The catalogue entry of an indicator: names, units and definitions in both languages,
+    sources, SDG targets; an import adds an indicator with its English name only."""
+    require_indicator_editor(request)
+    indicator = get_object_or_404(Indicator, code=code)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+
+    saved = save_form_versioned(request, form, lambda form: operations.save_indicator(
+        form.save(commit=False), form.cleaned_data.get("expected_version"),
+        form.cleaned_data["sdg_targets"]))
+    if saved is not None:
+        messages.success(request, gettext("Saved."))
+        return redirect("indicators:indicator", code=saved.code)
+    return render(request, "talanoa/record_form.html", {
+        "form": form, "heading": gettext("Edit the indicator %(code)s") % {"code": code},
+        "cancel_url": indicator.get_absolute_url(), "conflict_rows": conflict_rows(form)},
+        status=form_status(form))
+

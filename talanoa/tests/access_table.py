@@ -281,4 +281,5 @@ ROUTES = {
     "indicators:import_batch": Rule(SECRETARIAT, sample="indicators_batch"),
     "indicators:import_step": PostOnly("indicators_batch", audience=SECRETARIAT),
     "indicators:flag_edit": Rule(SECRETARIAT),
+    "indicators:indicator_edit": Rule(SECRETARIAT, sample="indicators_indicator"),
 }
