@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wdi")]
+pytestmark = pytest.mark.django_db  # the bundled WDI data is starter data
 
 MOBILE = "IT.CEL.SETS.P2"
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wdi")]
+pytestmark = pytest.mark.django_db  # the bundled WDI data is starter data
 
 MOBILE = "IT.CEL.SETS.P2"
 

@@ -22,7 +22,7 @@ from indicators.models import (
     Observation,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wdi")]
+pytestmark = pytest.mark.django_db  # the bundled WDI data is starter data
 
 MOBILE = "IT.CEL.SETS.P2"
 PAGES = [reverse("indicators:dashboard"), reverse("indicators:indicator", args=[MOBILE]),
