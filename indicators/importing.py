@@ -206,6 +206,21 @@ def _indicator_in_name(file_name: str, known: Iterable[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
+def _row_indicator(table: Table, number: int, code: str, only: str | None) -> str | None:
+    """The indicator code of a data row, counted as read; None for a row of another indicator
+    than the one asked for (counted apart). A missing or overlong code stops the reading."""
+    indicator = code.upper()
+    if not indicator or len(indicator) > MAX_CODE_CHARS:
+        raise ValidationError(
+            _("Row %(row)d has no valid Indicator Code (“%(code)s”)."),
+            params={"row": number, "code": indicator}, code="indicator_code")
+    if only and indicator != only:
+        table.other_indicator_rows += 1
+        return None
+    table.rows += 1
+    return indicator
+
+
 def _read_long(rows, table: Table, columns: list[str], header: list[Any],
                indicator_column: int | None, default: str | None, only: str | None) -> None:
     name_at, code_at = columns.index("country name"), columns.index("country code")
@@ -217,15 +232,10 @@ def _read_long(rows, table: Table, columns: list[str], header: list[Any],
         value_text = cells[value_at]
         if not economy and _is_empty(value_text):
             continue  # a blank line or a footnote
-        indicator = default or _text(cells[indicator_column]).upper()
-        if not indicator or len(indicator) > MAX_CODE_CHARS:
-            raise ValidationError(
-                _("Row %(row)d has no valid Indicator Code (“%(code)s”)."),
-                params={"row": number, "code": indicator}, code="indicator_code")
-        if only and indicator != only:
-            table.other_indicator_rows += 1
+        indicator = _row_indicator(table, number, default or _text(cells[indicator_column]),
+                                   only)
+        if indicator is None:
             continue
-        table.rows += 1
         table.economy_names.setdefault(economy, _text(cells[name_at]))
         if _is_empty(value_text):
             table.empty_cells += 1
@@ -263,15 +273,9 @@ def _read_wide(rows, table: Table, columns: list[str], header: list[Any], header
         economy = _text(cells[code_at]).upper()
         if not economy and all(_is_empty(cells[p]) for p, _year_, _label in year_columns):
             continue
-        indicator = _text(cells[indicator_at]).upper()
-        if not indicator or len(indicator) > MAX_CODE_CHARS:
-            raise ValidationError(
-                _("Row %(row)d has no valid Indicator Code (“%(code)s”)."),
-                params={"row": number, "code": indicator}, code="indicator_code")
-        if only and indicator != only:
-            table.other_indicator_rows += 1
+        indicator = _row_indicator(table, number, _text(cells[indicator_at]), only)
+        if indicator is None:
             continue
-        table.rows += 1
         table.economy_names.setdefault(economy, _text(cells[name_at]))
         table.indicator_names.setdefault(indicator, _text(cells[indicator_name_at]))
         for position, year, label in year_columns:
