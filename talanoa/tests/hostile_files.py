@@ -33,10 +33,15 @@ MAIN = {
 
 
 def _zip(parts: dict[str, bytes | str], *, stored: tuple[str, ...] = ()) -> bytes:
+    # A fixed date makes the same parts the same bytes: a test that builds a file twice and
+    # compares would otherwise fail when the clock crosses a zip's two-second tick in between.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data, zipfile.ZIP_STORED if name in stored else None)
+            member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            archive.writestr(member, data)
     return buffer.getvalue()
 
 
