@@ -55,6 +55,7 @@ demo: db
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftoppm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 messages: setup
 	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=.tools --ignore=.cache

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "decisions",
     "work",
     "indicators",
+    "reports",
 ]
 
 MIDDLEWARE = [

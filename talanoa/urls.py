@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("work.urls")),
     path("", include("indicators.urls")),
+    path("", include("reports.urls")),
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -282,4 +282,19 @@ ROUTES = {
     "indicators:import_step": PostOnly("indicators_batch", audience=SECRETARIAT),
     "indicators:flag_edit": Rule(SECRETARIAT),
     "indicators:indicator_edit": Rule(SECRETARIAT, sample="indicators_indicator"),
+    # reports: items of a group (annual assessment, ICT development); the heat map counts what
+    # each reader may see; compiling, settings and the assessment are the group's editors'
+    "reports:index": Rule(EVERYONE, login_required=False),
+    "reports:new": Rule(EDITORS),
+    "reports:report": ItemRule("report"),
+    "reports:run_file": ItemRule("report_file"),
+    "reports:edit": Rule(EDITORS, sample="report_members"),
+    "reports:assess": Rule(EDITORS, sample="report_objective"),
+    "reports:checklist": PostOnly("report_members"),
+    "reports:compile": PostOnly("report_members"),
+    "reports:to_review": PostOnly("report_members"),
+    "reports:archive": PostOnly("report_members"),
+    "reports:settings": Rule(EDITORS, sample="group"),
+    "reports:coverage": Rule(EVERYONE, login_required=False, sample="report_coverage"),
+    "reports:coverage_cell": Rule(EVERYONE, login_required=False, sample="report_coverage_cell"),
 }

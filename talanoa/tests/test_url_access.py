@@ -63,6 +63,10 @@ def _item(sample: str, level: str):
 
         return sample_forum(level)
     # --- end work: engagement ---
+    if sample.startswith("report"):
+        from reports.tests.samples import sample_report
+
+        return sample_report(level)
     return _post(level)
 
 
@@ -153,6 +157,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         from meetings.tests.samples import minutes_sample
 
         return minutes_sample(sample)
+    if sample.startswith("report_"):
+        from reports.tests.samples import reports_sample
+
+        return reports_sample(sample)
     if sample.startswith("indicators_"):
         from indicators.tests.samples import indicators_sample
 
@@ -204,6 +212,10 @@ def test_access_matrix(client_for, attachments, name, standing, level):
         kwargs = {"pk": item.pk}
         if rule.sample == "paper_file":
             kwargs["file_pk"] = item.files.get().pk
+        if rule.sample == "report_file":
+            from reports.tests.samples import sample_report_file
+
+            kwargs = sample_report_file(item)
         url = reverse(name, kwargs=kwargs)
         response = client.get(url)
         allowed = standing in LEVEL_AUDIENCE[level]

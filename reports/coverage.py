@@ -1,0 +1,1 @@
+"""The ToR coverage heat map: objectives × quarters, coloured by recorded activity."""

@@ -1,0 +1,1 @@
+"""Named state changes of reports."""
