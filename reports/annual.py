@@ -68,8 +68,10 @@ def _listing(queryset: QuerySet, describe: Callable, levels: list[str],
     counts = queryset.order_by().aggregate(
         total=Count("pk", distinct=True),
         nameable=Count("pk", distinct=True, filter=Q(record_level__in=levels)))
-    named = (queryset.filter(record_level__in=levels).select_related(*related)
-             .order_by("on", "pk")[:NAME_LIMIT])
+    named = queryset.filter(record_level__in=levels)
+    if related:
+        named = named.select_related(*related)
+    named = named.order_by("on", "pk")[:NAME_LIMIT]
     items = [describe(obj) for obj in named] if counts["nameable"] else []
     return {"count": counts["total"], "items": items,
             "not_listed_level": counts["total"] - counts["nameable"],

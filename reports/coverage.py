@@ -174,7 +174,9 @@ class Group:
 
 def _entries(measure: Measure, queryset: QuerySet, language: str) -> list[Entry]:
     kind = capfirst(queryset.model._meta.verbose_name)
-    rows = queryset.select_related(*measure.related).order_by("on", "pk")[:CELL_LIMIT]
+    if measure.related:
+        queryset = queryset.select_related(*measure.related)
+    rows = queryset.order_by("on", "pk")[:CELL_LIMIT]
     entries = []
     for obj in rows:
         described = measure.describe(obj)

@@ -19,6 +19,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import (
     Case,
@@ -374,6 +375,8 @@ def _batch_title(obj) -> tuple[str, str]:
 @dataclass(frozen=True)
 class Measure:
     key: str
+    # the model whose records it counts ("papers.Paper")
+    model_label: str
     label: Promise
     # records(group, start, end): see the module's docstring
     records: Callable[..., QuerySet]
@@ -389,6 +392,10 @@ class Measure:
     # extras take (queryset) or (queryset, start, end)
     extras_need_period: bool = False
     description: Promise | None = field(default=None)
+
+    @property
+    def model(self) -> type[Model]:
+        return apps.get_model(self.model_label)
 
     def queryset(self, group, start: datetime.date, end: datetime.date) -> QuerySet:
         return self.records(group, start, end)
@@ -430,47 +437,54 @@ def _group_tasks_overdue(group, start, end):
 
 
 MEASURES: dict[str, Measure] = {m.key: m for m in [
-    Measure("meetings_held", _("Meetings of the group held"),
+    Measure("meetings_held", "meetings.Meeting", _("Meetings of the group held"),
             _meetings(["working_group", "taskforce"])),
-    Measure("ministers_meetings", _("ICT Ministers' Meetings held"), _meetings(["ministers"])),
-    Measure("papers_cleared", _("Papers cleared by the group"),
+    Measure("ministers_meetings", "meetings.Meeting", _("ICT Ministers' Meetings held"),
+            _meetings(["ministers"])),
+    Measure("papers_cleared", "papers.Paper", _("Papers cleared by the group"),
             _papers_reaching(["cleared"]), related=("kind",)),
-    Measure("papers_submitted", _("Papers submitted to a body"), _papers_submitted,
-            extras=_paper_outcomes),
-    Measure("joint_papers", _("Joint papers with other working groups"), _joint_papers),
-    Measure("briefs_sent", _("Briefs sent to Pacific Missions"), _briefs_sent,
-            extras=_addresses_reached, extras_need_period=True),
-    Measure("sdg_papers", _("Papers on Sustainable Development Goal targets"),
+    Measure("papers_submitted", "papers.Paper", _("Papers submitted to a body"),
+            _papers_submitted, extras=_paper_outcomes),
+    Measure("joint_papers", "papers.Paper", _("Joint papers with other working groups"),
+            _joint_papers),
+    Measure("briefs_sent", "papers.Paper", _("Briefs sent to Pacific Missions"),
+            _briefs_sent, extras=_addresses_reached, extras_need_period=True),
+    Measure("sdg_papers", "papers.Paper", _("Papers on Sustainable Development Goal targets"),
             _papers_reaching(["cleared", "submitted", "published"], _with_sdg)),
-    Measure("strategies", _("Strategies cleared, submitted or published"),
+    Measure("strategies", "papers.Paper", _("Strategies cleared, submitted or published"),
             _papers_reaching(["cleared", "submitted", "published"], _strategies)),
-    Measure("decisions_assessed", _("Decisions of governing bodies assessed"),
-            _decisions_assessed),
-    Measure("decisions_followed", _("Decisions whose implementation moved on"),
-            _decisions_followed),
-    Measure("proposals_submitted", _("Regional priority proposals submitted"),
-            _proposals_submitted),
-    Measure("proposals_forwarded", _("Proposals forwarded by CROP Executives"),
-            _proposals_forwarded),
-    Measure("advisory_received", _("Advisory requests received"), _advisory_received),
-    Measure("advisory_answered", _("Advisory requests answered"), _advisory_answered,
-            extras=_response_days),
-    Measure("forums_attended", _("Regional and international forums attended"),
-            _forums_attended, related=("meeting",), title=_forum_title),
-    Measure("positions_submitted", _("Group positions submitted"), _positions_submitted,
-            related=("process__body",)),
-    Measure("tasks_done", _("Tasks done"), _group_tasks_done, policy="task",
+    Measure("decisions_assessed", "decisions.Decision",
+            _("Decisions of governing bodies assessed"), _decisions_assessed),
+    Measure("decisions_followed", "decisions.Decision",
+            _("Decisions whose implementation moved on"), _decisions_followed),
+    Measure("proposals_submitted", "decisions.Proposal",
+            _("Regional priority proposals submitted"), _proposals_submitted),
+    Measure("proposals_forwarded", "decisions.Proposal",
+            _("Proposals forwarded by CROP Executives"), _proposals_forwarded),
+    Measure("advisory_received", "work.AdvisoryRequest", _("Advisory requests received"),
+            _advisory_received),
+    Measure("advisory_answered", "work.AdvisoryRequest", _("Advisory requests answered"),
+            _advisory_answered, extras=_response_days),
+    Measure("forums_attended", "work.ForumParticipation",
+            _("Regional and international forums attended"), _forums_attended,
+            related=("meeting",), title=_forum_title),
+    Measure("positions_submitted", "work.GroupPosition", _("Group positions submitted"),
+            _positions_submitted, related=("process__body",)),
+    Measure("tasks_done", "work.Task", _("Tasks done"), _group_tasks_done, policy="task",
             title=_task_title),
-    Measure("tasks_overdue", _("Tasks overdue at the end of the period"),
+    Measure("tasks_overdue", "work.Task", _("Tasks overdue at the end of the period"),
             _group_tasks_overdue, policy="task", activity=False, title=_task_title),
-    Measure("plan_items_done", _("Work plan items completed"), _plan_items_done),
-    Measure("engagement_log", _("Engagement log entries"), _engagement_log,
-            related=("organisation",), title=_log_title),
-    Measure("indicator_imports", _("Indicator data imports applied"), _indicator_imports,
-            policy="public", title=_batch_title),
-    Measure("ict_reports", _("ICT development reports submitted"), _reports("ict")),
-    Measure("annual_reports", _("Annual assessment reports submitted"), _reports("annual")),
-    Measure("news_published", _("News published on the portal"), _news),
+    Measure("plan_items_done", "work.PlanItem", _("Work plan items completed"),
+            _plan_items_done),
+    Measure("engagement_log", "work.EngagementLogEntry", _("Engagement log entries"),
+            _engagement_log, related=("organisation",), title=_log_title),
+    Measure("indicator_imports", "indicators.ImportBatch", _("Indicator data imports applied"),
+            _indicator_imports, policy="public", title=_batch_title),
+    Measure("ict_reports", "reports.Report", _("ICT development reports submitted"),
+            _reports("ict")),
+    Measure("annual_reports", "reports.Report", _("Annual assessment reports submitted"),
+            _reports("annual")),
+    Measure("news_published", "portal.Post", _("News published on the portal"), _news),
 ]}
 
 # Objective code → measure keys. The G objectives are common to every CROP working group (every

@@ -59,6 +59,7 @@ def test_each_measure_counts_in_one_query_whatever_the_data(group):
     add_activity(group)
     for key, measure in MEASURES.items():
         queryset = measure.queryset(group, START, END)
+        assert queryset.model is measure.model, key
         with CaptureQueriesContext(connection) as queries:
             count = queryset.count()
         assert len(queries) == 1, key
