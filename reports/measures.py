@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -391,7 +391,6 @@ class Measure:
     extras: Callable[..., dict] | None = None
     # extras take (queryset) or (queryset, start, end)
     extras_need_period: bool = False
-    description: Promise | None = field(default=None)
 
     @property
     def model(self) -> type[Model]:
