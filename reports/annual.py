@@ -269,13 +269,20 @@ def _date(value: str) -> str:
     return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT") if value else ""
 
 
-def _names(listing: dict, language: str) -> list:
-    """The listed names, then what is not listed and why."""
+def _named(item: dict, language: str, due: bool) -> str:
+    title = _pick(item, "title", language)
+    if not item["on"]:
+        return title
+    when = _("due %(date)s") % {"date": _date(item["on"])} if due else _date(item["on"])
+    return f"{title} ({when})"
+
+
+def _names(listing: dict, language: str, due: bool = False) -> list:
+    """The listed names (with their date, or their due date), then what is not listed and
+    why."""
     blocks: list = []
     if listing["items"]:
-        blocks.append(BulletList([
-            f"{_pick(item, 'title', language)} ({_date(item['on'])})" if item["on"]
-            else _pick(item, "title", language) for item in listing["items"]]))
+        blocks.append(BulletList([_named(item, language, due) for item in listing["items"]]))
     if listing["not_listed_level"]:
         blocks.append(Paragraph(_("%(n)d more not listed at this level.")
                                 % {"n": listing["not_listed_level"]}, style="note"))
@@ -359,7 +366,7 @@ def _done_blocks(objective: dict, language: str) -> list:
                        ("overdue", _("Tasks overdue at the end of the period"))):
         if tasks[key]["count"]:
             blocks.append(Paragraph(label))
-            blocks.extend(_names(tasks[key], language))
+            blocks.extend(_names(tasks[key], language, due=key == "overdue"))
     return blocks
 
 
@@ -379,7 +386,7 @@ def _objective_sections(objective: dict, language: str) -> list[Section]:
     return [
         head,
         Section(_("Planned"), level=2, anchor=f"objective-{code}-planned",
-                blocks=planned_blocks + _names(planned, language)),
+                blocks=planned_blocks + _names(planned, language, due=True)),
         Section(_("What was done"), level=2, anchor=f"objective-{code}-done",
                 blocks=_done_blocks(objective, language)),
         Section(_("Outputs and outcomes"), level=2, anchor=f"objective-{code}-outcomes",
