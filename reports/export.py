@@ -157,7 +157,7 @@ def _html_sections(document: Document, labels: dict[str, str], base: str
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 item.blocks.append({"kind": "paragraph", "style": _style(block),
-                                    "html": _paragraph_html(block, labels, level)})
+                                    "html": _paragraph_html(block, labels, level, base)})
             elif isinstance(block, Table):
                 item.blocks.append({"kind": "table", **_table_context(block, base)})
             elif isinstance(block, Chart):
@@ -175,9 +175,13 @@ def _style(paragraph: Paragraph) -> str:
     return paragraph.style if paragraph.style in PARAGRAPH_STYLES else ""
 
 
-def _paragraph_html(paragraph: Paragraph, labels: dict[str, str], level: int) -> SafeString:
+def _paragraph_html(paragraph: Paragraph, labels: dict[str, str], level: int,
+                    base: str) -> SafeString:
     if paragraph.markdown:
         html = _demote_headings(str(render_markdown(_clean(paragraph.text))), level + 1)
+        # Links to the portal's pages still lead there from a downloaded file. (The renderer
+        # writes every attribute as href="…", so a pattern is enough.)
+        html = re.sub(r'href="/(?![/\\])', f'href="{base}/', html) if base else html
     else:
         parts = [p.strip() for p in re.split(r"\n\s*\n", _clean(paragraph.text)) if p.strip()]
         html = format_html_join("", "<p>{}</p>", ((p,) for p in parts))
@@ -357,10 +361,30 @@ def _properties(word, document: Document) -> None:
     core.subject = _clean(document.subtitle)[:255]
     core.author = _clean(document.letterhead)[:255]
     core.language = document.language
-    # Word asks to update the fields (the table of contents, the page count) on opening.
+    # Word checks the spelling in the document's language.
+    lang = word.styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}/"
+                                    f"{_w('lang')}")
+    if lang is not None:
+        lang.set(_w("val"), PROOFING_LANGUAGES.get(document.language, document.language))
+    # Word asks to update the fields (the table of contents, the page count) on opening. The
+    # schema fixes the order of settings: updateFields goes before the first of these.
     settings_element = word.settings.element
     update = settings_element.makeelement(_w("updateFields"), {_w("val"): "true"})
-    settings_element.append(update)
+    later = next((child for child in settings_element
+                  if child.tag.rsplit("}", 1)[-1] in SETTINGS_AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        settings_element.append(update)
+    else:
+        later.addprevious(update)
+
+
+PROOFING_LANGUAGES = {"en": "en-GB", "fr": "fr-FR"}
+SETTINGS_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+    "listSeparator"}
 
 
 def _w(name: str) -> str:
