@@ -234,6 +234,16 @@ def test_the_french_pdf_has_french_labels_and_headings(french_pdf):
         assert heading(code, "fr") in text
 
 
+def test_a_long_table_repeats_its_header_on_every_page():
+    document = make_document()
+    document.sections = [Section("G1 — Long", anchor="g1", blocks=[table("G1", 150)])]
+    pages = pdf_pages(render_pdf(document))
+    with_rows = [page for page in pages if "Measure G1." in page]
+
+    assert len(with_rows) >= 3
+    assert all("Measure Count Target" in page for page in with_rows)
+
+
 # --- DOCX -------------------------------------------------------------------------------------
 
 
@@ -297,6 +307,18 @@ def test_the_french_docx_has_french_labels():
     settings_names = [c.tag.rsplit("}", 1)[-1] for c in word.settings.element]
     assert settings_names.index("updateFields") < settings_names.index("compat")
     assert "sur" in word.sections[0].footer.paragraphs[0].text
+
+
+def test_labels_from_the_document_replace_the_modules_own():
+    document = make_document()
+    document.labels = {"Page": "Pg", "of": "/", "Table of contents": "Contents"}
+    word = open_docx(render_docx(document))
+
+    assert word.sections[0].footer.paragraphs[0].text == "Pg 1 / 1"
+    assert styled(word, "TOC Heading") == ["Contents"]
+    html = render_html(document)
+    assert '"Pg " counter(page) " \\2f  " counter(pages)' in html
+    assert '<h2 id="report-toc">Contents</h2>' in html
 
 
 # --- Size ---------------------------------------------------------------------------------------
