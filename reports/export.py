@@ -284,9 +284,10 @@ def render_fragment(document: Document) -> str:
 
 
 def _page_css(labels: dict[str, str]) -> str:
-    """The running header and "Page 3 of 12" in the document's language: the words become CSS
-    strings (every character but letters, digits and spaces escaped, so no label can close
-    the string or the style element)."""
+    """"Page 3 of 12" at the foot of each page, in the document's language: the words become
+    CSS strings (every character but letters, digits and spaces escaped, so no label can close
+    the string or the style element). The letterhead needs none: `string-set` takes it from
+    the page itself."""
     words = re.split(r"(%\((?:page|pages)\)s)", labels["page"])
     content = " ".join(
         {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}.get(w) or _css_string(w)
