@@ -32,7 +32,7 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from indicators import charts, series
 from indicators.growth import SPANS, growth, median
@@ -252,7 +252,9 @@ class _Writer:
             if made else "",
             address=settings.SITE_URL + report.get_absolute_url(),
             sections=sections,
-            labels={"contents": _("Table of contents"), "page": _("Page"), "of": _("of")},
+            labels={"contents": _("Table of contents"),
+                    "page": pgettext("page numbers", "Page"),
+                    "of": pgettext("page numbers", "of")},
         )
 
     def written(self, heading: str, anchor: str, texts: dict) -> Section:
@@ -430,8 +432,9 @@ class _Writer:
     def ranking_note(self, entry: dict) -> str:
         return " ".join([
             _("Each PICT's latest value in the period, with its year. Changes end at that year "
-              "(their first year may lie before the period); gaps are to the value of that "
-              "same year; both in %(unit)s. An empty cell: one of the two values is "
+              "(the year they start from may lie before the period); a gap is the difference "
+              "from the value of Pacific island small states or the World that same year. Both "
+              "are in the indicator's unit (%(unit)s). An empty cell: one of the two values is "
               "missing.") % {"unit": self.text(entry, "unit")},
             self.marks_note()])
 
@@ -457,9 +460,9 @@ class _Writer:
             header=[_("Indicator"), _("Value"), _("Year"), *self.growth_header()],
             rows=rows, numeric=[False, True, True, *([True] * (len(SPANS) + 2))],
             links=links,
-            note=" ".join([_("Each indicator's latest value in the period, with its year; "
-                             "changes and gaps in the indicator's unit. An empty cell: one of "
-                             "the two values is missing."), self.marks_note()]))])
+            note=" ".join([_("Each indicator's latest value in the period, with its year. "
+                             "Changes and gaps are in the indicator's unit. An empty cell: one "
+                             "of the two values is missing."), self.marks_note()]))])
 
 
 def indicator_anchor(code: str) -> str:
