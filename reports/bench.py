@@ -36,12 +36,11 @@ def _configure(database_url: str) -> None:
 
 def records_in(group, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """The group's records dated in the period, by kind (what a report of it reads)."""
+    from decisions.models import Decision
     from meetings.models import Meeting
     from papers.models import Paper
     from portal.models import Post
     from work.models import PlanItem, Task
-
-    from decisions.models import Decision
 
     def between(queryset, field):
         return queryset.filter(**{f"{field}__date__gte": start, f"{field}__date__lte": end}) \

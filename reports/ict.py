@@ -32,7 +32,7 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext, pgettext
+from django.utils.translation import gettext_noop, ngettext
 
 from indicators import charts, series
 from indicators.growth import SPANS, growth, median
@@ -252,9 +252,6 @@ class _Writer:
             if made else "",
             address=settings.SITE_URL + report.get_absolute_url(),
             sections=sections,
-            labels={"contents": _("Table of contents"),
-                    "page": pgettext("page numbers", "Page"),
-                    "of": pgettext("page numbers", "of")},
         )
 
     def written(self, heading: str, anchor: str, texts: dict) -> Section:
