@@ -55,7 +55,7 @@ demo: db
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@command -v pdftoppm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v pdftoppm >/dev/null && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libharfbuzz-subset0 >/dev/null; }
 
 messages: setup
 	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=.tools --ignore=.cache
@@ -69,6 +69,7 @@ test: setup chromium
 
 bench: setup
 	$(PY) -m talanoa.bench $(BENCH_ARGS)
+	$(PY) -m reports.bench
 
 clean:
 	rm -rf .venv .tools .cache var/test.sqlite3

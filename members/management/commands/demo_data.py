@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members.models import Membership, Organisation, Person, Representative, User, WorkingGroup
 from portal.models import Post
+from reports import demo as reports_demo
 from work import demo as work_demo
 
 DEMO_ACCOUNTS = [
@@ -166,6 +167,7 @@ class Command(BaseCommand):
         self._decisions(group, named)
         self._proposals(group, named, people["secretariat@demo.talanoa.test"].user)
         work_demo.load(group, people)
+        reports_demo.load(group, people)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "
             + ", ".join(a[0] for a in DEMO_ACCOUNTS)))

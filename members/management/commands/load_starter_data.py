@@ -69,6 +69,8 @@ class Command(BaseCommand):
         load_starter_observations()  # indicators: the bundled WDI files and their breaks
         from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
         ensure_external_bodies()
+        from reports.defaults import ensure_defaults  # reports: scale and assessment flow
+        ensure_defaults(group)
         self.stdout.write(self.style.SUCCESS(
             f"Starter data: {Organisation.objects.count()} organisations, "
             f"{Country.objects.filter(is_pict=True).count()} PICTs, "
