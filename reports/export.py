@@ -283,6 +283,39 @@ def render_fragment(document: Document) -> str:
         return render_to_string("reports/_document.html", _context(document, ""))
 
 
+def render_part(document: Document, part: str | None) -> tuple[str, str]:
+    """One part of the document (a level-1 section and the sections under it) for the report
+    page, with a table of contents of the parts, and the part's anchor. A whole report (22
+    country tables, 21 objectives) would not fit a page's first-view budget; a part does.
+    Links to a section of another part go to that part."""
+    with override(document.language):
+        context = _context(document, "")
+        sections: list[_HtmlSection] = context["sections"]
+        part_of, current = {}, None
+        for section in sections:
+            if section.level == 1 or current is None:
+                current = section.anchor
+            part_of[section.anchor] = current
+        chosen = part if part in part_of.values() else (sections[0].anchor if sections else "")
+
+        def href(anchor: str) -> str:
+            return f"?part={part_of[anchor]}#{anchor}"
+
+        for section in sections:
+            for block in section.blocks:
+                for row in block.get("rows", []) if block["kind"] == "table" else []:
+                    for cell in row:
+                        target = cell.href[1:] if cell.href.startswith("#") else ""
+                        if target in part_of and part_of[target] != chosen:
+                            cell.href = href(target)
+        context["toc"] = [{"anchor": s.anchor, "href": href(s.anchor), "heading": s.heading,
+                           "level": s.level, "flagged": s.flagged,
+                           "current": s.anchor == chosen}
+                          for s in sections if s.anchor == part_of[s.anchor]]
+        context["sections"] = [s for s in sections if part_of[s.anchor] == chosen]
+        return render_to_string("reports/_document.html", context), chosen
+
+
 def _page_css(labels: dict[str, str]) -> str:
     """"Page 3 of 12" at the foot of each page, in the document's language: the words become
     CSS strings (every character but letters, digits and spaces escaped, so no label can close

@@ -135,7 +135,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if done is not None:
         from reports import export
 
-        body = export.render_fragment(operations.render(report, done.data, get_language()))
+        body, _part = export.render_part(operations.render(report, done.data, get_language()),
+                                         request.GET.get("part"))
     context = {
         "report": report, "editor": editor, "audience": audience(report),
         "current": current, "done": done, "runs": runs, "body": body,

@@ -32,7 +32,7 @@ def test_the_secretariat_creates_a_report_which_starts_as_a_draft_paper(client_f
     report = Report.objects.latest("pk")
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
     assert report.title_en == "Annual assessment report 2026"
-    assert report.title_fr == "Rapport d'évaluation annuel 2026"
+    assert report.title_fr == "Rapport d’évaluation annuel 2026"
     paper = report.paper
     assert paper.status == Paper.Status.DRAFT and paper.kind.slug == "report"
     assert paper.level == "members" and paper.group_id == report.group_id

@@ -50,6 +50,10 @@ PAGES = [
     ("member", "/tasks/organisation/"),
     ("member", "/tasks/"),
     ("secretariat", "/tasks/"),
+    ("anonymous", "/reports/"),
+    ("member", "/reports/"),
+    ("member", "/reports/{report annual}/"),
+    ("secretariat", "/reports/{report annual}/"),
 ]
 
 
@@ -62,6 +66,11 @@ def _post(name: str, people) -> int:
         from meetings.models import Meeting
 
         return Meeting.objects.get(title_en__startswith=f"[{name.removeprefix('meeting ')}]").pk
+    if name == "report annual":
+        from reports.demo import ANNUAL_TITLE
+        from reports.models import Report
+
+        return Report.objects.get(title_en=ANNUAL_TITLE[0]).pk
     if name == "restricted to Fiji":
         post = Post.objects.create(group_id=people["member"].person.organisation.memberships
                                    .first().group_id, level=Post.Level.RESTRICTED,
