@@ -214,8 +214,8 @@ def assess(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     }, status=form_status(form))
 
 
-@login_required
 @require_POST
+@login_required
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     form = TickForm(request.POST, report=report)
@@ -228,8 +228,8 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{report.get_absolute_url()}#flow")
 
 
-@login_required
 @require_POST
+@login_required
 def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     if report.is_archived:
@@ -240,8 +240,8 @@ def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-@login_required
 @require_POST
+@login_required
 def to_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     form = ReviewForm(request.POST)
@@ -258,8 +258,8 @@ def to_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(paper)
 
 
-@login_required
 @require_POST
+@login_required
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     restore = request.POST.get("action") == "restore"
