@@ -215,8 +215,8 @@ def assess(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     }, status=form_status(form))
 
 
-@login_required
 @require_POST
+@login_required
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     form = TickForm(request.POST, report=report)
@@ -229,8 +229,8 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{report.get_absolute_url()}#flow")
 
 
-@login_required
 @require_POST
+@login_required
 def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     if report.is_archived:
@@ -241,8 +241,8 @@ def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-@login_required
 @require_POST
+@login_required
 def to_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     form = ReviewForm(request.POST)
@@ -259,8 +259,8 @@ def to_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(paper)
 
 
-@login_required
 @require_POST
+@login_required
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     restore = request.POST.get("action") == "restore"

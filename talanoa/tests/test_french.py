@@ -46,7 +46,7 @@ HREF = re.compile(r'href="([^"]+)"')
 
 # base.html in French, as a reader sees it.
 NAV_FR = ["Actualités et documents", "Calendrier", "Documents publiés", "Décisions",
-          "Programme de travail", "Indicateurs", "Membres", "Gouvernance", "Rechercher"]
+          "Programme de travail", "Indicateurs", "Rapports", "Membres", "Gouvernance", "Rechercher"]
 NAV_FR_ANONYMOUS = [*NAV_FR, "Accès membres"]
 NAV_FR_SIGNED_IN = [*NAV_FR, "Ma page", "Se déconnecter"]
 FOOTER_FR = ["Talanoa — portail des groupes de travail du CORP.", "Protocole de données"]
