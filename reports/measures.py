@@ -48,9 +48,13 @@ LEVELS = ("public", "members", "core", "restricted")
 
 def nameable_levels(report_level: str) -> list[str]:
     """Levels whose records a report at `report_level` may name: no narrower than the report's
-    own, and never a restricted record (its audience is the people it names, not the report's)."""
+    own, and never a restricted record (its audience is the people it names, not the report's).
+    A restricted report names public records only: the people it names need not be members of
+    the group, so even a members-level title could reach someone who may not read it."""
+    if report_level == "restricted":
+        return ["public"]
     allowed = LEVELS[:LEVELS.index(report_level) + 1] if report_level in LEVELS else LEVELS[:1]
-    return [level for level in allowed if level != "restricted"]
+    return list(allowed)
 
 
 def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime,

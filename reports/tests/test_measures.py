@@ -52,7 +52,7 @@ def test_a_report_names_no_record_narrower_than_itself_and_never_a_restricted_on
     assert nameable_levels("public") == ["public"]
     assert nameable_levels("members") == ["public", "members"]
     assert nameable_levels("core") == ["public", "members", "core"]
-    assert nameable_levels("restricted") == ["public", "members", "core"]
+    assert nameable_levels("restricted") == ["public"]
 
 
 def test_each_measure_counts_in_one_query_whatever_the_data(group):
