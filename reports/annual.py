@@ -19,12 +19,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Objective
 from reports import checks
-from reports.document import BulletList, Document, Paragraph, Section, Table
+from reports.document import Document, Paragraph, Section, Table
 from reports.measures import (
     MEASURES,
     Measure,
@@ -45,7 +46,7 @@ from reports.models import (
 Progress = Callable[[str], None]
 
 # At most this many names per list; the rest are counted ("and 12 more").
-NAME_LIMIT = 100
+NAME_LIMIT = 3
 OUTCOME_KEYS = ("endorsed", "noted", "deferred", "returned", "awaiting")
 
 
@@ -282,7 +283,9 @@ def _names(listing: dict, language: str, due: bool = False) -> list:
     why."""
     blocks: list = []
     if listing["items"]:
-        blocks.append(BulletList([_named(item, language, due) for item in listing["items"]]))
+        # One paragraph, not a list: the report stays brief (G6) and quick to lay out.
+        blocks.append(Paragraph("; ".join(_named(item, language, due)
+                                          for item in listing["items"]) + "."))
     if listing["not_listed_level"]:
         blocks.append(Paragraph(_("%(n)d more not listed at this level.")
                                 % {"n": listing["not_listed_level"]}, style="note"))
@@ -293,7 +296,7 @@ def _names(listing: dict, language: str, due: bool = False) -> list:
 
 
 def _todo() -> Paragraph:
-    return Paragraph(_("To be written by the secretariat."), style="todo")
+    return Paragraph(_("The secretariat has not written this part yet."), style="todo")
 
 
 def _written(text: str) -> list:
@@ -309,7 +312,7 @@ def _heading(objective: dict, language: str) -> str:
     return f"{objective['code']} — {_pick(objective, 'text', language)}"
 
 
-def _overview(data: dict, language: str) -> Section:
+def _overview(report: Report, data: dict, language: str) -> Section:
     rows, links = [], {}
     for index, objective in enumerate(data["objectives"]):
         activity = str(objective["activity"])
@@ -326,7 +329,13 @@ def _overview(data: dict, language: str) -> Section:
         numeric=[False, True, True, False], links=links,
         note=_("%(active)d of %(all)d objectives with recorded activity; %(rated)d rated.")
         % {"active": totals["active"], "all": totals["objectives"], "rated": totals["rated"]})
-    return Section(_("Overview"), anchor="overview", blocks=[table])
+    coverage = settings.SITE_URL + reverse("reports:coverage", args=[
+        report.group.slug, report.period_end.year])
+    where = Paragraph(_("Lists in this report name at most %(n)d records each. The coverage of "
+                        "the terms of reference lists every record counted, quarter by quarter, "
+                        "to each reader who may see it: %(url)s")
+                      % {"n": NAME_LIMIT, "url": coverage}, style="note")
+    return Section(_("Overview"), anchor="overview", blocks=[table, where])
 
 
 def _extra_figures(measure: dict) -> list[str]:
@@ -438,7 +447,7 @@ def document(report: Report, data: dict, language: str) -> Document:
             Section(_("Summary"), anchor="summary",
                     blocks=[Paragraph(summary, markdown=True)] if summary.strip()
                     else [_todo()]),
-            _overview(data, language),
+            _overview(report, data, language),
         ]
         for objective in data["objectives"]:
             sections.extend(_objective_sections(objective, language))

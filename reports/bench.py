@@ -121,15 +121,21 @@ def main(argv: list[str] | None = None) -> int:
         report = operations.create_report(Report(
             group=group, kind=Report.Kind.ANNUAL, level=Report.Level.MEMBERS,
             title_en="Bench annual report", period_start=start, period_end=end), secretariat)
-    run = ReportRun.objects.create(report=report, requested_by=secretariat)
-    started = time.monotonic()
-    run = operations.run_report(run.pk)
-    seconds = time.monotonic() - started
+    # Twice: a worker is a long-running process, so its first compilation pays once for
+    # loading fonts and templates; the second is what the secretariat waits for every time.
+    cold = None
+    for _attempt in range(2):
+        run = ReportRun.objects.create(report=report, requested_by=secretariat)
+        started = time.monotonic()
+        run = operations.run_report(run.pk)
+        seconds = time.monotonic() - started
+        cold = seconds if cold is None else cold
     sizes = {f"{f.language}.{f.format}": f.size for f in run.files.all()}
     verdict = "within budget" if seconds <= BUDGET_SECONDS else "OVER BUDGET"
     print(f"Report generation: {total} records of {group.acronym or group.slug} in "
           f"{start}–{end} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
-    print(f"  {run.status}: {seconds:.1f} s (compiled in {run.data.get('compiled_seconds')} s; "
+    print(f"  {run.status}: {seconds:.1f} s in a running worker, {cold:.1f} s in a new one "
+          f"(compiled in {run.data.get('compiled_seconds')} s; "
           f"budget {BUDGET_SECONDS:.0f} s: {verdict}); files: "
           + ", ".join(f"{k} {v // 1024} KB" for k, v in sizes.items()))
     if run.status != ReportRun.Status.DONE:
@@ -137,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     (BENCH_DIR / "report.json").write_text(json.dumps({
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "records": counts, "records_total": total, "seconds": round(seconds, 2),
+        "seconds_new_worker": round(cold, 2),
         "compiled_seconds": run.data.get("compiled_seconds"), "status": run.status,
         "files": sizes, "budget_seconds": BUDGET_SECONDS, "load_average": os.getloadavg()[0],
     }, indent=1))

@@ -19,7 +19,8 @@ class Paragraph:
     text: str
     markdown: bool = False
     # "note": a remark in smaller type; "flag": a warning that stands out (e.g. "No recorded
-    # activity"); "todo": a part a person must still write ("To be written by the secretariat").
+    # activity"); "todo": a part a person must still write ("The secretariat has not written
+    # this part yet.").
     style: str = ""
 
 

@@ -352,6 +352,20 @@ def render_html(document: Document) -> str:
     return _page(document, embed_css=True)[0]
 
 
+_warm = False
+
+
+def warm_up() -> None:
+    """Lay out one tiny page, once per process: WeasyPrint's first document pays for loading
+    fonts and parsing the stylesheet (about two seconds). The worker does it before it forks
+    its renderers, so neither pays it again."""
+    global _warm
+    if not _warm:
+        render_pdf(Document(language="en", title="-", subtitle="", letterhead="", status="",
+                            made_at="", address=""))
+        _warm = True
+
+
 def render_pdf(document: Document) -> bytes:
     import weasyprint
 
@@ -461,10 +475,23 @@ def _page_numbers(paragraph, pattern: str) -> None:
             paragraph.add_run(part)
 
 
+def _paragraph(word, text: str, style: str):
+    """A paragraph in a named style. python-docx looks a style name up (and the default style)
+    through the whole styles part on every call, which was half of a report's DOCX time: the
+    ids are looked up once per document here."""
+    ids = word.__dict__.setdefault("_talanoa_style_ids", {})
+    if style not in ids:
+        ids[style] = word.styles[style].style_id
+    paragraph = word.add_paragraph(text)
+    if style != "Normal":
+        paragraph._p.style = ids[style]
+    return paragraph
+
+
 def _cover(word, document: Document, labels: dict[str, str]) -> None:
-    word.add_heading(_clean(document.title), level=0)
+    _paragraph(word, _clean(document.title), "Title")
     if document.subtitle:
-        word.add_paragraph(_clean(document.subtitle), style="Subtitle")
+        _paragraph(word, _clean(document.subtitle), "Subtitle")
     for label, value in ((labels["status"], document.status),
                          (labels["compiled_on"], document.made_at),
                          (labels["online_at"], _link(document.address, settings.SITE_URL))):
@@ -477,13 +504,13 @@ def _cover(word, document: Document, labels: dict[str, str]) -> None:
 def _table_of_contents(word, labels: dict[str, str]) -> None:
     from docx.enum.text import WD_BREAK
 
-    word.add_paragraph(labels["contents"], style="TOC Heading")
+    _paragraph(word, labels["contents"], "TOC Heading")
     _field(word.add_paragraph(), r'TOC \o "1-3" \h \z \u', labels["update_toc"])
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _docx_section(word, section: Section, labels: dict[str, str]) -> None:
-    word.add_heading(_clean(section.heading), level=_level(section))
+    _paragraph(word, _clean(section.heading), f"Heading {_level(section)}")
     if section.flagged and not _has_flag_paragraph(section):
         _marked(word.add_paragraph(), labels["flag"], labels["no_activity"], "flag")
     for block in section.blocks:
@@ -492,14 +519,14 @@ def _docx_section(word, section: Section, labels: dict[str, str]) -> None:
         elif isinstance(block, Table):
             _docx_table(word, block)
         elif isinstance(block, Chart):
-            paragraph = word.add_paragraph(style="Caption")
+            paragraph = _paragraph(word, "", "Caption")
             paragraph.add_run(f"{labels['chart']} ").bold = True
             words = " — ".join(w for w in (_clean(block.title).strip(),
                                            _clean(block.description).strip()) if w)
             paragraph.add_run(f"{words} {labels['chart_data']}")
         elif isinstance(block, BulletList):
             for item in block.items:
-                word.add_paragraph(_clean(item), style="List Bullet")
+                _paragraph(word, _clean(item), "List Bullet")
 
 
 def _marked(paragraph, label: str, text: str, style: str) -> None:
@@ -519,7 +546,7 @@ def _docx_paragraph(word, paragraph: Paragraph, labels: dict[str, str]) -> None:
         blocks = [("Normal", [(p.strip(), False, False)])
                   for p in re.split(r"\n\s*\n", _clean(paragraph.text)) if p.strip()]
     for number, (docx_style, runs) in enumerate(blocks):
-        target = word.add_paragraph(style=docx_style)
+        target = _paragraph(word, "", docx_style)
         if style and number == 0:
             target.add_run(f"{labels[style]} ").bold = True
         for text, bold, italic in runs:
@@ -597,7 +624,7 @@ def _docx_table(word, table: Table) -> None:
         return
     numeric = [bool(n) for n in table.numeric[:width]] + [False] * (width - len(table.numeric))
     if table.caption:
-        word.add_paragraph(_clean(table.caption), style="Caption")
+        _paragraph(word, _clean(table.caption), "Caption")
     grid = word.add_table(rows=1 + len(table.rows), cols=width)
     grid.style = "Table Grid"
     rows = grid.rows

@@ -266,7 +266,8 @@ class _Writer:
                     "language": _(_LANGUAGE_NAMES[other])}, style="note"),
                 Paragraph(texts[other], markdown=True)])
         return Section(heading, 1, anchor,
-                       [Paragraph(_("To be written by the secretariat"), style="todo")])
+                       [Paragraph(_("The secretariat has not written this part yet."),
+                                  style="todo")])
 
     # One indicator -------------------------------------------------------------------------
 

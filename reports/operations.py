@@ -162,10 +162,76 @@ def render(report: Report, data: dict, language: str) -> Document:
         return _builder(report).document(report, data, language)
 
 
+def _render(document: Document, fmt: str) -> bytes:
+    from reports import export
+
+    content = {"html": export.render_html, "pdf": export.render_pdf,
+               "docx": export.render_docx}[fmt](document)
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _render_jobs(documents: dict[str, Document], jobs: list[tuple[str, str]],
+                 advance: Callable[[str], None] | None = None) -> list[tuple[str, str, bytes]]:
+    done = []
+    for language, fmt in jobs:
+        if advance is not None:
+            advance(f"{language}.{fmt}")
+        done.append((language, fmt, _render(documents[language], fmt)))
+    return done
+
+
+def render_files(documents: dict[str, Document], advance: Callable[[str], None]
+                 ) -> list[tuple[str, str, bytes]]:
+    """Every language in every format. PDF layout is most of a compilation's cost, so with
+    REPORT_RENDER_PROCESSES > 1 (default: two, one per core of a small server) half of the
+    files are rendered by a forked child while this process renders the other half. The child
+    only lays out documents it was handed, never touches the database (it leaves with
+    os._exit, so nothing inherited is closed behind the parent's back), and sends its files
+    back through a pipe."""
+    import os
+    import pickle
+
+    from django.conf import settings
+
+    jobs = [(language, fmt) for fmt in ("pdf", "docx", "html") for language in documents]
+    processes = getattr(settings, "REPORT_RENDER_PROCESSES", 2)
+    if processes < 2 or len(documents) < 2 or not hasattr(os, "fork"):
+        return _render_jobs(documents, jobs, advance)
+    from reports import export
+
+    export.warm_up()
+    mine, theirs = jobs[0::2], jobs[1::2]  # en.pdf, en.docx, en.html | fr.pdf, fr.docx, fr.html
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(reader)
+        try:
+            payload = pickle.dumps(("ok", _render_jobs(documents, theirs)))
+        except BaseException as exc:  # sent to the parent, which records it on the run
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+        try:
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    try:
+        files = _render_jobs(documents, mine, advance)
+    finally:
+        with os.fdopen(reader, "rb") as pipe:
+            received = pipe.read()
+        os.waitpid(pid, 0)
+    status, result = pickle.loads(received) if received else ("error", "renderer died")
+    if status != "ok":
+        raise RuntimeError(result)
+    for language, fmt, _content in result:
+        advance(f"{language}.{fmt}")
+    return files + result
+
+
 def run_report(run_id: int) -> ReportRun | None:
     """Compile the report and render it in both languages and three formats. Runs in the
     worker; a failure is recorded on the run (and logged), never half-stored."""
-    from reports import export
 
     claimed = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
         status=ReportRun.Status.RUNNING, started_at=timezone.now())
@@ -174,8 +240,6 @@ def run_report(run_id: int) -> ReportRun | None:
     run = ReportRun.objects.select_related("report__group", "report__paper").get(pk=run_id)
     report = run.report
     builder = _builder(report)
-    renderers = {"html": (export.render_html, "text/html"), "pdf": (export.render_pdf, None),
-                 "docx": (export.render_docx, None)}
     ReportRun.objects.filter(pk=run.pk).update(
         steps_total=builder.step_count(report) + len(LANGUAGES) * len(FORMATS))
     advance = _progress(run)
@@ -185,15 +249,8 @@ def run_report(run_id: int) -> ReportRun | None:
             data = (builder.compile_annual(report, advance) if report.kind == Report.Kind.ANNUAL
                     else builder.compile_ict(report, advance))
         data["compiled_seconds"] = round(time.monotonic() - started, 2)
-        files = []
-        for language in LANGUAGES:
-            document = render(report, data, language)
-            for fmt in FORMATS:
-                advance(f"{language}.{fmt}")
-                content = renderers[fmt][0](document)
-                if isinstance(content, str):
-                    content = content.encode("utf-8")
-                files.append((language, fmt, content))
+        documents = {language: render(report, data, language) for language in LANGUAGES}
+        files = render_files(documents, advance)
     except Exception as exc:  # recorded for the secretariat, and logged with its traceback
         log.exception("report run %s failed", run_id)
         ReportRun.objects.filter(pk=run.pk).update(

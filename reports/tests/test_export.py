@@ -58,7 +58,8 @@ def table(code: str, rows: int) -> Table:
 def section_for(code: str, language: str, rows: int) -> Section:
     if code == FLAGGED:
         return Section(heading(code, language), anchor=f"objective-{code}", flagged=True,
-                       blocks=[Paragraph("To be written by the secretariat.", style="todo")])
+                       blocks=[Paragraph("The secretariat has not written this part yet.",
+                                         style="todo")])
     blocks = [Paragraph("Plain <b>text</b> & more.\n\nA second paragraph."),
               Paragraph("**Done** in _time_.\n\n# A heading in the narrative\n\n"
                         "[The paper](/papers/2/) ![A picture](http://127.0.0.1:9/x.png)",
@@ -284,7 +285,7 @@ def test_the_docx_has_letterhead_page_numbers_contents_and_marks():
     assert "Update field" in xml
     texts = [p.text for p in word.paragraphs]
     assert "Attention: No recorded activity" in texts
-    assert "To be written: To be written by the secretariat." in texts
+    assert "To be written: The secretariat has not written this part yet." in texts
     assert ("Chart: Mobile subscriptions — Tonga against the world. "
             "The figures of this chart are in the table with it.") in texts
     assert "Plain <b>text</b> & more." in texts and "A second paragraph." in texts

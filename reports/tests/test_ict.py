@@ -236,7 +236,8 @@ def test_the_document_has_a_section_per_indicator_and_per_country(report, data):
 def test_the_narrative_is_markdown_and_an_empty_summary_is_marked_to_write(report, data):
     doc = ict.document(report, data, "en")
     summary, narrative = section(doc, "summary"), section(doc, "narrative")
-    assert summary.blocks == [Paragraph("To be written by the secretariat", style="todo")]
+    assert summary.blocks == [Paragraph("The secretariat has not written this part yet.",
+                                        style="todo")]
     assert narrative.blocks == [Paragraph("Mobile use **grew** in most PICTs.", markdown=True)]
     # The data keeps the narrative as it stood: a later edit is not in this run's document.
     report.narrative_en = "Rewritten."
