@@ -68,17 +68,9 @@ def prepare(database_url: str, rebuild: bool) -> None:
         return
     print("Building the report bench database (a year of records)…", flush=True)
     started = time.monotonic()
-    if connection.vendor == "sqlite":
-        connection.close()
-        name = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-        call_command("migrate", "--noinput", verbosity=0)
-    else:
-        call_command("migrate", "--noinput", verbosity=0)
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("load_starter_data", verbosity=0)
-    call_command("demo_data", verbosity=0)
+    from talanoa.bench import empty_with_demo_data
+
+    empty_with_demo_data()
     from talanoa.synthetic import Sizes, grow
 
     grow(Sizes(**YEAR), seed=8)

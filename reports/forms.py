@@ -19,6 +19,14 @@ from talanoa.lib.editing import VersionedFormMixin
 DATE = {"type": "date"}
 
 
+def check_period(form: forms.Form, cleaned: dict) -> None:
+    start, end = cleaned.get("period_start"), cleaned.get("period_end")
+    if start and end and end < start:
+        form.add_error("period_end", _("The end of the period comes before its start."))
+    if start and end and (end - start).days > 366 * 11:
+        form.add_error("period_end", _("A report covers at most ten years."))
+
+
 class ReportForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Report
@@ -38,11 +46,7 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The end of the period comes before its start."))
-        if start and end and (end - start).days > 366 * 11:
-            self.add_error("period_end", _("A report covers at most ten years."))
+        check_period(self, cleaned)
         if not cleaned.get("title_en") and not cleaned.get("title_fr"):
             self.add_error("title_en", _("Give the report a title in at least one language."))
         return cleaned
@@ -67,13 +71,9 @@ class NewReportForm(ReportForm):
         self.fields["title_en"].required = self.fields["title_fr"].required = False
         self.fields["title_en"].help_text = _("Left empty: the kind and the year.")
 
-    def clean(self):
+    def clean(self):  # titles may be empty here: the kind and the year make one
         cleaned = forms.ModelForm.clean(self)
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The end of the period comes before its start."))
-        if start and end and (end - start).days > 366 * 11:
-            self.add_error("period_end", _("A report covers at most ten years."))
+        check_period(self, cleaned)
         return cleaned
 
     @staticmethod

@@ -45,8 +45,8 @@ class RatingLevel(models.Model):
         verbose_name_plural = _("rating levels")
         constraints = [models.UniqueConstraint(fields=["group", "slug"], name="rating_slug")]
 
-    def __str__(self) -> str:
-        return self.label_en
+    def __str__(self) -> str:  # in the reader's language: forms list levels by it
+        return str(self.label)
 
     @property
     def label(self):
@@ -69,8 +69,8 @@ class FlowStep(models.Model):
         verbose_name = _("step of the assessment flow")
         verbose_name_plural = _("steps of the assessment flow")
 
-    def __str__(self) -> str:
-        return self.name_en
+    def __str__(self) -> str:  # in the reader's language: forms list steps by it
+        return str(self.name)
 
     @property
     def name(self):
@@ -95,7 +95,7 @@ class ChecklistItem(models.Model):
         verbose_name_plural = _("checklist points")
 
     def __str__(self) -> str:
-        return self.text_en
+        return str(self.text)
 
     @property
     def text(self):

@@ -261,6 +261,25 @@ def _redacted(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
 
+def empty_with_demo_data() -> None:
+    """Empty the bench database (an SQLite file is recreated), migrate it, then load the starter
+    and demo data."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        db_file = Path(connection.settings_dict["NAME"])
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+        call_command("migrate", "--noinput", verbosity=0)
+    else:
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("flush", "--noinput", verbosity=0)
+    call_command("load_starter_data", verbosity=0)
+    call_command("demo_data", verbosity=0)
+
+
 def prepare_database(database_url: str, scale: float, rebuild: bool) -> bool:
     """Migrate and fill the bench database unless it is current; True when it was built."""
     from django.core.management import call_command
@@ -280,16 +299,7 @@ def prepare_database(database_url: str, scale: float, rebuild: bool) -> bool:
     started = time.monotonic()
     print(f"Building the bench database ({wanted['database']}, scale {scale}): "
           "starter data, demo data, synthetic data…", flush=True)
-    if is_sqlite:
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        call_command("migrate", "--noinput", verbosity=0)
-    else:
-        call_command("migrate", "--noinput", verbosity=0)
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("load_starter_data", verbosity=0)
-    call_command("demo_data", verbosity=0)
+    empty_with_demo_data()
     call_command("bench_data", scale=scale)
     with connection.cursor() as cursor:  # what autovacuum / PRAGMA optimize do in production
         cursor.execute("ANALYZE")
