@@ -24,7 +24,7 @@ BUDGET_SECONDS = 10.0
 DATA_VERSION = 1
 # One year of a very busy group and its neighbours (about two thirds fall to the home group).
 YEAR = dict(posts=2_000, organisations=60, people=300, representatives=400, meetings=1_500,
-            papers=3_500, decisions=1_500, tasks=9_000, initiatives=12, years=1)
+            papers=4_000, decisions=1_600, tasks=10_000, initiatives=12, years=1)
 
 
 def _configure(database_url: str) -> None:
