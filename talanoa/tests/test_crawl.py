@@ -29,7 +29,16 @@ _MONTHS = {f"{(_TODAY.replace(day=1) + datetime.timedelta(days=31 * n)):%Y-%m}"
 _YEARS = {f"/calendar/{_TODAY.year + n}/" for n in (0, 1)}
 
 
+# The coverage heat map links year to year and to 84 cells a year: follow this year's page and
+# the cells of this quarter (where the demo records fall).
+_COVERAGE = re.compile(r"/reports/coverage/[\w-]+/(\d+)/(?:[A-Z]\d+/(\d)/)?")
+_QUARTER = (_TODAY.month - 1) // 3 + 1
+
+
 def worth_following(link: str) -> bool:
+    coverage = _COVERAGE.fullmatch(link.split("?")[0])
+    if coverage:
+        return int(coverage[1]) == _TODAY.year and coverage[2] in (None, str(_QUARTER))
     if "month=" in link:
         return any(f"month={month}" in link for month in _MONTHS)
     if re.fullmatch(r"/calendar/\d+/", link.split("?")[0]):

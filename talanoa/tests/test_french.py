@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from talanoa.tests.access_table import ROUTES, Rule
-from talanoa.tests.test_crawl import SEEDS, SKIP
+from talanoa.tests.test_crawl import SEEDS, SKIP, worth_following
 from talanoa.tests.test_url_access import _sample_kwargs
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -369,7 +369,7 @@ def test_every_page_reads_in_french(people, media, standing):
             if parsed.scheme or parsed.netloc or not link.startswith("/") or link.startswith(
                     SKIP):
                 continue
-            if link not in seen:
+            if link not in seen and worth_following(link):
                 seen.add(link)
                 queue.append(link)
     assert checked > (15 if standing == "anonymous" else 25), checked
