@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "work",
     "indicators",
     "reports",
+    "api",
+    # Serves the API docs' Swagger UI from our own static files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -257,3 +260,9 @@ DEFAULT_GROUP_SLUG = env.str("DEFAULT_GROUP_SLUG", default="ict")
 # Days before a meeting when invitees are reminded, unless the meeting says otherwise.
 MEETING_REMINDER_DAYS = env.str("MEETING_REMINDER_DAYS", default="14,1")
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR / "members" / "data")))
+
+# The API's rate limits (django-ninja throttles, counted in the cache: use Redis with several
+# app servers so they share the counts). Anonymous calls count per client address, token calls
+# per token; above the limit the answer is 429 with Retry-After.
+API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="120/min")
+API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")

@@ -1,6 +1,8 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api.urls import api_urlpatterns
+
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("members.urls")),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("", include("work.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
+    *api_urlpatterns,
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -56,6 +56,12 @@ class External:
     sample: str | None = None
 
 
+@dataclass(frozen=True)
+class ApiEndpoint:
+    """An endpoint of the JSON API: api/tests/test_api_access.py checks it for every token
+    standing against talanoa.access (the pages' policy), on the same demo data."""
+
+
 EVERYONE = frozenset(STANDINGS)
 SIGNED_IN = frozenset(STANDINGS) - {"anonymous"}
 EDITORS = EDITOR_STANDINGS
@@ -297,4 +303,14 @@ ROUTES = {
     "reports:settings": Rule(EDITORS, sample="group"),
     "reports:coverage": Rule(EVERYONE, login_required=False, sample="report_coverage"),
     "reports:coverage_cell": Rule(EVERYONE, login_required=False, sample="report_coverage_cell"),
+    # API: personal tokens on one's own settings; the endpoints answer JSON (see ApiEndpoint)
+    "tokens:tokens": Rule(SIGNED_IN),
+    "tokens:token_revoke": PostOnly("api_token", audience=SIGNED_IN),
+    "api:openapi-json": Rule(EVERYONE, login_required=False),
+    "api:openapi-view": Rule(EVERYONE, login_required=False),
+    "api:api-root": ApiEndpoint(),
+    "api:list_groups": ApiEndpoint(),
+    "api:get_group": ApiEndpoint(),
+    "api:list_organisations": ApiEndpoint(),
+    "api:get_organisation": ApiEndpoint(),
 }

@@ -8,7 +8,15 @@ from django.utils.html import escape
 from members.models import Organisation, Person
 from portal.models import Post
 from talanoa.access import LEVEL_AUDIENCE, STANDINGS, Level
-from talanoa.tests.access_table import ROUTES, External, ItemRule, PostOnly, Redirects, Rule
+from talanoa.tests.access_table import (
+    ROUTES,
+    ApiEndpoint,
+    External,
+    ItemRule,
+    PostOnly,
+    Redirects,
+    Rule,
+)
 
 ALLAUTH_PREFIXES = ("account_", "mfa_")
 pytestmark = pytest.mark.django_db
@@ -81,6 +89,12 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": Person.objects.get(email="litia.naivalu@example.org").pk}
     if sample == "group":
         return {"slug": "ict"}
+    if sample == "api_token":
+        from api.operations import create_token
+        from members.models import User
+
+        token, __ = create_token(User.objects.get(email="member@demo.talanoa.test"), "Sample")
+        return {"pk": token.pk}
     if sample == "membership":
         from members.models import Membership
 
@@ -197,6 +211,8 @@ def attachments(settings, tmp_path):
 
 CHECKS: list[tuple[str, str, str | None]] = []
 for _name, _rule in ROUTES.items():
+    if isinstance(_rule, ApiEndpoint):
+        continue  # api/tests/test_api_access.py
     if isinstance(_rule, ItemRule):
         CHECKS += [(_name, s, level) for s in STANDINGS for level in Level.values]
     else:

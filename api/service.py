@@ -1,0 +1,253 @@
+"""The REST API's frame: one NinjaAPI, who is calling, rate limits, errors in one JSON shape,
+and keyset paging. The endpoints live in `api/routes/`, one module per capability.
+
+Who may see what is `talanoa.access`, as for the pages: a call without a token is anonymous;
+a call with a personal token sees exactly what its owner sees on the portal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.security.http import HttpAuthBase
+from ninja.throttling import SimpleRateThrottle
+
+from api.models import ApiToken
+from api.operations import token_for_secret
+from talanoa.access import ANONYMOUS, Viewer, build_viewer
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: always truthy, so an anonymous call passes authentication."""
+
+    viewer: Viewer
+    token: ApiToken | None = None
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class PersonalToken(HttpAuthBase):
+    """`Authorization: Bearer tal_…`, or nothing at all (anonymous). A token that is wrong,
+    revoked or whose account is closed is a 401, never a quiet fall back to anonymous."""
+
+    openapi_scheme = "bearer"
+    header = "Authorization"
+
+    def __call__(self, request: HttpRequest) -> Caller:
+        value = request.headers.get(self.header)
+        if not value:
+            return Caller(ANONYMOUS)
+        scheme, _, secret = value.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise AuthenticationError()
+        token = token_for_secret(secret.strip())
+        if token is None:
+            raise AuthenticationError()
+        return Caller(build_viewer(token.user), token)
+
+
+def caller(request: HttpRequest) -> Caller:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def viewer(request: HttpRequest) -> Viewer:
+    """The access helper every endpoint calls first."""
+    return caller(request).viewer
+
+
+def require_token(request: HttpRequest) -> Viewer:
+    """Write endpoints need a personal token: a partner acts as a named person."""
+    found = caller(request)
+    if found.token is None:
+        raise AuthenticationError()
+    return found.viewer
+
+
+class _Throttle(SimpleRateThrottle):
+    scope = ""
+
+    def __init__(self, setting: str, default: str):
+        super().__init__(getattr(settings, setting, default))
+
+
+class PerIpThrottle(_Throttle):
+    """Anonymous calls, per client address (REMOTE_ADDR: the TLS proxy sets it; see README)."""
+
+    scope = "api-ip"
+
+    def __init__(self):
+        super().__init__("API_RATE_ANONYMOUS", "120/min")
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if caller(request).token is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PerTokenThrottle(_Throttle):
+    scope = "api-token"
+
+    def __init__(self):
+        super().__init__("API_RATE_TOKEN", "600/min")
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = caller(request).token
+        if token is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+class Error(Schema):
+    """Every error answer has this shape."""
+
+    code: str
+    message: str
+    errors: list[dict[str, Any]] = []
+
+
+# Answers every endpoint may give besides its own (documented on each).
+COMMON_ERRORS: dict[int, type[Schema]] = {401: Error, 422: Error, 429: Error}
+
+
+def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """An endpoint's documented answers: its own, the common errors and any extra ones."""
+    answers: dict[int, Any] = {status: ok, **COMMON_ERRORS}
+    for code in errors:
+        answers[code] = Error
+    return answers
+
+
+api = NinjaAPI(
+    title="Talanoa API",
+    version="1",
+    description=(
+        "Read what Talanoa publishes, and, with a personal token, what its owner may see on "
+        "the portal. Create a token on *My settings*; send it as `Authorization: Bearer …`. "
+        "Lists are paged with `limit` and the `next` cursor of the previous page, in a stable "
+        "order. Errors always have the `Error` shape."),
+    auth=PersonalToken(),
+    throttle=[PerIpThrottle(), PerTokenThrottle()],
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   errors: Sequence[dict[str, Any]] = ()) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message,
+                                         "errors": list(errors)}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"location": [str(part) for part in e.get("loc", ())], "message": e.get("msg", "")}
+              for e in exc.errors]
+    return error_response(request, 422, "invalid", "The request is not valid.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(request, 401, "unauthenticated",
+                              "The token is not valid: it may be wrong or revoked.")
+    response["WWW-Authenticate"] = 'Bearer realm="talanoa"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return error_response(request, 429, "rate_limited",
+                          "Too many requests: wait for the time in Retry-After.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict",
+             413: "too_large"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+                          str(exc.message))
+
+
+def not_found_anywhere(request: HttpRequest, path: str = "") -> HttpResponse:
+    """An address under /api/ that is no endpoint: the same JSON shape as every error."""
+    return error_response(request, 404, "not_found", "No such endpoint.")
+
+
+# -- Paging -------------------------------------------------------------------------------
+MAX_LIMIT = 100
+
+
+class Page(Schema):
+    """A page of results; `next` is the cursor of the next page, or null on the last one."""
+
+    next: str | None = None
+
+
+class Paging(Schema):
+    """`limit` rows a page (at most 100); `cursor`: the `next` of the previous page."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=200)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if (not isinstance(values, list) or len(values) != size
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**62
+                       for v in values)):
+        raise HttpError(400, "The cursor is not valid: use the `next` of a previous page.")
+    return values
+
+
+def _after(keys: Sequence[str], values: Sequence[int]) -> Q:
+    """Rows strictly after `values` in the order of `keys` (a keyset: no OFFSET to scan)."""
+    q = Q()
+    for i in range(len(keys)):
+        step = Q(**{f"{keys[i]}__gt": values[i]})
+        for j in range(i):
+            step &= Q(**{keys[j]: values[j]})
+        q |= step
+    return q
+
+
+def keyset_page(queryset: QuerySet, *, limit: int, cursor: str | None,
+                keys: Sequence[str] = ("pk",),
+                key_of: Callable[[Any], Sequence[int]] | None = None) -> tuple[list, str | None]:
+    """One page of `queryset` in the order of `keys` (unique together, integers), and the
+    cursor of the next page. Stable: rows added later never shift a page already read."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    queryset = queryset.order_by(*keys)
+    if cursor:
+        queryset = queryset.filter(_after(keys, decode_cursor(cursor, len(keys))))
+    rows = list(queryset[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more or not rows:
+        return rows, None
+    last = rows[-1]
+    values = key_of(last) if key_of else [getattr(last, key) for key in keys]
+    return rows, encode_cursor(values)

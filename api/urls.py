@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from api import views
+from api.routes import members
+from api.service import api, not_found_anywhere
+
+api.add_router("", members.router)
+
+app_name = "tokens"
+urlpatterns = [
+    path("me/tokens/", views.tokens, name="tokens"),
+    path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
+
+# Mounted by talanoa.urls at the root, outside this namespace (the API has its own, "api").
+api_urlpatterns = [
+    path("api/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", not_found_anywhere),
+]
