@@ -1,10 +1,14 @@
 from django.urls import path, re_path
 
 from api import views
-from api.routes import members
+from api.routes import indicators, members
 from api.service import api, not_found_anywhere
 
 api.add_router("", members.router)
+# --- apidata: indicators, economies, observations, imports ---
+api.add_router("", indicators.imports_router)
+api.add_router("", indicators.router)
+# --- end apidata ---
 
 app_name = "tokens"
 urlpatterns = [

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import charts, series
+from indicators import charts, sdmx, series
 from indicators.growth import SPANS, Growth, growth, median
 from indicators.models import Economy, Indicator
 from indicators.series import Line, Provenance, Value, shown, shown_percent
@@ -451,3 +451,23 @@ def profile_table(board: Profile) -> Table:
                                    _label(economy), economy.code, year, value.value,
                                    _flag_words(value), source, vintage])
     return table
+
+
+# --- SDMX-CSV -----------------------------------------------------------------------------------
+# The same observations as the CSV and XLSX downloads of the page, without the Pacific median
+# (computed, not an observation of an economy).
+
+def indicator_sdmx(page: IndicatorPage) -> list[sdmx.Row]:
+    indicator = page.indicator
+    return [sdmx.Row(row.code, indicator.code, value.year, value.value, indicator.unit_en,
+                     value.marks)
+            for row in (*page.picts, *page.comparators) if row.code
+            for value in row.values if value is not None]
+
+
+def profile_sdmx(board: Profile) -> list[sdmx.Row]:
+    return [sdmx.Row(economy.code, section.indicator.code, year, value.value,
+                     section.indicator.unit_en, value.marks)
+            for section in board.sections for economy in section.columns
+            for year in section.years
+            if (value := section.values.get((economy.pk, year))) is not None]

@@ -35,9 +35,18 @@ class TableFormat:
         return value
 
 
+class SeriesFormat(TableFormat):
+    """The indicator and country pages' downloads also come as SDMX-CSV (`indicators.sdmx`):
+    /indicators/TON.sdmx.csv. (The dashboard's table is of latest values and growth: no
+    observations of one year each, so it has no SDMX form.)"""
+
+    regex = r"csv|xlsx|sdmx\.csv"
+
+
 register_converter(EconomyCode, "economy")
 register_converter(IndicatorCode, "indicator")
 register_converter(TableFormat, "table")
+register_converter(SeriesFormat, "series")
 
 app_name = "indicators"
 
@@ -47,12 +56,12 @@ urlpatterns = [
     path("indicators/dashboard.<table:fmt>", views.dashboard_table, name="dashboard_table"),
     path("indicators/map.svg", views.tile_map_svg, name="tile_map_svg"),
     path("indicators/<indicator:code>/", views.indicator, name="indicator"),
-    path("indicators/<indicator:code>.<table:fmt>", views.indicator_table,
+    path("indicators/<indicator:code>.<series:fmt>", views.indicator_table,
          name="indicator_table"),
     path("indicators/<indicator:code>.svg", views.indicator_svg, name="indicator_svg"),
     path("indicators/<indicator:code>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<economy:code>/", views.profile, name="profile"),
-    path("indicators/<economy:code>.<table:fmt>", views.profile_table, name="profile_table"),
+    path("indicators/<economy:code>.<series:fmt>", views.profile_table, name="profile_table"),
     path("indicators/<economy:code>/<indicator:indicator>.svg", views.profile_svg,
          name="profile_svg"),
 

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import operations, pages, series
+from indicators import operations, pages, sdmx, series
 from indicators.forms import FlagForm, ImportForm, IndicatorForm, YearRangeForm
 from indicators.models import Economy, Flag, ImportBatch, Indicator
 from talanoa.access import can_edit_indicators, require_indicator_editor, viewer_for
@@ -81,6 +81,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 def indicator_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     _form, first, last = _year_range(request)
     page = pages.indicator_page(get_object_or_404(Indicator, code=code), first, last)
+    if fmt == sdmx.FILE_FORMAT:
+        return sdmx.response(f"{page.indicator.code}-{pages._years_text(page.years)}.sdmx",
+                             pages.indicator_sdmx(page))
     return table_response(pages.indicator_table(page), fmt)
 
 
@@ -116,6 +119,8 @@ def profile_table(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     _form, first, last = _year_range(request)
     board = pages.profile(get_object_or_404(Economy, code=code), first, last,
                           _page_number(request), draw=False)
+    if fmt == sdmx.FILE_FORMAT:
+        return sdmx.response(f"{board.economy.code}-profile.sdmx", pages.profile_sdmx(board))
     return table_response(pages.profile_table(board), fmt)
 
 

@@ -313,4 +313,15 @@ ROUTES = {
     "api:get_group": ApiEndpoint(),
     "api:list_organisations": ApiEndpoint(),
     "api:get_organisation": ApiEndpoint(),
+    # --- apidata: indicators, economies, observations (public), imports (secretariat) ---
+    "api:list_indicators": ApiEndpoint(),
+    "api:get_indicator": ApiEndpoint(),
+    "api:list_economies": ApiEndpoint(),
+    "api:get_economy": ApiEndpoint(),
+    "api:list_observations": ApiEndpoint(),
+    "api:observations_sdmx": ApiEndpoint(),
+    "api:create_import": ApiEndpoint(),
+    "api:apply_import": ApiEndpoint(),
+    "api:rollback_import": ApiEndpoint(),
+    # --- end apidata ---
 }

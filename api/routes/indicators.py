@@ -1,0 +1,394 @@
+"""ICT indicators: the catalogue, the economies, the observations (public statistics: every
+caller reads the same), and the secretariat's imports.
+
+Values are exact decimals as published: JSON strings, never floats (a float would turn
+"101.512239575662" into whatever its binary value prints as)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from api.service import (
+    Page,
+    Paging,
+    caller,
+    error_response,
+    keyset_page,
+    require_token,
+    responses,
+    viewer,
+)
+from indicators import operations, sdmx
+from indicators.forms import ImportForm
+from indicators.models import Economy, Flag, ImportBatch, Indicator, Observation
+from papers.models import Tag
+from talanoa.access import can_edit_indicators
+
+router = Router(tags=["indicators"])
+# Registered before `router` (api/urls.py): Django tries the paths in order, and
+# /indicators/{code} would otherwise take /indicators/imports (and answer POST with 405).
+imports_router = Router(tags=["indicator imports (secretariat)"])
+
+# Observations are small rows (about 150 bytes of JSON): a page of up to 1,000 costs the same
+# two queries as a page of 100 and lets a partner read one indicator's whole vintage (about
+# 13,000 values) in 13 calls, well inside the anonymous rate limit.
+MAX_OBSERVATIONS = 1000
+
+
+# --- The catalogue ------------------------------------------------------------------------------
+
+class IndicatorOut(Schema):
+    code: str
+    name_en: str
+    name_fr: str
+    unit_en: str
+    unit_fr: str
+    definition_en: str
+    definition_fr: str
+    source: str
+    licence: str
+    sdg_targets: list[str] = Field(description="The SDG targets' codes, e.g. 9.c")
+    decimals: int = Field(description="The decimals the pages round to; values are exact.")
+    url: str
+
+    @staticmethod
+    def resolve_sdg_targets(indicator: Indicator) -> list[str]:
+        return [tag.code for tag in indicator.sdg_tags]
+
+    @staticmethod
+    def resolve_url(indicator: Indicator, context) -> str:
+        return context["request"].build_absolute_uri(indicator.get_absolute_url())
+
+
+class IndicatorPage(Page):
+    results: list[IndicatorOut]
+
+
+class EconomyOut(Schema):
+    code: str = Field(description="The World Bank's code: ISO3, or an aggregate (PSS, WLD, …)")
+    name_en: str
+    name_fr: str
+    kind: Literal["pict", "country", "aggregate"]
+    url: str
+
+    @staticmethod
+    def resolve_url(economy: Economy, context) -> str:
+        return context["request"].build_absolute_uri(economy.get_absolute_url())
+
+
+class EconomyPage(Page):
+    results: list[EconomyOut]
+
+
+class EconomyFilter(Paging):
+    kind: Literal["pict", "country", "aggregate"] | None = Field(
+        None, description="pict: the 22 Pacific Island Countries and Territories; country: "
+                          "other countries; aggregate: regions and income groups")
+
+
+def _indicators():
+    sdg = Tag.objects.filter(kind=Tag.Kind.SDG).order_by("order", "code")
+    return Indicator.objects.prefetch_related(
+        Prefetch("sdg_targets", queryset=sdg, to_attr="sdg_tags"))
+
+
+@router.get("/indicators", response=responses(IndicatorPage), summary="Indicators")
+def list_indicators(request: HttpRequest, paging: Query[Paging]):
+    viewer(request)
+    rows, after = keyset_page(_indicators(), limit=paging.limit, cursor=paging.cursor)
+    return {"results": rows, "next": after}
+
+
+@router.get("/indicators/{code}", response=responses(IndicatorOut, 404), summary="An indicator")
+def get_indicator(request: HttpRequest, code: str):
+    viewer(request)
+    return get_object_or_404(_indicators(), code=code.upper())
+
+
+@router.get("/economies", response=responses(EconomyPage),
+            summary="Economies: countries, territories and aggregates")
+def list_economies(request: HttpRequest, filters: Query[EconomyFilter]):
+    viewer(request)
+    economies = Economy.objects.all()
+    if filters.kind:
+        economies = economies.filter(kind=filters.kind)
+    rows, after = keyset_page(economies, limit=filters.limit, cursor=filters.cursor)
+    return {"results": rows, "next": after}
+
+
+@router.get("/economies/{code}", response=responses(EconomyOut, 404), summary="An economy")
+def get_economy(request: HttpRequest, code: str):
+    viewer(request)
+    return get_object_or_404(Economy, code=code.upper())
+
+
+# --- Observations -------------------------------------------------------------------------------
+
+class ObservationOut(Schema):
+    indicator: str = Field(description="The indicator's code")
+    economy: str = Field(description="The economy's code")
+    year: int
+    value: str = Field(
+        description="The value exactly as published, as a decimal number in a string (e.g. "
+                    "\"61.7257858761257\"), never a JSON number: read it with a decimal type "
+                    "to keep every digit.",
+        pattern=r"^-?\d+(\.\d+)?$")
+    flags: list[Literal["estimate", "break"]] = Field(
+        description="The secretariat's flags on this value: an estimate, a break in series.")
+    batch: int = Field(description="The import that set this value")
+    vintage: str = Field(description="The source's data update of that import, e.g. "
+                                     "2026-07-01; empty when unknown")
+
+
+class ObservationPage(Page):
+    results: list[ObservationOut]
+
+
+class ObservationFilter(Schema):
+    indicator: list[str] = Field(
+        [], description="Indicator codes: repeat the parameter or separate them with commas.")
+    economy: list[str] = Field(
+        [], description="Economy codes: repeat the parameter or separate them with commas.")
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    limit: int = Field(100, ge=1, le=MAX_OBSERVATIONS,
+                       description=f"Rows a page, at most {MAX_OBSERVATIONS}: observations are "
+                                   "small, so this endpoint allows more than the others' 100.")
+    cursor: str | None = Field(None, max_length=200)
+
+
+def _codes(values: list[str]) -> list[str]:
+    return sorted({part.strip().upper() for value in values for part in value.split(",")
+                   if part.strip()})
+
+
+def _observations(filters: ObservationFilter):
+    """The observations asked for: codes become ids first (a query each), so the page itself
+    reads the index of (indicator, economy, year) only."""
+    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
+        raise HttpError(400, "year_from must not come after year_to.")
+    found = (Observation.objects.select_related("indicator", "economy", "batch")
+             .only("year", "value", "indicator_id", "economy_id", "batch_id",
+                   "indicator__code", "economy__code", "batch__vintage"))
+    if codes := _codes(filters.indicator):
+        found = found.filter(indicator_id__in=list(
+            Indicator.objects.filter(code__in=codes).values_list("pk", flat=True)))
+    if codes := _codes(filters.economy):
+        found = found.filter(economy_id__in=list(
+            Economy.objects.filter(code__in=codes).values_list("pk", flat=True)))
+    if filters.year_from:
+        found = found.filter(year__gte=filters.year_from)
+    if filters.year_to:
+        found = found.filter(year__lte=filters.year_to)
+    return found
+
+
+ORDER = ("indicator_id", "economy_id", "year")  # the unique constraint, and its index
+
+
+Flags = dict[tuple[int, int, int], tuple[str, ...]]
+
+
+def _observation_page(filters: ObservationFilter) -> tuple[list[Observation], Flags, str | None]:
+    """One page of observations and their flags: two queries, whatever the page's size."""
+    rows, after = keyset_page(_observations(filters), limit=filters.limit,
+                              cursor=filters.cursor, keys=ORDER, max_limit=MAX_OBSERVATIONS)
+    flags: dict[tuple[int, int, int], list[str]] = defaultdict(list)
+    if rows:
+        for key in (Flag.objects.filter(
+                indicator_id__in={o.indicator_id for o in rows},
+                economy_id__in={o.economy_id for o in rows},
+                year__gte=min(o.year for o in rows), year__lte=max(o.year for o in rows))
+                .order_by("kind").values_list("indicator_id", "economy_id", "year", "kind")):
+            flags[key[:3]].append(key[3])
+    return rows, {key: tuple(kinds) for key, kinds in flags.items()}, after
+
+
+def _flags_of(observation: Observation, flags: Flags) -> tuple[str, ...]:
+    return flags.get((observation.indicator_id, observation.economy_id, observation.year), ())
+
+
+@router.get("/observations", response=responses(ObservationPage, 400),
+            summary="Observations: the values of indicators by economy and year")
+def list_observations(request: HttpRequest, filters: Query[ObservationFilter]):
+    """Filtered by indicator, economy and years; in the order of indicator, economy and year
+    (stable: values imported later never shift a page already read). Each value is a string
+    holding the exact decimal number as published."""
+    viewer(request)
+    rows, flags, after = _observation_page(filters)
+    return {"results": [
+        {"indicator": o.indicator.code, "economy": o.economy.code, "year": o.year,
+         # "f": never an exponent ("1E-7"), the digits exactly as they are
+         "value": format(o.value, "f"), "flags": list(_flags_of(o, flags)),
+         "batch": o.batch_id, "vintage": o.batch.vintage} for o in rows], "next": after}
+
+
+@router.get("/observations.sdmx.csv", response=responses(None, 400),
+            summary="Observations as SDMX-CSV",
+            openapi_extra={"responses": {200: {
+                "description": "SDMX-CSV 1.0 (see the description); the next page's address "
+                               "in the `Link` header (rel=\"next\"), none on the last page.",
+                "content": {sdmx.MEDIA_TYPE.split(";")[0]: {"schema": {"type": "string"}}}}}})
+def observations_sdmx(request: HttpRequest, filters: Query[ObservationFilter]):
+    """The same observations, filters and pages as `/api/observations`, as SDMX-CSV: columns
+    DATAFLOW (`TALANOA:ICT_INDICATORS(1.0)`), FREQ (`A`), REF_AREA, INDICATOR, TIME_PERIOD,
+    OBS_VALUE (exact, as published), UNIT_MEASURE (the unit in English) and OBS_STATUS
+    (`B` break, `E` estimate, `A` normal). The cursor of the next page is in the `Link`
+    header's address."""
+    viewer(request)
+    rows, flags, after = _observation_page(filters)
+    units = dict(Indicator.objects.filter(pk__in={o.indicator_id for o in rows})
+                 .values_list("pk", "unit_en")) if rows else {}
+    answer = sdmx.response("observations.sdmx", [
+        sdmx.Row(o.economy.code, o.indicator.code, o.year, o.value, units[o.indicator_id],
+                 _flags_of(o, flags)) for o in rows])
+    if after:
+        query = request.GET.copy()
+        query["cursor"] = after
+        answer["Link"] = f'<{request.build_absolute_uri("?" + query.urlencode())}>; rel="next"'
+    return answer
+
+
+# --- Imports (the secretariat) ------------------------------------------------------------------
+
+class UnknownEconomy(Schema):
+    code: str
+    name: str
+    values: int
+    addable: bool
+
+
+class ImportReport(Schema):
+    """The validation report, as the upload page shows it."""
+
+    layout: str
+    indicators: list[str]
+    rows: int = Field(description="Rows read")
+    values: int = Field(description="Values read")
+    new: int
+    changed: int
+    unchanged: int
+    empty_cells: int
+    unknown_economies: list[UnknownEconomy]
+    unknown_economy_values: int
+    non_numeric: int
+    bad_years: int
+    duplicates: int
+    conflicting_duplicates: int = Field(
+        description="Different values for the same indicator, economy and year: the batch "
+                    "cannot be applied")
+    new_indicators: list[dict[str, str]]
+    already_applied: int | None = Field(
+        None, description="An applied import of the very same file, if any")
+    examples: dict[str, list[dict[str, Any]]] = Field(
+        description="A few examples of each: new, changed, non_numeric, bad_year, duplicate")
+
+    @staticmethod
+    def resolve_examples(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        return {kind: report.get(f"{kind}_examples", [])
+                for kind in ("new", "changed", "non_numeric", "bad_year", "duplicate")}
+
+
+class ImportOut(Schema):
+    id: int
+    status: Literal["previewed", "applied", "discarded", "rolled_back"]
+    file_name: str
+    layout: str
+    source: str
+    vintage: str
+    report: ImportReport
+
+
+class ImportIn(Schema):
+    indicator: str | None = Field(
+        None, description="Only for a long file whose name does not contain the indicator's "
+                          "code")
+    source: str = Field("", max_length=300)
+    vintage: str = Field("", max_length=40,
+                         description="The source's data update; by default the file's")
+    add_unknown_economies: bool = False
+
+
+def _secretariat(request: HttpRequest) -> None:
+    """A personal token of a secretariat member: the upload page's rule."""
+    if not can_edit_indicators(require_token(request)):
+        raise HttpError(403, "Only the secretariat imports indicators.")
+
+
+def _conflict(error: ValidationError) -> HttpError:
+    return HttpError(409, " ".join(error.messages))
+
+
+@imports_router.post("/indicators/imports", response=responses(ImportOut, 400, 403, status=201),
+             summary="Preview an import of a World Bank / ITU file (CSV or XLSX)")
+def create_import(request: HttpRequest, file: File[UploadedFile], details: Form[ImportIn]):
+    """Reads the file and answers its validation report; nothing is written to the
+    observations until the batch is applied (`…/apply`)."""
+    _secretariat(request)
+    form = ImportForm({key: value for key, value in details.dict().items()
+                       if value not in (None, False)}, {"file": file})
+    if not form.is_valid():
+        return _form_errors(request, form)
+    data = form.cleaned_data
+    upload = data["file"]  # its name made safe by the form, as on the upload page
+    try:
+        batch = operations.preview_import(
+            upload.read(), upload.name, user=caller(request).token.user,
+            indicator_code=data["indicator"].code if data["indicator"] else None,
+            source=data["source"], vintage=data["vintage"],
+            add_unknown_economies=data["add_unknown_economies"])
+    except ValidationError as error:
+        return error_response(request, 400, "bad_request", " ".join(error.messages))
+    return Status(201, _import_out(batch))
+
+
+def _form_errors(request: HttpRequest, form: ImportForm) -> HttpResponse:
+    errors = [{"location": ["form", field], "message": message}
+              for field, messages in form.errors.items() for message in messages]
+    return error_response(request, 400, "bad_request", "The file or its details are not valid.",
+                          errors)
+
+
+def _import_out(batch: ImportBatch) -> dict[str, Any]:
+    return {"id": batch.pk, "status": batch.status, "file_name": batch.file_name,
+            "layout": batch.layout, "source": batch.source, "vintage": batch.vintage,
+            "report": batch.report}
+
+
+@imports_router.post("/indicators/imports/{batch_id}/apply",
+             response=responses(ImportOut, 403, 404, 409), summary="Apply a previewed import")
+def apply_import(request: HttpRequest, batch_id: int):
+    """Writes the file's new and changed values, computed against the data as it is now (the
+    report is computed again). 409 when the batch is not a preview, or the file gives
+    different values for the same key."""
+    _secretariat(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    try:
+        batch = operations.apply_import(batch, caller(request).token.user)
+    except ValidationError as error:
+        raise _conflict(error) from error
+    return _import_out(batch)
+
+
+@imports_router.post("/indicators/imports/{batch_id}/rollback",
+             response=responses(ImportOut, 403, 404, 409), summary="Roll back an applied import")
+def rollback_import(request: HttpRequest, batch_id: int):
+    """Puts back the values the import replaced and deletes those it added. 409 when the batch
+    is not applied, or a later import changed some of the same values (roll that back
+    first)."""
+    _secretariat(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    try:
+        batch = operations.rollback_import(batch, caller(request).token.user)
+    except ValidationError as error:
+        raise _conflict(error) from error
+    return _import_out(batch)
