@@ -98,6 +98,13 @@ PAGES = [
     Page("indicator", "/indicators/IT.CEL.SETS.P2/"),
     Page("country profile", "/indicators/TON/"),
     Page("country profile (member)", "/indicators/TON/", MEMBER),
+    # --- apidata: the observations API (1,000,000 rows): a first page, a filtered one, and a
+    # page deep in the data (keyset: it must cost what the first costs) ---
+    Page("api observations", "/api/observations"),
+    Page("api obs filtered", "/api/observations?indicator=IT.CEL.SETS.P2,IT.NET.USER.ZS"
+                             "&economy=TON,FJI,WSM&year_from=2000"),
+    Page("api obs deep", "/api/observations?cursor={deep_cursor}"),
+    # --- end apidata ---
 ]
 
 
@@ -141,10 +148,23 @@ def _public_decision() -> str:
     return str(pk)
 
 
+# --- apidata ---
+def _deep_cursor() -> str:
+    """The cursor of /api/observations after the middle observation of the whole table."""
+    from api.service import encode_cursor
+    from indicators.models import Observation
+
+    rows = Observation.objects.order_by("indicator_id", "economy_id", "year")
+    middle = rows.values_list("indicator_id", "economy_id", "year")[rows.count() // 2]
+    return encode_cursor(middle)
+# --- end apidata ---
+
+
 PLACEHOLDERS: dict[str, Callable[[], str]] = {"public_post": _public_post,
                                               "public_meeting": _public_meeting,
                                               "public_paper": _public_paper,
-                                              "public_decision": _public_decision}
+                                              "public_decision": _public_decision,
+                                              "deep_cursor": _deep_cursor}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,6 +584,9 @@ def _configure(database_url: str) -> None:
         "STATIC_ROOT": str(BENCH_DIR / "static"),
         "MEDIA_ROOT": str(BENCH_DIR / "files"),
         "LOG_LEVEL": "WARNING",
+        # The API's anonymous limit (120/min per address) would answer wrk's load with 429s:
+        # the throttle still runs on every request, with a limit the load never reaches.
+        "API_RATE_ANONYMOUS": "100000/s",
     })
     for name in ("REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         os.environ.pop(name, None)
