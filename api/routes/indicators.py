@@ -6,12 +6,13 @@ Values are exact decimals as published: JSON strings, never floats (a float woul
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -42,6 +43,9 @@ imports_router = Router(tags=["indicator imports (secretariat)"])
 # two queries as a page of 100 and lets a partner read one indicator's whole vintage (about
 # 13,000 values) in 13 calls, well inside the anonymous rate limit.
 MAX_OBSERVATIONS = 1000
+# What a code of an indicator (IT.CEL.SETS.P2) or an economy (TON) may look like: anything else
+# is no code of ours, and is never sent to the database (PostgreSQL refuses a NUL in a string).
+CODE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 
 
 # --- The catalogue ------------------------------------------------------------------------------
@@ -111,7 +115,7 @@ def list_indicators(request: HttpRequest, paging: Query[Paging]):
 @router.get("/indicators/{code}", response=responses(IndicatorOut, 404), summary="An indicator")
 def get_indicator(request: HttpRequest, code: str):
     viewer(request)
-    return get_object_or_404(_indicators(), code=code.upper())
+    return get_object_or_404(_indicators(), code=_code(code))
 
 
 @router.get("/economies", response=responses(EconomyPage),
@@ -128,7 +132,7 @@ def list_economies(request: HttpRequest, filters: Query[EconomyFilter]):
 @router.get("/economies/{code}", response=responses(EconomyOut, 404), summary="An economy")
 def get_economy(request: HttpRequest, code: str):
     viewer(request)
-    return get_object_or_404(Economy, code=code.upper())
+    return get_object_or_404(Economy, code=_code(code))
 
 
 # --- Observations -------------------------------------------------------------------------------
@@ -166,9 +170,19 @@ class ObservationFilter(Schema):
     cursor: str | None = Field(None, max_length=200)
 
 
-def _codes(values: list[str]) -> list[str]:
-    return sorted({part.strip().upper() for value in values for part in value.split(",")
-                   if part.strip()})
+def _codes(values: list[str]) -> list[str] | None:
+    """The codes asked for, upper case (those that cannot be codes match nothing), or None when
+    none is asked for (`?indicator=` is no filter)."""
+    parts = {part.strip() for value in values for part in value.split(",")} - {""}
+    if not parts:
+        return None
+    return sorted({part.upper() for part in parts if CODE.fullmatch(part)})
+
+
+def _code(code: str) -> str:
+    if not CODE.fullmatch(code):
+        raise Http404
+    return code.upper()
 
 
 def _observations(filters: ObservationFilter):
@@ -179,10 +193,10 @@ def _observations(filters: ObservationFilter):
     found = (Observation.objects.select_related("indicator", "economy", "batch")
              .only("year", "value", "indicator_id", "economy_id", "batch_id",
                    "indicator__code", "economy__code", "batch__vintage"))
-    if codes := _codes(filters.indicator):
+    if (codes := _codes(filters.indicator)) is not None:
         found = found.filter(indicator_id__in=list(
             Indicator.objects.filter(code__in=codes).values_list("pk", flat=True)))
-    if codes := _codes(filters.economy):
+    if (codes := _codes(filters.economy)) is not None:
         found = found.filter(economy_id__in=list(
             Economy.objects.filter(code__in=codes).values_list("pk", flat=True)))
     if filters.year_from:
@@ -310,8 +324,8 @@ class ImportOut(Schema):
 
 class ImportIn(Schema):
     indicator: str | None = Field(
-        None, description="Only for a long file whose name does not contain the indicator's "
-                          "code")
+        None, pattern=CODE.pattern,
+        description="Only for a long file whose name does not contain the indicator's code")
     source: str = Field("", max_length=300)
     vintage: str = Field("", max_length=40,
                          description="The source's data update; by default the file's")

@@ -154,9 +154,14 @@ def test_observations_come_in_the_order_of_the_unique_constraint(client):
         economy__code__in=["TON", "PSS", "WLD"], year__gte=2000).count()
 
 
-def test_unknown_codes_give_an_empty_page(client):
-    answer = _get(client, "list_observations", {"indicator": "XX.NOPE"})
-    assert answer.json() == {"results": [], "next": None}
+def test_unknown_codes_give_an_empty_page_and_an_empty_filter_is_none(client):
+    for codes in ("XX.NOPE", "\x00", "IT.CEL.SETS.P2\x00", "<script>"):
+        answer = _get(client, "list_observations", {"indicator": codes})
+        assert answer.json() == {"results": [], "next": None}, codes
+    assert len(_get(client, "list_observations", {"indicator": " , ", "limit": 3}).json()[
+        "results"]) == 3
+    for name in ("get_indicator", "get_economy"):
+        assert _get(client, name, code="TO\x00N").status_code == 404
 
 
 def test_bad_paging_and_years_are_json_errors(client):
