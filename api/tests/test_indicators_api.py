@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -180,8 +181,10 @@ def test_a_page_allows_up_to_1000_rows(client):
 
 
 def _queries(client, params: dict, secret: str | None = None) -> int:
+    """The queries of building the page (not of finding it in the cache)."""
     url = reverse("api:list_observations")
     client.get(url, params, **_auth(secret))
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         answer = client.get(url, params, **_auth(secret))
     assert answer.status_code == 200
@@ -191,7 +194,7 @@ def _queries(client, params: dict, secret: str | None = None) -> int:
 def test_a_page_of_observations_costs_the_same_queries_whatever_its_size(client, token):
     first = _get(client, "list_observations", {"limit": 500}).json()
     small = _queries(client, {"limit": 5})
-    assert small == 2  # the page, its flags
+    assert small == 3  # the data stamp, the page, its flags
     assert _queries(client, {"limit": 1000}) == small
     assert _queries(client, {"limit": 1000, "cursor": first["next"]}) == small
     # Each filter by codes resolves them once, whatever the number of codes.
@@ -206,6 +209,18 @@ def test_a_page_of_observations_costs_the_same_queries_whatever_its_size(client,
     # With a token: its look-up and the viewer's standings besides, whatever the page.
     secret = token("member")
     assert _queries(client, {"limit": 1000}, secret) == _queries(client, {"limit": 5}, secret)
+
+
+def test_a_page_is_kept_until_the_data_changes(client):
+    params = {"indicator": MOBILE, "economy": "TON", "year_from": 2022, "year_to": 2022}
+    assert _get(client, "list_observations", params).json()["results"][0]["value"] == TONGA_2022
+    with CaptureQueriesContext(connection) as queries:
+        assert _get(client, "list_observations", params).json()["results"][0]["value"] == (
+            TONGA_2022)
+    assert len(queries) == 1  # the data stamp only
+    batch = ImportBatch.objects.get(status="applied", file_name__contains=MOBILE)
+    operations.rollback_import(batch)
+    assert _get(client, "list_observations", params).json()["results"] == []
 
 
 # --- SDMX-CSV ---------------------------------------------------------------------------------
