@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from api.service import (
+    CURSOR_PATTERN,
     Page,
     Paging,
     caller,
@@ -172,7 +173,8 @@ class ObservationFilter(Schema):
     limit: int = Field(100, ge=1, le=MAX_OBSERVATIONS,
                        description=f"Rows a page, at most {MAX_OBSERVATIONS}: observations are "
                                    "small, so this endpoint allows more than the others' 100.")
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN,
+                               description="The `next` of the previous page.")
 
 
 def _codes(values: list[str]) -> list[str] | None:

@@ -166,7 +166,7 @@ def test_unknown_codes_give_an_empty_page_and_an_empty_filter_is_none(client):
 
 
 def test_bad_paging_and_years_are_json_errors(client):
-    cases = [({"cursor": "not-a-cursor"}, 400), ({"year_from": 2020, "year_to": 2010}, 400),
+    cases = [({"cursor": "not-a-cursor"}, 422), ({"year_from": 2020, "year_to": 2010}, 400),
              ({"limit": 1001}, 422), ({"limit": 0}, 422), ({"year_from": 1200}, 422)]
     for params, status in cases:
         answer = _get(client, "list_observations", params)
