@@ -15,9 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from api.service import (
@@ -169,7 +168,8 @@ class ObservationFilter(Schema):
     economy: list[str] = Field(
         [], description="Economy codes: repeat the parameter or separate them with commas.")
     year_from: int | None = Field(None, ge=1900, le=2100)
-    year_to: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100,
+                                description="Before year_from: no year, an empty page.")
     limit: int = Field(100, ge=1, le=MAX_OBSERVATIONS,
                        description=f"Rows a page, at most {MAX_OBSERVATIONS}: observations are "
                                    "small, so this endpoint allows more than the others' 100.")
@@ -202,8 +202,6 @@ Row = tuple[int, int, int, str, str, Decimal, int, str]
 def _observations(filters: ObservationFilter):
     """The observations asked for: codes become ids first (a query each), so the page itself
     reads the index of (indicator, economy, year) only."""
-    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
-        raise HttpError(400, "year_from must not come after year_to.")
     found = Observation.objects.all()
     if (codes := _codes(filters.indicator)) is not None:
         found = found.filter(indicator_id__in=list(
@@ -240,7 +238,7 @@ def _observation_page(filters: ObservationFilter) -> tuple[list[Row], Flags, str
     return rows, {key: tuple(kinds) for key, kinds in flags.items()}, after
 
 
-@router.get("/observations", response=responses(ObservationPage, 400),
+@router.get("/observations", response=responses(ObservationPage),
             summary="Observations: the values of indicators by economy and year")
 def list_observations(request: HttpRequest, filters: Query[ObservationFilter]):
     """Filtered by indicator, economy and years; in the order of indicator, economy and year
@@ -264,7 +262,7 @@ def list_observations(request: HttpRequest, filters: Query[ObservationFilter]):
     return series.cached(("api-observations", request.get_full_path()), build)
 
 
-@router.get("/observations.sdmx.csv", response=responses(None, 400),
+@router.get("/observations.sdmx.csv", response=responses(None),
             summary="Observations as SDMX-CSV",
             openapi_extra={"responses": {200: {
                 "description": "SDMX-CSV 1.0 (see the description); the next page's address "
@@ -341,14 +339,20 @@ class ImportOut(Schema):
     report: ImportReport
 
 
-class ImportIn(Schema):
-    indicator: str | None = Field(
-        None, pattern=CODE.pattern,
-        description="Only for a long file whose name does not contain the indicator's code")
-    source: str = Field("", max_length=300)
-    vintage: str = Field("", max_length=40,
-                         description="The source's data update; by default the file's")
-    add_unknown_economies: bool = False
+# The upload page's form reads the request itself (ImportForm, as on /indicators/imports/), after
+# the token is checked: a caller who may not import learns 401 or 403, never what the form
+# thinks of the file. The body is documented here rather than declared as parameters.
+IMPORT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "A World Bank / ITU table, CSV or XLSX, long or wide"},
+        "indicator": {"type": "string", "pattern": CODE.pattern,
+                      "description": "Only for a long file whose name does not contain the "
+                                     "indicator's code"},
+        "source": {"type": "string", "maxLength": 300},
+        "vintage": {"type": "string", "maxLength": 40,
+                    "description": "The source's data update; by default the file's"},
+        "add_unknown_economies": {"type": "boolean", "default": False}}}}}}
 
 
 def _secretariat(request: HttpRequest) -> None:
@@ -362,13 +366,18 @@ def _conflict(error: ValidationError) -> HttpError:
 
 
 @imports_router.post("/indicators/imports", response=responses(ImportOut, 400, 403, status=201),
-             summary="Preview an import of a World Bank / ITU file (CSV or XLSX)")
-def create_import(request: HttpRequest, file: File[UploadedFile], details: Form[ImportIn]):
+                     summary="Preview an import of a World Bank / ITU file (CSV or XLSX)",
+                     openapi_extra={"requestBody": IMPORT_BODY})
+def create_import(request: HttpRequest):
     """Reads the file and answers its validation report; nothing is written to the
     observations until the batch is applied (`…/apply`)."""
     _secretariat(request)
-    form = ImportForm({key: value for key, value in details.dict().items()
-                       if value not in (None, False)}, {"file": file})
+    code = request.POST.get("indicator", "")
+    if code and not CODE.fullmatch(code):  # never sent to the database (a NUL, say)
+        return error_response(request, 400, "bad_request", "The file or its details are not "
+                              "valid.", [{"location": ["form", "indicator"],
+                                          "message": "This is not an indicator's code."}])
+    form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_errors(request, form)
     data = form.cleaned_data

@@ -165,9 +165,11 @@ def test_unknown_codes_give_an_empty_page_and_an_empty_filter_is_none(client):
         assert _get(client, name, code="TO\x00N").status_code == 404
 
 
-def test_bad_paging_and_years_are_json_errors(client):
-    cases = [({"cursor": "not-a-cursor"}, 422), ({"year_from": 2020, "year_to": 2010}, 400),
-             ({"limit": 1001}, 422), ({"limit": 0}, 422), ({"year_from": 1200}, 422)]
+def test_bad_paging_and_years_are_json_errors_and_no_year_is_an_empty_page(client):
+    assert _get(client, "list_observations", {"year_from": 2020, "year_to": 2010}).json() == {
+        "results": [], "next": None}
+    cases = [({"cursor": "not-a-cursor"}, 422), ({"limit": 1001}, 422), ({"limit": 0}, 422),
+             ({"year_from": 1200}, 422)]
     for params, status in cases:
         answer = _get(client, "list_observations", params)
         assert answer.status_code == status, params
@@ -399,8 +401,12 @@ def test_a_file_the_upload_page_refuses_is_a_400(client, token):
         answer = _upload(client, secret, data, name)
         assert answer.status_code == 400, (name, answer.content)
         assert answer.json()["code"] == "bad_request"
-    answer = _upload(client, secret, bundled(), "wdi_IT.CEL.SETS.P2_data.csv",
-                     indicator="XX.NOPE")
+    for code in ("XX.NOPE", "IT.CEL\x00"):
+        answer = _upload(client, secret, bundled(), "wdi_IT.CEL.SETS.P2_data.csv",
+                         indicator=code)
+        assert answer.status_code == 400
+        assert answer.json()["errors"][0]["location"] == ["form", "indicator"]
+    answer = client.post(reverse("api:create_import"), {"source": "no file"}, **_auth(secret))
     assert answer.status_code == 400
-    assert answer.json()["errors"][0]["location"] == ["form", "indicator"]
+    assert answer.json()["errors"][0]["location"] == ["form", "file"]
     assert ImportBatch.objects.count() == 2
