@@ -5,6 +5,13 @@ from api.routes import members
 from api.service import api, not_found_anywhere
 
 api.add_router("", members.router)
+# --- apiitems: meetings, papers, decisions and proposals ---
+from api.routes import decisions, meetings, papers  # noqa: E402
+
+api.add_router("", meetings.router)
+api.add_router("", papers.router)
+api.add_router("", decisions.router)
+# --- end apiitems ---
 
 app_name = "tokens"
 urlpatterns = [

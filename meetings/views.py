@@ -500,7 +500,7 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request)
     invitee = get_object_or_404(Invitee, meeting=meeting, person_id=viewer.person_id)
     form = RsvpForm(request.POST)
-    if meeting.status not in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED):
+    if not operations.takes_answers(meeting):
         messages.error(request, _("This meeting is no longer taking answers (%(status)s).") % {
             "status": meeting.get_status_display()})
     elif form.is_valid():
@@ -523,7 +523,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             or not operations.entitled_invitees(invitee.meeting).filter(pk=invitee.pk).exists()):
         return render(request, "meetings/rsvp_invalid.html", status=404)
     meeting = invitee.meeting
-    open_for_answers = meeting.status in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED)
+    open_for_answers = operations.takes_answers(meeting)
     form = RsvpForm(request.POST or None, initial={
         "response": request.GET.get("answer") or invitee.response,
         "apologies": invitee.apologies})

@@ -293,7 +293,12 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    paper = get_item_for_user(request, Paper, pk)
+    return paper_file_response(get_item_for_user(request, Paper, pk), file_pk)
+
+
+def paper_file_response(paper: Paper, file_pk: int) -> FileResponse:
+    """A file of a paper the caller may see (asked of the policy first, by the page or the API),
+    earlier versions included; an archived file is gone for everyone."""
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
     return download(record.file, record.original_name, public=paper.level == Paper.Level.PUBLIC)
 

@@ -313,4 +313,16 @@ ROUTES = {
     "api:get_group": ApiEndpoint(),
     "api:list_organisations": ApiEndpoint(),
     "api:get_organisation": ApiEndpoint(),
+    # --- apiitems: meetings, papers, decisions and proposals ---
+    "api:list_meetings": ApiEndpoint(),
+    "api:get_meeting": ApiEndpoint(),
+    "api:answer_meeting": ApiEndpoint(),
+    "api:list_papers": ApiEndpoint(),
+    "api:get_paper": ApiEndpoint(),
+    "api:get_paper_file": ApiEndpoint(),
+    "api:list_decisions": ApiEndpoint(),
+    "api:get_decision": ApiEndpoint(),
+    "api:list_proposals": ApiEndpoint(),
+    "api:get_proposal": ApiEndpoint(),
+    # --- end apiitems ---
 }
