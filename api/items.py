@@ -7,9 +7,14 @@ viewer (`api.service.viewer`), never with the session's.
 
 from __future__ import annotations
 
+import datetime
+import re
+from typing import Annotated, Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Schema
+from pydantic import BeforeValidator
 
 from talanoa.access import Viewer, visible
 
@@ -21,6 +26,17 @@ def visible_or_404(queryset: QuerySet, viewer: Viewer, pk: int):
     if item is None:
         raise Http404
     return item
+
+
+def _iso_day(value: Any) -> Any:
+    """Only "YYYY-MM-DD", as the document says (pydantic alone would read "0" as 1970-01-01)."""
+    if isinstance(value, datetime.date) or (
+            isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        return value
+    raise ValueError("a day as YYYY-MM-DD")
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
 
 
 class TagOut(Schema):

@@ -192,7 +192,7 @@ def _proposals():
             .prefetch_related("partners", "tags"))
 
 
-@router.get("/decisions", response=responses(DecisionPage, 400),
+@router.get("/decisions", response=responses(DecisionPage),
             summary="The decision register, filtered by group and implementation status")
 def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]):
     # The register's own rule (live decisions the caller may see).
@@ -230,7 +230,7 @@ def get_decision(request: HttpRequest, decision_id: int):
     return _linked(decision, me)
 
 
-@router.get("/proposals", response=responses(ProposalPage, 400),
+@router.get("/proposals", response=responses(ProposalPage),
             summary="Proposals of the prioritisation cycles, filtered by group, cycle and stage")
 def list_proposals(request: HttpRequest, filters: Query[ProposalFilter]):
     # A cycle page's rule: live proposals the caller may see.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from api.items import absolute, visible_or_404
+from api.items import Day, absolute, visible_or_404
 from api.service import Page, Paging, keyset_page, require_token, responses, viewer
 from meetings import operations
 from meetings.forms import RsvpForm
@@ -91,9 +91,9 @@ class MeetingPage(Page):
 class MeetingFilter(Paging):
     group: str | None = Field(None, max_length=50, description="A working group's slug")
     status: Literal[tuple(Meeting.SCHEDULED)] | None = None  # type: ignore[valid-type]
-    starts_from: datetime.date | None = Field(
+    starts_from: Day | None = Field(
         None, alias="from", description="Meetings starting on or after this day (UTC)")
-    starts_to: datetime.date | None = Field(
+    starts_to: Day | None = Field(
         None, alias="to", description="Meetings starting on or before this day (UTC)")
 
 
@@ -125,7 +125,7 @@ def _meetings():
     return Meeting.objects.select_related("group", "country")
 
 
-@router.get("/meetings", response=responses(MeetingPage, 400),
+@router.get("/meetings", response=responses(MeetingPage),
             summary="Meetings on the calendar, filtered by group, status and start date")
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
     # The calendar's own rule: convened meetings and after, as far as the caller may see them.

@@ -99,7 +99,7 @@ def _papers():
             .prefetch_related("tags"))
 
 
-@router.get("/papers", response=responses(PaperPage, 400),
+@router.get("/papers", response=responses(PaperPage),
             summary="Papers, filtered by group, kind, status and tag")
 def list_papers(request: HttpRequest, filters: Query[PaperFilter]):
     # The publications and the papers in progress together: every live paper the caller sees.
@@ -131,8 +131,9 @@ def get_paper(request: HttpRequest, paper_id: int):
 @router.get("/papers/{paper_id}/files/{file_id}", response=responses(None, 404),
             summary="A file of a paper (as an attachment)",
             openapi_extra={"responses": {200: {
-                "description": "The file itself",
-                "content": {"application/octet-stream": {
+                "description": "The file itself, in its own type (PDF, an Office document, "
+                               "text, an image)",
+                "content": {"*/*": {
                     "schema": {"type": "string", "format": "binary"}}}}}})
 def get_paper_file(request: HttpRequest, paper_id: int, file_id: int):
     # The paper page's download: the same lookup and headers, asked with the caller's viewer.
