@@ -195,9 +195,8 @@ def _proposals():
 @router.get("/decisions", response=responses(DecisionPage),
             summary="The decision register, filtered by group and implementation status")
 def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]):
-    # The register's own rule (live decisions the caller may see).
-    decisions = (_live_decisions(viewer(request))
-                 .select_related("group", "sitting__body").prefetch_related("tags"))
+    # The register's own rule (live decisions the caller may see; sittings by prefetch).
+    decisions = _live_decisions(viewer(request)).select_related("group").prefetch_related("tags")
     if filters.group:
         decisions = decisions.filter(group__slug=filters.group)
     if filters.status:

@@ -136,7 +136,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
         meetings = meetings.filter(status=filters.status)
     if filters.starts_from:
         meetings = meetings.filter(starts_at__gte=_day_start(filters.starts_from))
-    if filters.starts_to:
+    if filters.starts_to and filters.starts_to < datetime.date.max:  # the last day has no next
         meetings = meetings.filter(
             starts_at__lt=_day_start(filters.starts_to + datetime.timedelta(days=1)))
     rows, after = keyset_page(meetings, limit=filters.limit, cursor=filters.cursor)
