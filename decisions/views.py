@@ -512,6 +512,18 @@ def cycles(request: HttpRequest) -> HttpResponse:
     if not viewer.is_superuser:
         listed = listed.filter(archived_at__isnull=True) | listed.filter(
             group_id__in=viewer.editor_groups)
+    if fmt := export_format(request):
+        return export_response(request, "proposal-cycles", [
+            Column("id", lambda c: c.pk),
+            Column(_("Name (English)"), lambda c: c.name_en),
+            Column(_("Name (French)"), lambda c: c.name_fr),
+            Column(_("Group"), lambda c: c.group.acronym or c.group.name_en),
+            Column(_("Submissions open"), lambda c: iso(c.opens_on)),
+            Column(_("Submissions close"), lambda c: iso(c.closes_on)),
+            Column(_("Scoring until"), lambda c: iso(c.scoring_until)),
+            Column(_("Archived"), lambda c: _("yes") if c.is_archived else _("no")),
+            url_column(request),
+        ], listed, fmt)
     listed = list(listed[:100])
     now = timezone.now()
     return render(request, "decisions/proposals/cycles.html", {

@@ -1546,9 +1546,21 @@ def join_requests(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     status = status if status in JoinRequest.Status.values else JoinRequest.Status.RECEIVED
     mine = JoinRequest.objects.filter(group=group)
+    rows = mine.filter(status=status).select_related("country").order_by("-submitted_at", "-pk")
+    if fmt := export_format(request):
+        return export_response(request, f"join-requests-{status}", [
+            Column("id", lambda r: r.pk),
+            Column(_("Organisation"), lambda r: r.organisation_name),
+            Column(_("Acronym"), lambda r: r.acronym),
+            Column(_("Country"), lambda r: r.country.iso3 if r.country else None),
+            Column(_("Standing requested"), lambda r: r.get_standing_display()),
+            Column(_("Contact"), lambda r: r.contact_name),
+            Column(_("Submitted"), lambda r: iso(r.submitted_at)),
+            Column(_("Status"), lambda r: r.get_status_display()),
+            url_column(request),
+        ], rows, fmt)
     counts = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
-    rows = list(mine.filter(status=status).select_related("country")
-                .order_by("-submitted_at", "-pk")[:JOIN_REQUESTS_ON_PAGE])
+    rows = list(rows[:JOIN_REQUESTS_ON_PAGE])
     tabs = [(value, label, counts.get(value, 0)) for value, label in JoinRequest.Status.choices]
     return render(request, "work/directory_join_requests.html", {
         "rows": rows, "status": status, "tabs": tabs,
