@@ -131,8 +131,7 @@ def _same(cell) -> str:
 
 
 def _samples(people):
-    """What every standing's downloads need: the reports at each level, a cycle scored by the
-    member so the ranking has numbers."""
+    """What the demo data lacks for these lists: a report at each level."""
     from reports.tests.samples import sample_report
 
     for level in LEVEL_AUDIENCE:
@@ -189,7 +188,8 @@ def test_members_download_what_anonymous_and_outsiders_do_not(client_for, people
             assert marker in member and marker not in anonymous and marker not in outsider
 
 
-def _titles(rows: list[list[str]]) -> list[str]:
+def _addresses(rows: list[list[str]]) -> list[str]:
+    """The rows (after the header) by their address, the last column: one per record."""
     return sorted(row[-1] for row in rows[1:])
 
 
@@ -203,7 +203,7 @@ def _filtered_is_the_subset(client, path: str, params: dict, column: str, keep) 
     index = _column(everything, column)
     expected = [row for row in everything[1:] if keep(row[index])]
     assert chosen[0] == everything[0]
-    assert _titles(chosen) == _titles([everything[0], *expected]), (path, params)
+    assert _addresses(chosen) == _addresses([everything[0], *expected]), (path, params)
     assert 0 < len(chosen) - 1 < len(everything) - 1, (path, params, len(chosen), len(everything))
 
 
