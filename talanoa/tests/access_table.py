@@ -313,4 +313,10 @@ ROUTES = {
     "api:get_group": ApiEndpoint(),
     "api:list_organisations": ApiEndpoint(),
     "api:get_organisation": ApiEndpoint(),
+    # --- feeds: the news feed, sitemaps and robots.txt (built for the anonymous reader) ---
+    "portal:feed": Rule(EVERYONE, login_required=False),
+    "portal:sitemap": Rule(EVERYONE, login_required=False),
+    "portal:sitemap_section": Rule(EVERYONE, login_required=False, sample="sitemap_section"),
+    "portal:robots": Rule(EVERYONE, login_required=False),
+    # --- end feeds ---
 }
