@@ -7,20 +7,19 @@ a call with a personal token sees exactly what its owner sees on the portal.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security.http import HttpAuthBase
-from ninja.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
 from api.operations import token_for_secret
@@ -48,14 +47,18 @@ class PersonalToken(HttpAuthBase):
     def __call__(self, request: HttpRequest) -> Caller:
         value = request.headers.get(self.header)
         if not value:
-            return Caller(ANONYMOUS)
+            found = Caller(ANONYMOUS)
+            check_rate(request, found)
+            return found
         scheme, _, secret = value.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise AuthenticationError()
         token = token_for_secret(secret.strip())
         if token is None:
             raise AuthenticationError()
-        return Caller(build_viewer(token.user), token)
+        found = Caller(build_viewer(token.user), token)
+        check_rate(request, found)
+        return found
 
 
 def caller(request: HttpRequest) -> Caller:
@@ -75,38 +78,35 @@ def require_token(request: HttpRequest) -> Viewer:
     return found.viewer
 
 
-class _Throttle(SimpleRateThrottle):
-    scope = ""
-
-    def __init__(self, setting: str, default: str):
-        super().__init__(getattr(settings, setting, default))
-
-
-class PerIpThrottle(_Throttle):
-    """Anonymous calls, per client address (REMOTE_ADDR: the TLS proxy sets it; see README)."""
-
-    scope = "api-ip"
-
-    def __init__(self):
-        super().__init__("API_RATE_ANONYMOUS", "120/min")
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        if caller(request).token is not None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+def _parse_rate(rate: str) -> tuple[int, int]:
+    """"120/min" → (120, 60). Periods: s, min, h, day."""
+    count, _, period = rate.partition("/")
+    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400,
+               "day": 86400}[period.strip()]
+    return int(count), seconds
 
 
-class PerTokenThrottle(_Throttle):
-    scope = "api-token"
-
-    def __init__(self):
-        super().__init__("API_RATE_TOKEN", "600/min")
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        token = caller(request).token
-        if token is None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+def check_rate(request: HttpRequest, found: Caller) -> None:
+    """A fixed window counted in the cache with an atomic increment, so several app servers
+    sharing Redis count together. Token calls count per token, the others per client address
+    (REMOTE_ADDR: behind the TLS proxy it must pass the real address; see README)."""
+    if found.token is not None:
+        limit, window = _parse_rate(settings.API_RATE_TOKEN)
+        who = f"token:{found.token.pk}"
+    else:
+        limit, window = _parse_rate(settings.API_RATE_ANONYMOUS)
+        who = f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    now = time.time()
+    start = int(now // window) * window
+    key = f"api-rate:{who}:{window}:{start}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        raise Throttled(wait=max(1, math.ceil(start + window - now)))
 
 
 class Error(Schema):
@@ -129,7 +129,19 @@ def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
     return answers
 
 
-api = NinjaAPI(
+class TalanoaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Reading needs no token (anonymous callers get public data): every GET says the bearer
+        token is optional. Writing does: the other methods keep it required."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method == "get" and operation.get("security"):
+                    operation["security"].append({})
+        return schema
+
+
+api = TalanoaAPI(
     title="Talanoa API",
     version="1",
     description=(
@@ -138,7 +150,6 @@ api = NinjaAPI(
         "Lists are paged with `limit` and the `next` cursor of the previous page, in a stable "
         "order. Errors always have the `Error` shape."),
     auth=PersonalToken(),
-    throttle=[PerIpThrottle(), PerTokenThrottle()],
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": False}),
 )
@@ -167,8 +178,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(Throttled)
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    return error_response(request, 429, "rate_limited",
-                          "Too many requests: wait for the time in Retry-After.")
+    response = error_response(request, 429, "rate_limited",
+                              "Too many requests: wait for the time in Retry-After.")
+    response["Retry-After"] = str(exc.wait or 1)
+    return response
 
 
 @api.exception_handler(Http404)
@@ -191,6 +204,7 @@ def not_found_anywhere(request: HttpRequest, path: str = "") -> HttpResponse:
 
 # -- Paging -------------------------------------------------------------------------------
 MAX_LIMIT = 100
+CURSOR_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,18}){0,3}$"
 
 
 class Page(Schema):
@@ -203,34 +217,33 @@ class Paging(Schema):
     """`limit` rows a page (at most 100); `cursor`: the `next` of the previous page."""
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN,
+                               description="The `next` of the previous page.")
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+def encode_cursor(values: Sequence[int]) -> str:
+    """The key of a page's last row, e.g. "12" or "3.45.2019": not secret, and any such string
+    is a valid place to start from (rows strictly after it, in key order)."""
+    return ".".join(str(int(v)) for v in values)
 
 
-def decode_cursor(cursor: str, size: int) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        values = None
-    if (not isinstance(values, list) or len(values) != size
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**62
-                       for v in values)):
-        raise HttpError(400, "The cursor is not valid: use the `next` of a previous page.")
-    return values
+def decode_cursor(cursor: str, size: int) -> list[int]:
+    """`Paging.cursor`'s pattern has already checked the shape. Fewer parts than keys start
+    after that prefix; parts beyond the key are ignored."""
+    return [int(part) for part in cursor.split(".")][:size]
 
 
 def _after(keys: Sequence[str], values: Sequence[int]) -> Q:
-    """Rows strictly after `values` in the order of `keys` (a keyset: no OFFSET to scan)."""
+    """Rows strictly after `values` in the order of `keys` (a keyset: no OFFSET to scan). A
+    shorter `values` is a prefix: every row that starts with it comes after it."""
     q = Q()
-    for i in range(len(keys)):
+    for i in range(len(values)):
         step = Q(**{f"{keys[i]}__gt": values[i]})
         for j in range(i):
             step &= Q(**{keys[j]: values[j]})
         q |= step
+    if 0 < len(values) < len(keys):
+        q |= Q(**{keys[j]: values[j] for j in range(len(values))})
     return q
 
 

@@ -138,11 +138,35 @@ def pytest_runtest_call(item):
 @pytest.fixture
 def world(transactional_db, live_server, settings):
     """Starter and demo data in the live server's database; emailed links point at it."""
-    from conftest import load_world
-
-    load_world()
+    _load_world_once_then_restore()
     settings.SITE_URL = live_server.url
     return live_server
+
+
+_snapshot: list = []  # the SQLite database as the first browser test found it, world loaded
+
+
+def _load_world_once_then_restore() -> None:
+    """Loading the world takes about half a minute; each browser test flushes it afterwards.
+    On SQLite the first test loads it and keeps a copy (SQLite's online backup, in memory),
+    and the next tests copy it back in well under a second. Elsewhere it is loaded each time."""
+    import sqlite3
+
+    from django.db import connection
+
+    from conftest import load_world
+
+    if connection.vendor != "sqlite":
+        load_world()
+        return
+    connection.ensure_connection()
+    if _snapshot:
+        _snapshot[0].backup(connection.connection)
+        return
+    load_world()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    _snapshot.append(copy)
 
 
 def totp_code(secret: str) -> str:

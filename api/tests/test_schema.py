@@ -1,0 +1,37 @@
+"""schemathesis against /api/openapi.json: generated calls (bounded), no server error, and every
+answer matches the schema, as anonymous and with a member's token."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from api.operations import create_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    settings.API_RATE_ANONYMOUS = "100000/min"
+    settings.API_RATE_TOKEN = "100000/min"
+
+
+# Loaded at collection (building the document touches no database); the calls run inside each
+# test's transaction, through the WSGI application, on the demo data.
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=True)
+def test_anonymous_calls_match_the_schema(case, db):
+    case.call_and_validate()
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=True)
+def test_member_token_calls_match_the_schema(case, people):
+    __, secret = create_token(people["member"], "schemathesis")
+    case.call_and_validate(headers={"Authorization": f"Bearer {secret}"})
