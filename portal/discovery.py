@@ -136,7 +136,7 @@ class ProfilesSitemap(PublicSitemap):
 
 
 SITEMAPS: dict[str, type[Sitemap]] = {
-    "pages": PagesSitemap, "news": PostsSitemap, "publications": PapersSitemap,
+    "pages": PagesSitemap, "posts": PostsSitemap, "publications": PapersSitemap,
     "meetings": MeetingsSitemap, "decisions": DecisionsSitemap, "reports": ReportsSitemap,
     "groups": GroupsSitemap, "organisations": OrganisationsSitemap,
     "indicators": IndicatorsSitemap, "profiles": ProfilesSitemap,

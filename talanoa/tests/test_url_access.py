@@ -190,7 +190,7 @@ def _sample_kwargs(sample: str | None) -> dict:
         return {"pk": JoinRequest.objects.filter(status="received").first().pk}
     # --- feeds: sitemaps ---
     if sample == "sitemap_section":
-        return {"section": "news"}
+        return {"section": "posts"}
     # --- end feeds ---
     raise KeyError(sample)
 
