@@ -283,6 +283,13 @@ def test_other_item_pages_preview_with_their_titles(client_for, model):
         assert meta["og:description"] == escape('Broadband "for all" now & <b>')
 
 
+def test_an_item_without_text_previews_with_the_default_description(client_for, group):
+    post = Post.objects.create(group=group, level=Level.PUBLIC, title_en="Title only")
+    meta = _meta(client_for("anonymous").get(post.get_absolute_url()).content.decode())
+    assert meta["og:title"] == "Title only"
+    assert meta["og:description"] == "Talanoa — portal of the CROP working groups."
+
+
 def test_previews_are_in_the_readers_language(client_for):
     post = Post.objects.get(title_en__startswith="[public]")
     response = client_for("anonymous").get(post.get_absolute_url(),
