@@ -3,10 +3,14 @@ import html
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import Objective, WorkingGroup
@@ -14,7 +18,7 @@ from portal import operations
 from portal import search as site_search
 from portal.forms import PostForm, SearchForm
 from portal.models import Post
-from talanoa.access import get_item_for_user, viewer_for, visible
+from talanoa.access import ANONYMOUS, get_item_for_user, viewer_for, visible
 from talanoa.lib.editing import form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download
@@ -85,6 +89,44 @@ def post_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/post_list.html",
                   {"page": page, "kinds": Post.Kind.choices, "kind": kind,
                    "paged": bool(request.GET.get("before") or request.GET.get("after"))})
+
+
+class NewsFeed(Feed):
+    """Public news, newest first, as Atom (built for the anonymous reader only, so nothing above
+    the public level can reach it; notices and documents stay on the site)."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Talanoa: news")
+    subtitle = gettext_lazy("News of the working groups")
+
+    def link(self) -> str:
+        return reverse("portal:posts") + "?kind=" + Post.Kind.NEWS
+
+    def items(self):
+        return (visible(Post.objects.select_related("group"), ANONYMOUS)
+                .filter(kind=Post.Kind.NEWS, archived_at__isnull=True)
+                .order_by("-published_at", "-pk")[:50])
+
+    def item_title(self, item: Post) -> str:
+        return str(item.title)
+
+    def item_description(self, item: Post) -> str:
+        return str(item.body)
+
+    def item_link(self, item: Post) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Post):
+        return item.published_at
+
+    def item_updateddate(self, item: Post):
+        return item.updated_at
+
+    def item_author_name(self, item: Post) -> str:
+        return str(item.group.name)
+
+
+news_feed = require_GET(NewsFeed())
 
 
 @require_GET

@@ -325,4 +325,10 @@ ROUTES = {
     "api:list_proposals": ApiEndpoint(),
     "api:get_proposal": ApiEndpoint(),
     # --- end apiitems ---
+    # --- feeds: the news feed, sitemaps and robots.txt (built for the anonymous reader) ---
+    "portal:feed": Rule(EVERYONE, login_required=False),
+    "portal:sitemap": Rule(EVERYONE, login_required=False),
+    "portal:sitemap_section": Rule(EVERYONE, login_required=False, sample="sitemap_section"),
+    "portal:robots": Rule(EVERYONE, login_required=False),
+    # --- end feeds ---
 }
