@@ -9,6 +9,13 @@ api.add_router("", members.router)
 api.add_router("", indicators.imports_router)
 api.add_router("", indicators.router)
 # --- end apidata ---
+# --- apiitems: meetings, papers, decisions and proposals ---
+from api.routes import decisions, meetings, papers  # noqa: E402
+
+api.add_router("", meetings.router)
+api.add_router("", papers.router)
+api.add_router("", decisions.router)
+# --- end apiitems ---
 
 app_name = "tokens"
 urlpatterns = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -61,6 +62,7 @@ from talanoa.access import (
 )
 from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download
 from work.forms import TaskForm
 
@@ -131,14 +133,37 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     form = DecisionFilterForm(request.GET or None)
     filters = form.filters()
-    page = _page(_filtered(_live_decisions(viewer), filters), request.GET.get("before"),
-                 request.GET.get("after"))
+    decisions = _filtered(_live_decisions(viewer), filters)
+    if fmt := export_format(request):
+        return export_response(request, "decisions", _decision_columns(request),
+                               decisions.prefetch_related("group")
+                               .order_by("-decided_on", "-pk"), fmt)
+    page = _page(decisions, request.GET.get("before"), request.GET.get("after"))
     query = urlencode({key: request.GET[key] for key in ("body", "status", "ict", "year")
                        if request.GET.get(key) and key in filters})
     return render(request, "decisions/decision_list.html", {
         "form": form, "page": page, "query": query, "viewer": viewer,
         "paged": bool(request.GET.get("before") or request.GET.get("after")),
         "can_register": bool(_editor_groups(viewer))})
+
+
+def _decision_columns(request: HttpRequest) -> list[Column]:
+    """The register as a download (talanoa.lib.exports)."""
+    return [
+        Column("id", lambda d: d.pk),
+        Column(_("Reference"), lambda d: d.reference),
+        Column(_("Title (English)"), lambda d: d.title_en),
+        Column(_("Title (French)"), lambda d: d.title_fr),
+        Column(_("Body"), lambda d: str(d.sitting.body)),
+        Column(_("Sitting"), lambda d: str(d.sitting.title)),
+        Column(_("Date"), lambda d: iso(d.decided_on)),
+        Column(_("Concerns ICT"), lambda d: _("yes") if d.concerns_ict else _("no")),
+        Column(_("Implementation"), lambda d: d.get_status_display()),
+        Column(_("Next review"), lambda d: iso(d.review_on)),
+        Column(_("Level"), lambda d: d.get_level_display()),
+        Column(_("Group"), lambda d: d.group.acronym or d.group.name_en),
+        url_column(request),
+    ]
 
 
 def _editor_groups(viewer: Viewer) -> set[int]:
@@ -331,6 +356,18 @@ def sitting_list(request: HttpRequest) -> HttpResponse:
     body = request.GET.get("body", "")
     if body:
         sittings = sittings.filter(body__slug=body)
+    if fmt := export_format(request):
+        return export_response(request, "sittings", [
+            Column("id", lambda s: s.pk),
+            Column(_("Title (English)"), lambda s: s.title_en),
+            Column(_("Title (French)"), lambda s: s.title_fr),
+            Column(_("Body"), lambda s: str(s.body)),
+            Column(_("Date"), lambda s: iso(s.starts_on)),
+            Column(_("Last day"), lambda s: iso(s.ends_on)),
+            Column(_("Place"), lambda s: s.place),
+            Column(_("Outcome document (link)"), lambda s: s.outcome_url),
+            url_column(request),
+        ], sittings.order_by("-starts_on", "-pk"), fmt)
     page = _sitting_page(sittings, request.GET.get("before"))
     return render(request, "decisions/sitting_list.html",
                   {"page": page, "viewer": viewer, "body": body})
@@ -475,6 +512,18 @@ def cycles(request: HttpRequest) -> HttpResponse:
     if not viewer.is_superuser:
         listed = listed.filter(archived_at__isnull=True) | listed.filter(
             group_id__in=viewer.editor_groups)
+    if fmt := export_format(request):
+        return export_response(request, "proposal-cycles", [
+            Column("id", lambda c: c.pk),
+            Column(_("Name (English)"), lambda c: c.name_en),
+            Column(_("Name (French)"), lambda c: c.name_fr),
+            Column(_("Group"), lambda c: c.group.acronym or c.group.name_en),
+            Column(_("Submissions open"), lambda c: iso(c.opens_on)),
+            Column(_("Submissions close"), lambda c: iso(c.closes_on)),
+            Column(_("Scoring until"), lambda c: iso(c.scoring_until)),
+            Column(_("Archived"), lambda c: _("yes") if c.is_archived else _("no")),
+            url_column(request),
+        ], listed, fmt)
     listed = list(listed[:100])
     now = timezone.now()
     return render(request, "decisions/proposals/cycles.html", {
@@ -521,8 +570,20 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
     viewer = viewer_for(request)
-    proposals = list(visible(Proposal.objects.select_related("lead_organisation"), viewer)
-                     .filter(cycle=cycle, archived_at__isnull=True))
+    proposals = (visible(Proposal.objects.select_related("lead_organisation"), viewer)
+                 .filter(cycle=cycle, archived_at__isnull=True))
+    if fmt := export_format(request):
+        return export_response(request, f"proposals-cycle-{cycle.pk}", [
+            Column("id", lambda p: p.pk),
+            Column(_("Title (English)"), lambda p: p.title_en),
+            Column(_("Title (French)"), lambda p: p.title_fr),
+            Column(_("Lead organisation"), lambda p: p.lead_organisation.short),
+            Column(_("Stage"), lambda p: p.get_status_display()),
+            Column(_("Submitted"), lambda p: iso(p.submitted_at)),
+            Column(_("Level"), lambda p: p.get_level_display()),
+            url_column(request),
+        ], proposals, fmt)
+    proposals = list(proposals)
     return render(request, "decisions/proposals/cycle_detail.html", {
         "cycle": cycle, "proposals": proposals, "criteria": list(cycle.criteria.all()),
         "is_open": cycle.is_open(), "not_yet": timezone.now() < cycle.opens_at,
@@ -551,6 +612,27 @@ def cycle_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     ranked = ranking.rank(proposals, [(c.pk, c.weight) for c in criteria], scores, expected)
     rows = [(r, proposals[r.proposal_id], list(zip(criteria, r.criteria, strict=True)))
             for r in ranked]
+    if fmt := export_format(request):
+        def mean(value: float | None) -> Decimal | None:
+            return None if value is None else Decimal(f"{value:.4f}")
+
+        return export_response(request, f"ranking-cycle-{cycle.pk}", [
+            Column(_("Rank"), lambda row: row[0].rank),
+            Column(_("Tied"), lambda row: _("yes") if row[0].tied else _("no")),
+            Column(_("Title (English)"), lambda row: row[1].title_en),
+            Column(_("Title (French)"), lambda row: row[1].title_fr),
+            Column(_("Lead organisation"), lambda row: row[1].lead_organisation.short),
+            Column(_("Stage"), lambda row: row[1].get_status_display()),
+            Column(_("Score"), lambda row: mean(row[0].score)),
+            Column(_("Organisations scored"), lambda row: row[0].organisations_scored),
+            Column(_("Organisations expected"), lambda row: row[0].organisations_expected),
+            Column(_("Organisations disagree"),
+                   lambda row: _("yes") if row[0].disagree else _("no")),
+            *[Column(f"{criterion.title_en or criterion.title_fr} (×{criterion.weight})",
+                     lambda row, n=n: mean(row[0].criteria[n].mean))
+              for n, criterion in enumerate(criteria)],
+            Column("URL", lambda row: request.build_absolute_uri(row[1].get_absolute_url())),
+        ], rows, fmt)
     return render(request, "decisions/proposals/ranking.html", {
         "cycle": cycle, "criteria": criteria, "rows": rows,
         "spread": ranking.DISAGREEMENT_SPREAD})

@@ -248,8 +248,22 @@ def mark_held(meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+# Answers are taken while the meeting is still to come: convened, or postponed to a new date.
+ANSWERABLE = (Status.CONVENED, Status.POSTPONED)
+
+
+class ClosedForAnswers(Exception):
+    """The meeting no longer takes answers (held, cancelled, not convened yet)."""
+
+
+def takes_answers(meeting: Meeting) -> bool:
+    return meeting.status in ANSWERABLE
+
+
 def respond(invitee: Invitee, response: str, apologies: str = "") -> Invitee:
-    """An invitee's answer, from the meeting page or the signed link in their email."""
+    """An invitee's answer, from the meeting page, the signed link in their email or the API."""
+    if not takes_answers(invitee.meeting):
+        raise ClosedForAnswers(invitee.meeting.status)
     invitee.response = response
     invitee.apologies = apologies.strip()
     invitee.responded_at = timezone.now()

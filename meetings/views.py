@@ -69,6 +69,7 @@ from talanoa.access import (
     visible,
 )
 from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict, form_status, save_form_versioned
+from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 from work.forms import TaskForm
@@ -115,6 +116,28 @@ def _filtered(request: HttpRequest, meetings):
 
 # The calendar ------------------------------------------------------------------------------
 
+def _meetings_export(request: HttpRequest, name: str, meetings, fmt: str) -> HttpResponse:
+    """A calendar page's meetings as a download (talanoa.lib.exports). No online link: who may
+    see one is decided per meeting and per invitee (sees_online_link), so it stays on the page."""
+    return export_response(request, name, [
+        Column("id", lambda m: m.pk),
+        Column(_("Title (English)"), lambda m: m.title_en),
+        Column(_("Title (French)"), lambda m: m.title_fr),
+        Column(_("Kind"), lambda m: m.get_kind_display()),
+        Column(_("Status"), lambda m: m.get_status_display()),
+        Column(_("Starts (UTC)"), lambda m: iso(m.starts_at)),
+        Column(_("Ends (UTC)"), lambda m: iso(m.ends_at)),
+        Column(_("Time zone"), lambda m: m.time_zone),
+        Column(_("Mode"), lambda m: m.get_mode_display()),
+        Column(_("Venue"), lambda m: m.venue),
+        Column(_("City"), lambda m: m.city),
+        Column(_("Country"), lambda m: m.country.iso3 if m.country else None),
+        Column(_("Level"), lambda m: m.get_level_display()),
+        Column(_("Group"), lambda m: m.group.acronym or m.group.name_en),
+        url_column(request),
+    ], meetings.prefetch_related("country"), fmt)
+
+
 @require_GET
 def calendar_month(request: HttpRequest) -> HttpResponse:
     """A month grid in the reader's time zone; each meeting on the days it covers there."""
@@ -133,9 +156,11 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     start = datetime.datetime.combine(grid_start, datetime.time(), zone)
     end = datetime.datetime.combine(grid_end + datetime.timedelta(days=1), datetime.time(), zone)
     meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
-    meetings = list(meetings.filter(starts_at__lt=end, starts_at__gte=start - LONGEST,
-                                    ends_at__gt=start)
-                    .order_by("starts_at", "pk")[:500])
+    meetings = (meetings.filter(starts_at__lt=end, starts_at__gte=start - LONGEST,
+                                ends_at__gt=start).order_by("starts_at", "pk"))
+    if fmt := export_format(request):
+        return _meetings_export(request, f"meetings-{year}-{number:02d}", meetings, fmt)
+    meetings = list(meetings[:500])
     by_day: dict[datetime.date, list[Meeting]] = {}
     for meeting in meetings:
         day = max(meeting.starts_at.astimezone(zone).date(), grid_start)
@@ -167,10 +192,12 @@ def _query_without_month(request: HttpRequest) -> str:
 def calendar_upcoming(request: HttpRequest) -> HttpResponse:
     meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
     now = timezone.now()
-    upcoming = list(meetings.filter(ends_at__gte=now, starts_at__gte=now - LONGEST,
-                                    status__in=(Meeting.Status.CONVENED,
-                                                Meeting.Status.POSTPONED))
-                    .order_by("starts_at", "pk")[:UPCOMING_SIZE])
+    upcoming = (meetings.filter(ends_at__gte=now, starts_at__gte=now - LONGEST,
+                                status__in=(Meeting.Status.CONVENED, Meeting.Status.POSTPONED))
+                .order_by("starts_at", "pk"))
+    if fmt := export_format(request):
+        return _meetings_export(request, "meetings-upcoming", upcoming, fmt)
+    upcoming = list(upcoming[:UPCOMING_SIZE])
     this_year = timezone.localdate().year
     return render(request, "meetings/calendar_upcoming.html", {
         "meetings": upcoming, "years": range(this_year, this_year - 11, -1),
@@ -188,7 +215,11 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     start = datetime.datetime(year, 1, 1, tzinfo=zone)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
     meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
-    page = keyset_page(meetings.filter(starts_at__gte=start, starts_at__lt=end),
+    meetings = meetings.filter(starts_at__gte=start, starts_at__lt=end)
+    if fmt := export_format(request):
+        return _meetings_export(request, f"meetings-{year}", meetings.order_by("-starts_at",
+                                                                                "-pk"), fmt)
+    page = keyset_page(meetings,
                        before=request.GET.get("before"), after=request.GET.get("after"),
                        size=UPCOMING_SIZE, date_field="starts_at")
     return render(request, "meetings/calendar_year.html", {
@@ -500,7 +531,7 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request)
     invitee = get_object_or_404(Invitee, meeting=meeting, person_id=viewer.person_id)
     form = RsvpForm(request.POST)
-    if meeting.status not in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED):
+    if not operations.takes_answers(meeting):
         messages.error(request, _("This meeting is no longer taking answers (%(status)s).") % {
             "status": meeting.get_status_display()})
     elif form.is_valid():
@@ -523,7 +554,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             or not operations.entitled_invitees(invitee.meeting).filter(pk=invitee.pk).exists()):
         return render(request, "meetings/rsvp_invalid.html", status=404)
     meeting = invitee.meeting
-    open_for_answers = meeting.status in (Meeting.Status.CONVENED, Meeting.Status.POSTPONED)
+    open_for_answers = operations.takes_answers(meeting)
     form = RsvpForm(request.POST or None, initial={
         "response": request.GET.get("answer") or invitee.response,
         "apologies": invitee.apologies})

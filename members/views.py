@@ -4,7 +4,19 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +64,7 @@ from talanoa.access import (
     visible,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.exports import Column, export_format, export_response, iso
 from talanoa.lib.files import download
 from work.digest import papers_awaiting_position
 from work.task_lists import MY_TASKS_ON_HOME, open_tasks_of
@@ -197,6 +210,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     areas, area = directory_area_filter(request)
     if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
         active = active.filter(organisation__work_profile__areas=area)
+    if fmt := export_format(request):
+        return _directory_export(request, active.filter(kind=kind) if kind else active, fmt)
     counts = dict(active.order_by().values_list("kind").annotate(n=Count("pk")))
     memberships = (active.select_related("organisation")
                    .only("kind", "organisation__slug", "organisation__name_en",
@@ -234,6 +249,26 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "members/directory.html", {
         "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor,
         "areas": areas, "area": area})
+
+
+def _directory_export(request: HttpRequest, memberships, fmt: str) -> HttpResponse:
+    """The directory as a download (talanoa.lib.exports): the organisations the page lists
+    (the same kind and area filters), members first, then observers, then consultative."""
+    rank = Case(*[When(kind=value, then=Value(n))
+                  for n, value in enumerate(Membership.Kind.values)], output_field=IntegerField())
+    return export_response(request, "directory", [
+        Column(_("Name (English)"), lambda m: m.organisation.name_en),
+        Column(_("Name (French)"), lambda m: m.organisation.name_fr),
+        Column(_("Acronym"), lambda m: m.organisation.acronym),
+        Column(_("Kind of organisation"), lambda m: m.organisation.get_kind_display()),
+        Column(_("Standing"), lambda m: m.get_kind_display()),
+        Column(_("Since"), lambda m: iso(m.start)),
+        Column(_("Country"), lambda m: m.organisation.country.iso3
+               if m.organisation.country else None),
+        Column(_("Website"), lambda m: m.organisation.website),
+        Column("URL", lambda m: request.build_absolute_uri(m.organisation.get_absolute_url())),
+    ], memberships.select_related("organisation__country")
+        .order_by(rank, "organisation__name_en", "pk"), fmt)
 
 
 @dataclass
@@ -311,6 +346,16 @@ def representatives(request: HttpRequest, slug: str) -> HttpResponse:
     year = timezone.localdate().year
     rows = (Representative.objects.filter(group=group)
             .select_related("organisation", "person").order_by("-year", "organisation__name_en"))
+    if fmt := export_format(request):
+        return export_response(request, f"representatives-{group.slug}", [
+            Column(_("Organisation"), lambda r: r.organisation.short),
+            Column(_("Person"), lambda r: r.person.name),
+            Column(_("Role"), lambda r: r.get_role_display()),
+            Column(_("Year"), lambda r: r.year),
+            Column(_("Status"), lambda r: r.get_status_display()),
+            Column(_("Ended on"), lambda r: iso(r.ended_on)),
+            Column("URL", lambda r: request.build_absolute_uri(r.person.get_absolute_url())),
+        ], rows.order_by("-year", "organisation__name_en", "pk"), fmt)
     current = [r for r in rows if r.year >= year - 1 and r.ended_on is None]
     past = [r for r in rows if r not in current]
     return render(request, "members/representatives.html", {

@@ -55,6 +55,7 @@ from talanoa.access import (
 )
 from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.exports import Column, export_format, export_response, iso, short, url_column
 from talanoa.lib.files import download
 from talanoa.lib.paging import keyset_page
 
@@ -80,12 +81,33 @@ def _filtered(papers, filters: dict):
     return papers
 
 
+def _paper_columns(request: HttpRequest) -> list[Column]:
+    """The columns of a list of papers as a download (talanoa.lib.exports)."""
+    return [
+        Column("id", lambda p: p.pk),
+        Column(_("Title (English)"), lambda p: p.title_en),
+        Column(_("Title (French)"), lambda p: p.title_fr),
+        Column(_("Kind"), lambda p: str(p.kind.name)),
+        Column(_("Status"), lambda p: p.get_status_display()),
+        Column(_("Level"), lambda p: p.get_level_display()),
+        Column(_("Group"), lambda p: p.group.acronym or p.group.name_en),
+        Column(_("Lead organisation"), lambda p: short(p.lead_organisation)),
+        Column(_("Published"), lambda p: iso(p.published_at)),
+        Column(_("Updated"), lambda p: iso(p.updated_at)),
+        url_column(request),
+    ]
+
+
 @require_GET
 def publications(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     form = PublicationFilterForm(request.GET or None)
     filters = form.filters()
-    page = keyset_page(_filtered(_published(viewer), filters), before=request.GET.get("before"),
+    papers = _filtered(_published(viewer), filters)
+    if fmt := export_format(request):
+        return export_response(request, "publications", _paper_columns(request),
+                               papers.order_by("-published_at", "-pk"), fmt)
+    page = keyset_page(papers, before=request.GET.get("before"),
                        after=request.GET.get("after"), size=PAGE_SIZE)
     query = urlencode({key: request.GET[key] for key in ("kind", "year", "sdg", "country")
                        if request.GET.get(key) and key in filters})
@@ -100,6 +122,9 @@ def in_progress(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     papers = (visible(Paper.objects.select_related("kind", "group", "lead_organisation"), viewer)
               .filter(archived_at__isnull=True, published_at__isnull=True))
+    if fmt := export_format(request):
+        return export_response(request, "papers-in-progress", _paper_columns(request),
+                               papers.order_by("-updated_at", "-pk"), fmt)
     page = keyset_page(papers, before=request.GET.get("before"), after=request.GET.get("after"),
                        size=PAGE_SIZE, date_field="updated_at")
     return render(request, "papers/in_progress.html",
@@ -293,7 +318,12 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    paper = get_item_for_user(request, Paper, pk)
+    return paper_file_response(get_item_for_user(request, Paper, pk), file_pk)
+
+
+def paper_file_response(paper: Paper, file_pk: int) -> FileResponse:
+    """A file of a paper the caller may see (asked of the policy first, by the page or the API),
+    earlier versions included; an archived file is gone for everyone."""
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
     return download(record.file, record.original_name, public=paper.level == Paper.Level.PUBLIC)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import discovery, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,10 +8,15 @@ urlpatterns = [
     path("governance/", views.governance, name="governance"),
     path("member-access/", views.member_access, name="member_access"),
     path("posts/", views.post_list, name="posts"),
+    path("posts/feed.atom", views.news_feed, name="feed"),
     path("posts/new/", views.post_edit, name="post_new"),
     path("posts/<int:pk>/", views.post_detail, name="post"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/archive/", views.post_archive, name="post_archive"),
     path("posts/<int:pk>/file", views.post_file, name="post_file"),
     path("search/", views.search, name="search"),
+    # Discovery: sitemaps and robots.txt (portal/discovery.py)
+    path("sitemap.xml", discovery.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", discovery.sitemap_section, name="sitemap_section"),
+    path("robots.txt", discovery.robots_txt, name="robots"),
 ]

@@ -49,6 +49,7 @@ from talanoa.access import (
     visible,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download
 
 # While a compilation runs, its page reloads itself every few seconds (no JavaScript).
@@ -73,8 +74,22 @@ def _objectives(report: Report) -> list[Objective]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
-    reports = list(visible(Report.objects.current(), viewer)
-                   .select_related("group", "paper").order_by("-period_end", "-pk")[:200])
+    reports = (visible(Report.objects.current(), viewer)
+               .select_related("group", "paper").order_by("-period_end", "-pk"))
+    if fmt := export_format(request):
+        return export_response(request, "reports", [
+            Column("id", lambda r: r.pk),
+            Column(_("Title (English)"), lambda r: r.title_en),
+            Column(_("Title (French)"), lambda r: r.title_fr),
+            Column(_("Kind"), lambda r: r.get_kind_display()),
+            Column(_("From"), lambda r: iso(r.period_start)),
+            Column(_("To"), lambda r: iso(r.period_end)),
+            Column(_("Status"), lambda r: r.paper.get_status_display() if r.paper else None),
+            Column(_("Level"), lambda r: r.get_level_display()),
+            Column(_("Group"), lambda r: r.group.acronym or r.group.name_en),
+            url_column(request),
+        ], reports, fmt)
+    reports = list(reports[:200])
     groups = list(WorkingGroup.objects.filter(pk__in=viewer.editor_groups)) \
         if viewer.editor_groups else []
     return render(request, "reports/index.html", {

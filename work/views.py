@@ -40,6 +40,16 @@ from talanoa.access import (
     visible_tasks,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
+from talanoa.lib.exports import (
+    EXPORT_LIMIT,
+    Column,
+    export_format,
+    export_response,
+    iso,
+    short,
+    text,
+    url_column,
+)
 from talanoa.lib.files import download
 from talanoa.lib.paging import decode_cursor, encode_cursor
 from work import operations
@@ -183,6 +193,8 @@ def plan(request: HttpRequest) -> HttpResponse:
         rows = [n for n in ordered if n.item.pk in matched]
     if status := filters.get("status"):
         rows = [n for n in rows if n.health == status]
+    if fmt := export_format(request):
+        return _plan_export(request, rows, fmt)
     page = _page_number(request)
     more = len(rows) > page * PLAN_ROWS
     rows = rows[(page - 1) * PLAN_ROWS:page * PLAN_ROWS]
@@ -197,6 +209,30 @@ def plan(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_add": bool(_plan_editor_groups(viewer)), "Health": Health,
         "at_risk_days": AT_RISK_DAYS})
+
+
+def _plan_export(request: HttpRequest, rows: list, fmt: str) -> HttpResponse:
+    """The plan's rows as a download (talanoa.lib.exports): every row the filters select, with
+    its computed health; the full items are read in one query, as for a page."""
+    rows = rows[:EXPORT_LIMIT + 1]  # one more tells the download it was cut
+    full = (PlanItem.objects.select_related("lead_organisation", "group")
+            .in_bulk([n.item.pk for n in rows]))
+    health = dict(Health.choices)
+    return export_response(request, "work-plan", [
+        Column("id", lambda n: n.item.pk),
+        Column(_("Kind"), lambda n: full[n.item.pk].get_kind_display()),
+        Column(_("Title (English)"), lambda n: full[n.item.pk].title_en),
+        Column(_("Title (French)"), lambda n: full[n.item.pk].title_fr),
+        Column(_("Health"), lambda n: str(health.get(n.health, n.health))),
+        Column(_("Lead organisation"), lambda n: short(full[n.item.pk].lead_organisation)),
+        Column(_("Starts"), lambda n: iso(full[n.item.pk].starts_on)),
+        Column(_("Due"), lambda n: iso(full[n.item.pk].due_on)),
+        Column(_("Done"), lambda n: iso(full[n.item.pk].done_on)),
+        Column(_("Level"), lambda n: full[n.item.pk].get_level_display()),
+        Column(_("Group"), lambda n: full[n.item.pk].group.acronym
+               or full[n.item.pk].group.name_en),
+        Column("URL", lambda n: request.build_absolute_uri(full[n.item.pk].get_absolute_url())),
+    ], rows, fmt)
 
 
 @require_GET
@@ -392,6 +428,34 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status=400 if error else (form_status(form) if form is not None else 200))
 
 
+def _task_export(request: HttpRequest, name: str, tasks, fmt: str) -> HttpResponse:
+    """A list of tasks as a download (talanoa.lib.exports): the same rows as the page, owner
+    people named to the group's members and editors only, as on the page (_shows_names)."""
+    viewer = viewer_for(request)
+
+    def about_url(task: Task) -> str | None:
+        item = task.linked_item
+        return request.build_absolute_uri(item.get_absolute_url()) if item else None
+
+    return export_response(request, name, [
+        Column("id", lambda t: t.pk),
+        Column(_("Task"), lambda t: t.title),
+        Column(_("Status"), lambda t: t.get_status_display()),
+        Column(_("Due"), lambda t: iso(t.due_on)),
+        Column(_("Overdue"), lambda t: _("yes") if t.is_overdue else _("no")),
+        Column(_("Owner organisation"), lambda t: short(t.owner_organisation)),
+        Column(_("Owner"), lambda t: t.owner_person.name
+               if t.owner_person and viewer.sees_members_level(t.group_id) else None),
+        Column(_("Group"), lambda t: t.group.acronym or t.group.name_en),
+        Column(_("About"), lambda t: t.link_label or None),
+        Column(_("About (title)"), lambda t: text(t.linked_item.title) if t.linked_item
+               else None),
+        Column(_("About (URL)"), about_url),
+        Column(_("Created"), lambda t: iso(t.created_at)),
+        url_column(request),
+    ], tasks.prefetch_related("group"), fmt)
+
+
 def _open_and_closed(queryset) -> dict:
     open_ = list(queryset.filter(status__in=Task.OPEN_STATUSES)
                  .order_by(*OVERDUE_FIRST)[:OPEN_TASKS_SHOWN + 1])
@@ -406,6 +470,8 @@ def _open_and_closed(queryset) -> dict:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """My open tasks, overdue first, then the latest of those done or dropped."""
     viewer = viewer_for(request)
+    if fmt := export_format(request):  # open and closed alike, overdue first
+        return _task_export(request, "my-tasks", tasks_of(viewer).order_by(*OVERDUE_FIRST), fmt)
     context = _open_and_closed(tasks_of(viewer))
     for key in ("open_tasks", "closed_tasks"):
         _shows_names(context[key], viewer)
@@ -417,6 +483,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def organisation_tasks_view(request: HttpRequest) -> HttpResponse:
     """The tasks of the organisations I represent, overdue first."""
     viewer = viewer_for(request)
+    if fmt := export_format(request):  # open and closed alike, overdue first
+        return _task_export(request, "organisation-tasks",
+                            organisation_tasks(viewer).order_by(*OVERDUE_FIRST), fmt)
     context = _open_and_closed(organisation_tasks(viewer))
     for key in ("open_tasks", "closed_tasks"):
         _shows_names(context[key], viewer)
@@ -435,7 +504,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
               if key in request.GET}
     form = TaskFilterForm(chosen or None, viewer=viewer)
     filters = form.filters()
-    tasks, more = register_page(filtered(register(viewer), filters), request.GET.get("after"))
+    tasks = filtered(register(viewer), filters)
+    if fmt := export_format(request):
+        return _task_export(request, "task-register", tasks, fmt)
+    tasks, more = register_page(tasks, request.GET.get("after"))
     # "status" goes on even when empty: "Any" is a choice, not the default.
     query = urlencode({key: value for key, value in chosen.items()
                        if key == "status" or (value and key in filters)})
@@ -591,13 +663,35 @@ def advisory_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(urgency=urgency)
     if country := filters.get("country"):
         requests = requests.filter(country=country)
-    rows = list(requests.order_by(_URGENCY_RANK, "received_at", "pk")[:ADVISORY_LIST_LIMIT + 1])
+    requests = requests.order_by(_URGENCY_RANK, "received_at", "pk")
+    if fmt := export_format(request):
+        return _advisory_export(request, requests, fmt)
+    rows = list(requests[:ADVISORY_LIST_LIMIT + 1])
     groups = _advisory_groups(viewer)
     return render(request, "work/advisory_list.html", {
         "form": form, "requests": rows[:ADVISORY_LIST_LIMIT],
         "more": len(rows) > ADVISORY_LIST_LIMIT, "viewer": viewer,
         "can_file": bool(groups), "can_invite": viewer.is_editor,
         "figures_group": _figures_group(viewer)})
+
+
+def _advisory_export(request: HttpRequest, requests, fmt: str) -> HttpResponse:
+    return export_response(request, "advisory-requests", [
+        Column("id", lambda r: r.pk),
+        Column(_("Topic (English)"), lambda r: r.title_en),
+        Column(_("Topic (French)"), lambda r: r.title_fr),
+        Column(_("Status"), lambda r: r.get_status_display()),
+        Column(_("Urgency"), lambda r: r.get_urgency_display()),
+        Column(_("Country"), lambda r: r.country.iso3 if r.country else None),
+        Column(_("From"), lambda r: r.requester_label),
+        Column(_("Assigned to"), lambda r: short(r.assigned_organisation)),
+        Column(_("Wanted by"), lambda r: iso(r.wanted_by)),
+        Column(_("Received"), lambda r: iso(r.received_at)),
+        Column(_("First response"), lambda r: iso(r.first_response_at)),
+        Column(_("Closed"), lambda r: iso(r.closed_at)),
+        Column(_("Level"), lambda r: r.get_level_display()),
+        url_column(request),
+    ], requests, fmt)
 
 
 def _figures_group(viewer):
@@ -983,6 +1077,19 @@ def _step(request: HttpRequest, record, archive) -> None:
 @require_GET
 def engagement(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
+    if fmt := export_format(request):  # the open processes, the page's list
+        return export_response(request, "engagement-open-processes", [
+            Column("id", lambda p: p.pk),
+            Column(_("Title (English)"), lambda p: p.title_en),
+            Column(_("Title (French)"), lambda p: p.title_fr),
+            Column(_("Kind"), lambda p: p.get_kind_display()),
+            Column(_("Body"), lambda p: p.body.acronym or p.body.name_en),
+            Column(_("Opens"), lambda p: iso(p.opens_on)),
+            Column(_("Deadline"), lambda p: iso(p.deadline)),
+            Column(_("Status"), lambda p: p.get_status_display()),
+            Column(_("Link"), lambda p: p.url),
+            url_column(request),
+        ], _open_processes(), fmt)
     return render(request, "work/engagement_index.html", {
         "viewer": viewer,
         "bodies": list(ExternalBody.objects.current()),
@@ -1169,6 +1276,22 @@ def _forums_for(viewer: Viewer):
 def forums(request: HttpRequest) -> HttpResponse:
     """Upcoming forums (soonest first) and past ones (newest first, by a cursor)."""
     viewer = viewer_for(request)
+    if fmt := export_format(request):  # upcoming and past alike, newest first
+        return export_response(request, "forums", [
+            Column("id", lambda f: f.pk),
+            Column(_("Title (English)"), lambda f: f.meeting.title_en),
+            Column(_("Title (French)"), lambda f: f.meeting.title_fr),
+            Column(_("Body"), lambda f: (f.body.acronym or f.body.name_en) if f.body else None),
+            Column(_("Starts (UTC)"), lambda f: iso(f.meeting.starts_at)),
+            Column(_("Ends (UTC)"), lambda f: iso(f.meeting.ends_at)),
+            Column(_("City"), lambda f: f.meeting.city),
+            Column(_("Country"), lambda f: f.meeting.country.iso3 if f.meeting.country
+                   else None),
+            Column(_("Level"), lambda f: f.get_level_display()),
+            Column(_("Group"), lambda f: f.group.acronym or f.group.name_en),
+            url_column(request),
+        ], _forums_for(viewer).select_related("meeting__country", "group")
+            .order_by("-meeting__starts_at", "-pk"), fmt)
     now = timezone.now()
     past = _forums_for(viewer).filter(meeting__ends_at__lt=now)
     before = decode_cursor(request.GET.get("before"))
@@ -1423,9 +1546,21 @@ def join_requests(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     status = status if status in JoinRequest.Status.values else JoinRequest.Status.RECEIVED
     mine = JoinRequest.objects.filter(group=group)
+    rows = mine.filter(status=status).select_related("country").order_by("-submitted_at", "-pk")
+    if fmt := export_format(request):
+        return export_response(request, f"join-requests-{status}", [
+            Column("id", lambda r: r.pk),
+            Column(_("Organisation"), lambda r: r.organisation_name),
+            Column(_("Acronym"), lambda r: r.acronym),
+            Column(_("Country"), lambda r: r.country.iso3 if r.country else None),
+            Column(_("Standing requested"), lambda r: r.get_standing_display()),
+            Column(_("Contact"), lambda r: r.contact_name),
+            Column(_("Submitted"), lambda r: iso(r.submitted_at)),
+            Column(_("Status"), lambda r: r.get_status_display()),
+            url_column(request),
+        ], rows, fmt)
     counts = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
-    rows = list(mine.filter(status=status).select_related("country")
-                .order_by("-submitted_at", "-pk")[:JOIN_REQUESTS_ON_PAGE])
+    rows = list(rows[:JOIN_REQUESTS_ON_PAGE])
     tabs = [(value, label, counts.get(value, 0)) for value, label in JoinRequest.Status.choices]
     return render(request, "work/directory_join_requests.html", {
         "rows": rows, "status": status, "tabs": tabs,

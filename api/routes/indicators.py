@@ -53,6 +53,7 @@ CODE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 # --- The catalogue ------------------------------------------------------------------------------
 
 class IndicatorOut(Schema):
+    id: int
     code: str
     name_en: str
     name_fr: str
@@ -80,6 +81,7 @@ class IndicatorPage(Page):
 
 
 class EconomyOut(Schema):
+    id: int
     code: str = Field(description="The World Bank's code: ISO3, or an aggregate (PSS, WLD, …)")
     name_en: str
     name_fr: str

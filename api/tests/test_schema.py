@@ -3,12 +3,24 @@ answer matches the schema, as anonymous and with a member's token."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.operations import create_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls through the WSGI application end with `request_finished`, which closes the database
+    connection: inside the test's transaction that loses it on PostgreSQL. Django's own test
+    client disconnects the same handler for the same reason."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

@@ -51,3 +51,20 @@ def level_badge(item):
 @register.simple_tag
 def audience(item):
     return access.audience(item)
+
+
+# --- exports: "Download: CSV · XLSX" on every list page (talanoa.lib.exports) ---
+@register.simple_tag(takes_context=True)
+def export_links(context):
+    """The page's own address and filters with `format=csv` / `format=xlsx` (no script)."""
+    from talanoa.lib.exports import EXPORT_LIMIT, export_query
+
+    request = context["request"]
+    return format_html(
+        '<p class="export">{} <a href="{}?{}" rel="nofollow">CSV</a> · '
+        '<a href="{}?{}" rel="nofollow">XLSX</a> <small>({})</small></p>',
+        _("Download:"), request.path, export_query(request, "csv"), request.path,
+        export_query(request, "xlsx"),
+        _("every row these filters select, up to %(limit)s") % {
+            "limit": f"{EXPORT_LIMIT:,}"})
+# --- end exports ---

@@ -324,4 +324,22 @@ ROUTES = {
     "api:apply_import": ApiEndpoint(),
     "api:rollback_import": ApiEndpoint(),
     # --- end apidata ---
+    # --- apiitems: meetings, papers, decisions and proposals ---
+    "api:list_meetings": ApiEndpoint(),
+    "api:get_meeting": ApiEndpoint(),
+    "api:answer_meeting": ApiEndpoint(),
+    "api:list_papers": ApiEndpoint(),
+    "api:get_paper": ApiEndpoint(),
+    "api:get_paper_file": ApiEndpoint(),
+    "api:list_decisions": ApiEndpoint(),
+    "api:get_decision": ApiEndpoint(),
+    "api:list_proposals": ApiEndpoint(),
+    "api:get_proposal": ApiEndpoint(),
+    # --- end apiitems ---
+    # --- feeds: the news feed, sitemaps and robots.txt (built for the anonymous reader) ---
+    "portal:feed": Rule(EVERYONE, login_required=False),
+    "portal:sitemap": Rule(EVERYONE, login_required=False),
+    "portal:sitemap_section": Rule(EVERYONE, login_required=False, sample="sitemap_section"),
+    "portal:robots": Rule(EVERYONE, login_required=False),
+    # --- end feeds ---
 }

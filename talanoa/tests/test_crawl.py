@@ -36,6 +36,11 @@ _QUARTER = (_TODAY.month - 1) // 3 + 1
 
 
 def worth_following(link: str) -> bool:
+    # --- exports: every list links its CSV (read here, as text) and its XLSX (zipped: the
+    # markers cannot be seen in it, test_exports checks it) ---
+    if "format=xlsx" in link:
+        return False
+    # --- end exports ---
     coverage = _COVERAGE.fullmatch(link.split("?")[0])
     if coverage:
         return int(coverage[1]) == _TODAY.year and coverage[2] in (None, str(_QUARTER))

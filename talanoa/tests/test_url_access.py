@@ -188,6 +188,10 @@ def _sample_kwargs(sample: str | None) -> dict:
         from work.models import JoinRequest
 
         return {"pk": JoinRequest.objects.filter(status="received").first().pk}
+    # --- feeds: sitemaps ---
+    if sample == "sitemap_section":
+        return {"section": "posts"}
+    # --- end feeds ---
     raise KeyError(sample)
 
 
