@@ -3,7 +3,7 @@ answer matches the schema, as anonymous and with a member's token."""
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -15,12 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
-    """Calls through the WSGI application end with `request_finished`, which closes the database
+    """Calls through the WSGI application start and end with signals that close the database
     connection: inside the test's transaction that loses it on PostgreSQL. Django's own test
     client disconnects the same handler for the same reason."""
-    request_finished.disconnect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
