@@ -48,7 +48,7 @@ class WebhookEvent(models.TextChoices):
 
 class WebhookSubscription(models.Model):
     """A partner's address, told of a group's public events. Only the group's editors create
-    one (an address the portal will POST to, see `api.webhooks.check_target`); the secret signs
+    one (an address the portal will POST to, see `api.operations.target_refusal`); the secret signs
     every payload, so the partner can tell our calls from anyone else's. It is kept as is (it
     must sign), shown in full once at creation, and the subscription is archived, never
     deleted, so its deliveries stay on record."""
@@ -80,7 +80,7 @@ class WebhookSubscription(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event for one subscription: sent by `api.tasks.deliver_webhook`, retried with
-    backoff (`api.webhooks.BACKOFF`) until delivered or failed."""
+    backoff (`api.operations.BACKOFF`) until delivered or failed."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

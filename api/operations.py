@@ -74,9 +74,13 @@ BACKOFF = (datetime.timedelta(minutes=1), datetime.timedelta(minutes=5),
            datetime.timedelta(hours=12))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 TIMEOUT = 10  # seconds, for connecting and for each read
-# A claimed attempt pushes next_attempt_at this far ahead: longer than any attempt takes, so
-# no other worker starts the same delivery meanwhile; if the worker dies, it may be retried.
+# A claimed attempt pushes next_attempt_at this far ahead: far longer than an attempt takes
+# (one POST and a short read, each step within TIMEOUT), so no other worker starts the same
+# delivery meanwhile; if the worker dies, the attempt may be made again after it.
 CLAIM_LEASE = datetime.timedelta(minutes=2)
+# A pending delivery this late was never picked up (its task lost: a crash between the commit
+# and the queueing, or during an attempt); the daily round queues it again.
+STALLED_AFTER = datetime.timedelta(minutes=15)
 PING = "ping"
 Delivery = WebhookDelivery.Status
 
@@ -335,4 +339,15 @@ def attempt_delivery(delivery_id: int, now: datetime.datetime | None = None,
     if delivery.attempts >= MAX_ATTEMPTS:
         return _finish(delivery, Delivery.FAILED, now, code, error)
     return _finish(delivery, Delivery.PENDING, now, code, error)
+
+
+def requeue_stalled_deliveries(now: datetime.datetime | None = None) -> int:
+    """Queue again every pending delivery long overdue (one of the daily round's jobs, see
+    api.apps). Queueing one twice is harmless: the attempt is claimed before it is made."""
+    now = now or timezone.now()
+    stalled = list(WebhookDelivery.objects.filter(
+        status=Delivery.PENDING, next_attempt_at__lte=now - STALLED_AFTER).only(
+        "pk", "next_attempt_at"))
+    _queue(stalled)
+    return len(stalled)
 # --- end webhooks ---

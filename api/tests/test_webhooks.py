@@ -338,3 +338,22 @@ def test_the_page_queries_stay_constant_as_deliveries_grow(client_for, subscribe
     for n in range(5):
         operations.send_ping(subscribe(f"https://partner{n}.example.org/hook")[0])
     assert count_queries(client, url) == before
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again_by_the_daily_round(
+        receiver, subscribe, run_worker, django_capture_on_commit_callbacks):
+    from work.tasks import DAILY_JOBS
+
+    assert operations.requeue_stalled_deliveries in DAILY_JOBS
+    subscription, secret = subscribe(receiver.url)
+    lost = operations.send_ping(subscription)  # queued on commit: never, in this test
+    WebhookDelivery.objects.filter(pk=lost.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(hours=1))
+    recent = operations.send_ping(subscription)
+    assert not DBTaskResult.objects.filter(task_path=tasks.deliver_webhook.module_path).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert operations.requeue_stalled_deliveries() == 1
+    run_worker()
+    assert [h["X-Talanoa-Delivery"] for h, __ in receiver.requests] == [str(lost.pk)]
+    assert _verifies(secret, *receiver.requests[0])
+    assert WebhookDelivery.objects.get(pk=recent.pk).status == "pending"
