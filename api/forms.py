@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookEvent, WebhookSubscription
 
 
 class TokenForm(forms.ModelForm):
@@ -21,3 +21,23 @@ class TokenForm(forms.ModelForm):
                 _("You already have %(count)s tokens: revoke one you no longer use first."),
                 params={"count": MAX_ACTIVE_TOKENS})
         return super().clean()
+
+
+# --- webhooks ---
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("Events"), widget=forms.CheckboxSelectMultiple,
+        choices=WebhookEvent.choices, initial=list(WebhookEvent.values))
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["target_url"]
+
+    def clean_target_url(self) -> str:
+        from api.operations import target_refusal
+
+        url = self.cleaned_data["target_url"]
+        if refusal := target_refusal(url):
+            raise forms.ValidationError(_(refusal))
+        return url
+# --- end webhooks ---

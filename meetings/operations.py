@@ -7,6 +7,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from api import operations as webhooks
 from meetings import tasks
 from meetings.models import (
     Attendance,
@@ -169,6 +170,7 @@ def convene_meeting(meeting: Meeting, by, reason: str = "", *, invitees=None) ->
         invite_group(meeting)
     _announce(meeting, "convened")
     transaction.on_commit(lambda: plan_reminders(meeting))
+    webhooks.meeting_convened(meeting)  # partners subscribed to the group (public ones only)
     return meeting
 
 

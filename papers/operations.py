@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from api import operations as webhooks
 from members.models import Body, Organisation, Person
 from papers import tasks
 from papers.models import (
@@ -308,6 +309,7 @@ def publish_paper(paper: Paper, by) -> Paper:
     paper.published_at = timezone.now()
     _save_step(paper, gettext_noop("Published"))
     _notify(paper, "published")
+    webhooks.paper_published(paper)  # partners subscribed to the group (public papers only)
     return paper
 
 

@@ -267,3 +267,10 @@ SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR / "member
 # per token; above the limit the answer is 429 with Retry-After.
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="120/min")
 API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
+
+# --- webhooks ---
+# Webhook addresses must be https and resolve to public IP addresses; these hosts are exempt
+# (plain http and a private address allowed), e.g. "127.0.0.1" for a receiver on the same
+# machine. Empty in production. DEBUG exempts every host.
+WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
+# --- end webhooks ---

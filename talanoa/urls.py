@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("", include("api.urls")),
+    path("", include("api.webhook_urls")),  # --- webhooks --- (one line)
     *api_urlpatterns,
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),

@@ -336,6 +336,12 @@ ROUTES = {
     "api:list_proposals": ApiEndpoint(),
     "api:get_proposal": ApiEndpoint(),
     # --- end apiitems ---
+    # --- webhooks: the secretariat's subscriptions (a group's chair and secretariat) ---
+    "webhooks:index": Rule(EDITORS),
+    "webhooks:group": Rule(EDITORS, sample="group"),
+    "webhooks:ping": PostOnly("webhook_subscription"),
+    "webhooks:archive": PostOnly("webhook_subscription"),
+    # --- end webhooks ---
     # --- feeds: the news feed, sitemaps and robots.txt (built for the anonymous reader) ---
     "portal:feed": Rule(EVERYONE, login_required=False),
     "portal:sitemap": Rule(EVERYONE, login_required=False),

@@ -188,6 +188,16 @@ def _sample_kwargs(sample: str | None) -> dict:
         from work.models import JoinRequest
 
         return {"pk": JoinRequest.objects.filter(status="received").first().pk}
+    # --- webhooks: a subscription of the demo group ---
+    if sample == "webhook_subscription":
+        from api.operations import create_subscription
+        from members.models import User, WorkingGroup
+
+        subscription, __ = create_subscription(
+            WorkingGroup.objects.get(slug="ict"), "https://partner.example.org/hook",
+            ["paper.published"], User.objects.get(email="secretariat@demo.talanoa.test"))
+        return {"pk": subscription.pk}
+    # --- end webhooks ---
     # --- feeds: sitemaps ---
     if sample == "sitemap_section":
         return {"section": "posts"}
