@@ -46,6 +46,7 @@ class PersonalToken(HttpAuthBase):
     header = "Authorization"
 
     def __call__(self, request: HttpRequest) -> Caller:
+        neutralise_nul_characters(request)
         value = request.headers.get(self.header)
         if not value:
             found = Caller(ANONYMOUS)
@@ -60,6 +61,19 @@ class PersonalToken(HttpAuthBase):
         found = Caller(build_viewer(token.user), token)
         check_rate(request, found)
         return found
+
+
+def neutralise_nul_characters(request: HttpRequest) -> None:
+    """No text column can hold a NUL (PostgreSQL refuses the query outright). Nothing is named
+    with one, so an address carrying one is not found, and a filter carrying one matches
+    nothing: it is turned into U+FFFD, which no code or name contains either."""
+    if "\x00" in request.path:
+        raise Http404
+    if any("\x00" in value for __, values in request.GET.lists() for value in values):
+        cleaned = request.GET.copy()
+        for name, values in request.GET.lists():
+            cleaned.setlist(name, [value.replace("\x00", "\ufffd") for value in values])
+        request.GET = cleaned
 
 
 def caller(request: HttpRequest) -> Caller:

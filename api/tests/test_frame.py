@@ -172,3 +172,10 @@ def test_every_operation_is_in_the_document():
              router[1].path_operations.values() for op in path_view.operations}
     document = json.dumps(Client().get("/api/openapi.json").json())
     assert names and all(name in document for name in names)
+
+
+def test_a_nul_character_matches_nothing_and_is_no_server_error():
+    assert_error(Client().get("/api/groups/ic%00t"), 404, "not_found")
+    for url in ["/api/organisations?kind=crop%00", "/api/papers?group=%00ict"]:
+        response = Client().get(url)
+        assert response.status_code == 200 and response.json()["results"] == []
