@@ -48,3 +48,28 @@ class TagOut(Schema):
 
 def absolute(context, path: str) -> str:
     return context["request"].build_absolute_uri(path)
+
+
+class LinkedOut(Schema):
+    """Fills a schema's `url` with the absolute address of the object's page."""
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute(context, obj.get_absolute_url())
+
+
+class GroupItemOut(LinkedOut):
+    """Also fills `group` with the slug of the item's group."""
+
+    @staticmethod
+    def resolve_group(item) -> str:
+        return item.group.slug
+
+
+class TaggedItemOut(GroupItemOut):
+    """Also fills `tags` with the item's tags."""
+
+    @staticmethod
+    def resolve_tags(item) -> list:
+        return list(item.tags.all())
+

@@ -13,12 +13,12 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from api.items import TagOut, absolute, visible_or_404
+from api.items import TaggedItemOut, TagOut, visible_or_404
 from api.service import Page, Paging, keyset_page, responses, viewer
 from decisions.models import Decision, Proposal, Sitting
 from decisions.views import _leaders_decision, _live_decisions
 from meetings.models import Meeting
-from papers.models import Paper, Tag
+from papers.models import Paper
 from talanoa.access import Viewer, visible
 
 router = Router(tags=["decisions and proposals"])
@@ -36,7 +36,7 @@ class SittingOut(Schema):
         return sitting.body.slug
 
 
-class DecisionOut(Schema):
+class DecisionOut(TaggedItemOut):
     id: int
     title_en: str
     title_fr: str
@@ -50,18 +50,6 @@ class DecisionOut(Schema):
     review_on: datetime.date | None
     tags: list[TagOut]
     url: str
-
-    @staticmethod
-    def resolve_group(decision: Decision) -> str:
-        return decision.group.slug
-
-    @staticmethod
-    def resolve_tags(decision: Decision) -> list[Tag]:
-        return list(decision.tags.all())
-
-    @staticmethod
-    def resolve_url(decision: Decision, context) -> str:
-        return absolute(context, decision.get_absolute_url())
 
 
 class OptionOut(Schema):
@@ -121,7 +109,7 @@ class CycleOut(Schema):
     name_fr: str
 
 
-class ProposalOut(Schema):
+class ProposalOut(TaggedItemOut):
     id: int
     title_en: str
     title_fr: str
@@ -136,9 +124,6 @@ class ProposalOut(Schema):
     tags: list[TagOut]
     url: str
 
-    @staticmethod
-    def resolve_group(proposal: Proposal) -> str:
-        return proposal.group.slug
 
     @staticmethod
     def resolve_lead_organisation(proposal: Proposal) -> str:
@@ -147,14 +132,6 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_partners(proposal: Proposal) -> list[str]:
         return [o.slug for o in proposal.partners.all()]
-
-    @staticmethod
-    def resolve_tags(proposal: Proposal) -> list[Tag]:
-        return list(proposal.tags.all())
-
-    @staticmethod
-    def resolve_url(proposal: Proposal, context) -> str:
-        return absolute(context, proposal.get_absolute_url())
 
 
 class ProposalDetailOut(ProposalOut):

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from api.items import LinkedOut
 from api.service import (
     CURSOR_PATTERN,
     Page,
@@ -52,7 +53,7 @@ CODE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 
 # --- The catalogue ------------------------------------------------------------------------------
 
-class IndicatorOut(Schema):
+class IndicatorOut(LinkedOut):
     id: int
     code: str
     name_en: str
@@ -71,26 +72,18 @@ class IndicatorOut(Schema):
     def resolve_sdg_targets(indicator: Indicator) -> list[str]:
         return [tag.code for tag in indicator.sdg_tags]
 
-    @staticmethod
-    def resolve_url(indicator: Indicator, context) -> str:
-        return context["request"].build_absolute_uri(indicator.get_absolute_url())
-
 
 class IndicatorPage(Page):
     results: list[IndicatorOut]
 
 
-class EconomyOut(Schema):
+class EconomyOut(LinkedOut):
     id: int
     code: str = Field(description="The World Bank's code: ISO3, or an aggregate (PSS, WLD, …)")
     name_en: str
     name_fr: str
     kind: Literal["pict", "country", "aggregate"]
     url: str
-
-    @staticmethod
-    def resolve_url(economy: Economy, context) -> str:
-        return context["request"].build_absolute_uri(economy.get_absolute_url())
 
 
 class EconomyPage(Page):

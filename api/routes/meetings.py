@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from api.items import Day, absolute, visible_or_404
+from api.items import Day, GroupItemOut, absolute, visible_or_404
 from api.service import Page, Paging, keyset_page, require_token, responses, viewer
 from meetings import operations
 from meetings.forms import RsvpForm
@@ -25,7 +25,7 @@ ANSWERS = tuple(value for value, _label in RsvpForm.base_fields["response"].choi
 Answer = Literal[ANSWERS]  # type: ignore[valid-type]
 
 
-class MeetingOut(Schema):
+class MeetingOut(GroupItemOut):
     id: int
     title_en: str
     title_fr: str
@@ -43,9 +43,6 @@ class MeetingOut(Schema):
     url: str
     ical_url: str
 
-    @staticmethod
-    def resolve_group(meeting: Meeting) -> str:
-        return meeting.group.slug
 
     @staticmethod
     def resolve_starts_at(meeting: Meeting) -> datetime.datetime:
@@ -59,9 +56,6 @@ class MeetingOut(Schema):
     def resolve_country(meeting: Meeting) -> str | None:
         return meeting.country.iso3 if meeting.country_id else None
 
-    @staticmethod
-    def resolve_url(meeting: Meeting, context) -> str:
-        return absolute(context, meeting.get_absolute_url())
 
     @staticmethod
     def resolve_ical_url(meeting: Meeting, context) -> str:

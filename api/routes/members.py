@@ -9,13 +9,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from api.items import LinkedOut
 from api.service import Page, Paging, keyset_page, responses, viewer
 from members.models import Membership, Organisation, WorkingGroup
 
 router = Router(tags=["groups and organisations"])
 
 
-class GroupOut(Schema):
+class GroupOut(LinkedOut):
     id: int
     slug: str
     acronym: str
@@ -29,10 +30,6 @@ class GroupOut(Schema):
     @staticmethod
     def resolve_parent(group: WorkingGroup) -> str | None:
         return group.parent.slug if group.parent_id else None
-
-    @staticmethod
-    def resolve_url(group: WorkingGroup, context) -> str:
-        return context["request"].build_absolute_uri(group.get_absolute_url())
 
 
 class GroupPage(Page):
@@ -49,7 +46,7 @@ class MembershipOut(Schema):
         return membership.group.slug
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(LinkedOut):
     id: int
     slug: str
     acronym: str
@@ -68,10 +65,6 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_memberships(organisation: Organisation) -> list[Membership]:
         return organisation.active_memberships
-
-    @staticmethod
-    def resolve_url(organisation: Organisation, context) -> str:
-        return context["request"].build_absolute_uri(organisation.get_absolute_url())
 
 
 class OrganisationPage(Page):

@@ -10,16 +10,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from api.items import TagOut, absolute, visible_or_404
+from api.items import TaggedItemOut, TagOut, absolute, visible_or_404
 from api.service import Page, Paging, keyset_page, responses, viewer
-from papers.models import Paper, PaperFile, Tag
+from papers.models import Paper, PaperFile
 from papers.views import paper_file_response
 from talanoa.access import visible
 
 router = Router(tags=["papers"])
 
 
-class PaperOut(Schema):
+class PaperOut(TaggedItemOut):
     id: int
     title_en: str
     title_fr: str
@@ -33,9 +33,6 @@ class PaperOut(Schema):
     tags: list[TagOut]
     url: str
 
-    @staticmethod
-    def resolve_group(paper: Paper) -> str:
-        return paper.group.slug
 
     @staticmethod
     def resolve_kind(paper: Paper) -> str:
@@ -44,14 +41,6 @@ class PaperOut(Schema):
     @staticmethod
     def resolve_lead_organisation(paper: Paper) -> str:
         return paper.lead_organisation.slug
-
-    @staticmethod
-    def resolve_tags(paper: Paper) -> list[Tag]:
-        return list(paper.tags.all())
-
-    @staticmethod
-    def resolve_url(paper: Paper, context) -> str:
-        return absolute(context, paper.get_absolute_url())
 
 
 class PaperFileOut(Schema):
