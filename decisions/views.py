@@ -73,7 +73,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 
 
-def _live_decisions(viewer):
+def live_decisions(viewer):
     # Sittings and bodies by prefetch, not a join: joined to those small tables, SQLite starts
     # from them and sorts every visible decision instead of walking decision_live_newest.
     return (visible(Decision.objects.prefetch_related("sitting__body"), viewer)
@@ -133,7 +133,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
     form = DecisionFilterForm(request.GET or None)
     filters = form.filters()
-    decisions = _filtered(_live_decisions(viewer), filters)
+    decisions = _filtered(live_decisions(viewer), filters)
     if fmt := export_format(request):
         return export_response(request, "decisions", _decision_columns(request),
                                decisions.prefetch_related("group")
@@ -390,7 +390,7 @@ def _sitting_page(sittings: QuerySet, before: str | None) -> dict:
 def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sitting = _sitting_for(request, pk)
     viewer = viewer_for(request)
-    decisions = list(_live_decisions(viewer).filter(sitting=sitting)
+    decisions = list(live_decisions(viewer).filter(sitting=sitting)
                      .order_by("reference", "pk")[:200])
     return render(request, "decisions/sitting_detail.html", {
         "sitting": sitting, "decisions": decisions, "viewer": viewer,
@@ -460,7 +460,7 @@ class DecisionsFeed(Feed):
         return reverse("decisions:decisions")
 
     def items(self):
-        return _live_decisions(ANONYMOUS).order_by("-created_at", "-pk")[:50]
+        return live_decisions(ANONYMOUS).order_by("-created_at", "-pk")[:50]
 
     def item_title(self, item: Decision) -> str:
         return f"{item.sitting.body.name}: {item.title}"
@@ -497,7 +497,7 @@ def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
     return cycle
 
 
-def _leaders_decision(proposal: Proposal, viewer: Viewer) -> Decision | None:
+def visible_leaders_decision(proposal: Proposal, viewer: Viewer) -> Decision | None:
     """The decision the proposal led to, if the reader may see it (it may have been narrowed
     or archived since)."""
     decision = (getattr(proposal, "leaders_decision", None)
@@ -756,7 +756,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "position_form": PositionForm(organisations=speaks_for,
                                       initial={"organisation": speaks_for[0].pk})
         if speaks_for else None,
-        "decision": _leaders_decision(proposal, viewer),
+        "decision": visible_leaders_decision(proposal, viewer),
     }
     if author and proposal.status == Proposal.Status.DRAFT:
         context["submit_form"] = SubmitProposalForm()

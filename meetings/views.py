@@ -82,7 +82,7 @@ FEED_PAST_DAYS = 92
 LONGEST = datetime.timedelta(days=Meeting.LONGEST_DAYS)
 
 
-def _meetings_for(viewer: Viewer):
+def calendar_meetings(viewer: Viewer):
     """What a viewer may see of the calendar: convened meetings and after (requests are not)."""
     return visible(Meeting.objects.select_related("group"), viewer).filter(
         status__in=Meeting.SCHEDULED, archived_at__isnull=True)
@@ -155,7 +155,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     grid_start, grid_end = weeks[0][0], weeks[-1][-1]
     start = datetime.datetime.combine(grid_start, datetime.time(), zone)
     end = datetime.datetime.combine(grid_end + datetime.timedelta(days=1), datetime.time(), zone)
-    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    meetings, group, kind = _filtered(request, calendar_meetings(viewer_for(request)))
     meetings = (meetings.filter(starts_at__lt=end, starts_at__gte=start - LONGEST,
                                 ends_at__gt=start).order_by("starts_at", "pk"))
     if fmt := export_format(request):
@@ -190,7 +190,7 @@ def _query_without_month(request: HttpRequest) -> str:
 
 @require_GET
 def calendar_upcoming(request: HttpRequest) -> HttpResponse:
-    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    meetings, group, kind = _filtered(request, calendar_meetings(viewer_for(request)))
     now = timezone.now()
     upcoming = (meetings.filter(ends_at__gte=now, starts_at__gte=now - LONGEST,
                                 status__in=(Meeting.Status.CONVENED, Meeting.Status.POSTPONED))
@@ -214,7 +214,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     zone = reader_zone(request)
     start = datetime.datetime(year, 1, 1, tzinfo=zone)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-    meetings, group, kind = _filtered(request, _meetings_for(viewer_for(request)))
+    meetings, group, kind = _filtered(request, calendar_meetings(viewer_for(request)))
     meetings = meetings.filter(starts_at__gte=start, starts_at__lt=end)
     if fmt := export_format(request):
         return _meetings_export(request, f"meetings-{year}", meetings.order_by("-starts_at",
@@ -262,7 +262,7 @@ def _public_calendar(meetings, name: str) -> bytes:
 @require_GET
 def public_feed(request: HttpRequest) -> HttpResponse:
     """Every public meeting (never a members-level one: the anonymous viewer asks the policy)."""
-    meetings = _feed_window(_meetings_for(ANONYMOUS))
+    meetings = _feed_window(calendar_meetings(ANONYMOUS))
     return _ics_response(_public_calendar(meetings, _("Talanoa: public calendar")),
                          "talanoa.ics", private=False)
 
@@ -270,7 +270,7 @@ def public_feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup.objects.current(), slug=slug)
-    meetings = _feed_window(_meetings_for(ANONYMOUS).filter(group=group))
+    meetings = _feed_window(calendar_meetings(ANONYMOUS).filter(group=group))
     return _ics_response(_public_calendar(meetings, str(group)), f"{group.slug}.ics",
                          private=False)
 
@@ -287,7 +287,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     if row is None or row.person.user is None or not row.person.user.is_active:
         raise Http404
     viewer = build_viewer(row.person.user)
-    meetings = list(_feed_window(_meetings_for(viewer)))
+    meetings = list(_feed_window(calendar_meetings(viewer)))
     # Online links where the person may have them as a member of the group (an invitee who is
     # not has the link in their invitation).
     linked = {m.pk for m in meetings if viewer.sees_members_level(m.group_id)}

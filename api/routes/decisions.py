@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from api.items import TaggedItemOut, TagOut, visible_or_404
 from api.service import Page, Paging, keyset_page, responses, viewer
 from decisions.models import Decision, Proposal, Sitting
-from decisions.views import _leaders_decision, _live_decisions
+from decisions.views import live_decisions, visible_leaders_decision
 from meetings.models import Meeting
 from papers.models import Paper
 from talanoa.access import Viewer, visible
@@ -173,7 +173,7 @@ def _proposals():
             summary="The decision register, filtered by group and implementation status")
 def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]):
     # The register's own rule (live decisions the caller may see; sittings by prefetch).
-    decisions = _live_decisions(viewer(request)).select_related("group").prefetch_related("tags")
+    decisions = live_decisions(viewer(request)).select_related("group").prefetch_related("tags")
     if filters.group:
         decisions = decisions.filter(group__slug=filters.group)
     if filters.status:
@@ -226,6 +226,6 @@ def list_proposals(request: HttpRequest, filters: Query[ProposalFilter]):
 def get_proposal(request: HttpRequest, proposal_id: int):
     me = viewer(request)
     proposal = visible_or_404(_proposals(), me, proposal_id)
-    decision = _leaders_decision(proposal, me)
+    decision = visible_leaders_decision(proposal, me)
     proposal.api_leaders_decision = decision.pk if decision is not None else None
     return proposal

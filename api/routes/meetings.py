@@ -16,7 +16,7 @@ from api.service import Page, Paging, keyset_page, require_token, responses, vie
 from meetings import operations
 from meetings.forms import RsvpForm
 from meetings.models import AgendaItem, Invitee, Meeting
-from meetings.views import _meetings_for
+from meetings.views import calendar_meetings
 
 router = Router(tags=["meetings"])
 
@@ -123,7 +123,7 @@ def _meetings():
             summary="Meetings on the calendar, filtered by group, status and start date")
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
     # The calendar's own rule: convened meetings and after, as far as the caller may see them.
-    meetings = _meetings_for(viewer(request)).select_related("country")
+    meetings = calendar_meetings(viewer(request)).select_related("country")
     if filters.group:
         meetings = meetings.filter(group__slug=filters.group)
     if filters.status:
