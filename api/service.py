@@ -285,3 +285,10 @@ def keyset_page(queryset: QuerySet, *, limit: int, cursor: str | None,
     last = rows[-1]
     values = key_of(last) if key_of else [getattr(last, key) for key in keys]
     return rows, encode_cursor(values)
+
+
+def page_of(queryset: QuerySet, paging: Paging) -> dict[str, Any]:
+    """A list endpoint's answer: one page of `queryset` by id and the cursor of the next."""
+    rows, after = keyset_page(queryset, limit=paging.limit, cursor=paging.cursor)
+    return {"results": rows, "next": after}
+

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from api.items import TaggedItemOut, TagOut, visible_or_404
-from api.service import Page, Paging, keyset_page, responses, viewer
+from api.service import Page, Paging, page_of, responses, viewer
 from decisions.models import Decision, Proposal, Sitting
 from decisions.views import live_decisions, visible_leaders_decision
 from meetings.models import Meeting
@@ -178,8 +178,7 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]):
         decisions = decisions.filter(group__slug=filters.group)
     if filters.status:
         decisions = decisions.filter(status=filters.status)
-    rows, after = keyset_page(decisions, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(decisions, filters)
 
 
 def _linked(decision: Decision, me: Viewer) -> Decision:
@@ -217,8 +216,7 @@ def list_proposals(request: HttpRequest, filters: Query[ProposalFilter]):
         proposals = proposals.filter(cycle_id=filters.cycle)
     if filters.status:
         proposals = proposals.filter(status=filters.status)
-    rows, after = keyset_page(proposals, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(proposals, filters)
 
 
 @router.get("/proposals/{proposal_id}", response=responses(ProposalDetailOut, 404),

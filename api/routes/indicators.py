@@ -27,6 +27,7 @@ from api.service import (
     caller,
     error_response,
     keyset_page,
+    page_of,
     require_token,
     responses,
     viewer,
@@ -105,8 +106,7 @@ def _indicators():
 @router.get("/indicators", response=responses(IndicatorPage), summary="Indicators")
 def list_indicators(request: HttpRequest, paging: Query[Paging]):
     viewer(request)
-    rows, after = keyset_page(_indicators(), limit=paging.limit, cursor=paging.cursor)
-    return {"results": rows, "next": after}
+    return page_of(_indicators(), paging)
 
 
 @router.get("/indicators/{code}", response=responses(IndicatorOut, 404), summary="An indicator")
@@ -122,8 +122,7 @@ def list_economies(request: HttpRequest, filters: Query[EconomyFilter]):
     economies = Economy.objects.all()
     if filters.kind:
         economies = economies.filter(kind=filters.kind)
-    rows, after = keyset_page(economies, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(economies, filters)
 
 
 @router.get("/economies/{code}", response=responses(EconomyOut, 404), summary="An economy")

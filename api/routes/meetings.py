@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from api.items import Day, GroupItemOut, absolute, visible_or_404
-from api.service import Page, Paging, keyset_page, require_token, responses, viewer
+from api.service import Page, Paging, page_of, require_token, responses, viewer
 from meetings import operations
 from meetings.forms import RsvpForm
 from meetings.models import AgendaItem, Invitee, Meeting
@@ -133,8 +133,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
     if filters.starts_to and filters.starts_to < datetime.date.max:  # the last day has no next
         meetings = meetings.filter(
             starts_at__lt=_day_start(filters.starts_to + datetime.timedelta(days=1)))
-    rows, after = keyset_page(meetings, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(meetings, filters)
 
 
 @router.get("/meetings/{meeting_id}", response=responses(MeetingDetailOut, 404),

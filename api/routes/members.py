@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from api.items import LinkedOut
-from api.service import Page, Paging, keyset_page, responses, viewer
+from api.service import Page, Paging, page_of, responses, viewer
 from members.models import Membership, Organisation, WorkingGroup
 
 router = Router(tags=["groups and organisations"])
@@ -90,8 +90,7 @@ def _organisations():
 @router.get("/groups", response=responses(GroupPage), summary="Working groups")
 def list_groups(request: HttpRequest, paging: Query[Paging]):
     viewer(request)
-    rows, after = keyset_page(_groups(), limit=paging.limit, cursor=paging.cursor)
-    return {"results": rows, "next": after}
+    return page_of(_groups(), paging)
 
 
 @router.get("/groups/{slug}", response=responses(GroupOut, 404), summary="A working group")
@@ -111,8 +110,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter])
             .values("organisation_id"))
     if filters.kind:
         organisations = organisations.filter(kind=filters.kind)
-    rows, after = keyset_page(organisations, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(organisations, filters)
 
 
 @router.get("/organisations/{slug}", response=responses(OrganisationOut, 404),

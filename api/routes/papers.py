@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from api.items import TaggedItemOut, TagOut, absolute, visible_or_404
-from api.service import Page, Paging, keyset_page, responses, viewer
+from api.service import Page, Paging, page_of, responses, viewer
 from papers.models import Paper, PaperFile
 from papers.views import paper_file_response
 from talanoa.access import visible
@@ -103,8 +103,7 @@ def list_papers(request: HttpRequest, filters: Query[PaperFilter]):
         # A subquery, not a join: a paper with two tags of that code is still one row.
         papers = papers.filter(pk__in=Paper.tags.through.objects
                                .filter(tag__code=filters.tag).values("paper_id"))
-    rows, after = keyset_page(papers, limit=filters.limit, cursor=filters.cursor)
-    return {"results": rows, "next": after}
+    return page_of(papers, filters)
 
 
 @router.get("/papers/{paper_id}", response=responses(PaperDetailOut, 404),
