@@ -123,6 +123,13 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- bench ---
+# With Redis, sessions are read from the cache and written through to the database (a signed-in
+# page's session costs no query); without it, from the database.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default=(
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL
+    else "django.contrib.sessions.backends.db"))
+# --- end bench ---
 
 # Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
 # starts beside the web server; the queue is a table in the same database.

@@ -1,14 +1,15 @@
 """Synthetic data, in bulk: the benchmark's large dataset and the tests' "the data grew" step.
 
-`grow(Sizes(...))` adds organisations (with memberships, some ended), people (some with
-accounts), representatives across the years, and posts at every dissemination level over the
-years (some archived, the restricted ones naming organisations and people) to whatever is already
-in the database. It expects the starter data (`load_starter_data`) and works with or without the
-demo data; when the demo member's organisation (Fiji's government) exists, some restricted posts
-name it, so the demo member's pages grow too. It can be called repeatedly: names continue from
-what is already there. Rows are written with `bulk_create` (and their history rows with
-simple_history's bulk helper), so 20,000 posts take seconds; bulk inserts send no signals, so
-what is findable is indexed for search with `portal.search.index_many`.
+`grow(Sizes(...))` adds working groups (sub-groups, up to `Sizes.groups` in all), organisations
+(with memberships, some ended), people (some with accounts), representatives across the years,
+and posts at every dissemination level over the years (some archived, the restricted ones naming
+organisations and people) to whatever is already in the database. It expects the starter data
+(`load_starter_data`) and works with or without the demo data; when the demo member's
+organisation (Fiji's government) exists, some restricted posts name it, so the demo member's
+pages grow too. It can be called repeatedly: names continue from what is already there. Rows are
+written with `bulk_create` (and their history rows with simple_history's bulk helper), so 20,000
+posts take seconds; bulk inserts send no signals, so what is findable is indexed for search with
+`portal.search.index_many`.
 
 Later issues add their own models here (meetings, documents, …), following the same pattern.
 """
@@ -39,7 +40,7 @@ from portal.models import Post
 from portal.search import index_many
 
 # Bump when what `grow` creates changes: the benchmark rebuilds its database then.
-DATA_VERSION = 9
+DATA_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Sizes:
     years: int = 10
     observations: int = 0  # indicators' values: synthetic indicators × every economy × years
     observation_years: int = 60
+    groups: int = 0  # working groups in all: synthetic sub-groups are added up to this number
 
     def scaled(self, factor: float) -> Sizes:
         return Sizes(posts=round(self.posts * factor),
@@ -68,16 +70,17 @@ class Sizes:
                      tasks=round(self.tasks * factor),
                      initiatives=round(self.initiatives * factor), years=self.years,
                      observations=round(self.observations * factor),
-                     observation_years=self.observation_years)
+                     observation_years=self.observation_years,
+                     groups=self.groups)  # the structure stays: only the activity scales
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
 # Ten years of a busy working group and its neighbours.
-BENCH = Sizes(posts=20_000, organisations=400, people=2_000, representatives=5_000,
-              meetings=10_000, papers=20_000, decisions=5_000, tasks=50_000,
-              initiatives=200, observations=1_000_000)
+BENCH = Sizes(posts=20_000, organisations=1_500, people=5_000, representatives=5_000,
+              meetings=3_000, papers=20_000, decisions=5_000, tasks=50_000,
+              initiatives=200, observations=1_000_000, groups=20)
 # Enough for a test to see an N+1 (every list gets longer than a page), small enough to be fast.
 TEST_GROWTH = Sizes(posts=240, organisations=40, people=60, representatives=150, meetings=120,
                     papers=120, decisions=60, tasks=600,
@@ -127,9 +130,11 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     this_year = today.year
     first_year = this_year - sizes.years + 1
     home = WorkingGroup.objects.get(slug=settings.DEFAULT_GROUP_SLUG)
+    added_groups = _groups(rng, sizes.groups, home)
     groups = list(WorkingGroup.objects.current())
     # The home group and the groups under it get most of the activity, as in real life.
-    weighted_groups = [home] * 5 + [g for g in groups if g.parent_id == home.pk] * 2 + groups
+    weighted_groups = ([home] * max(5, len(groups))
+                       + [g for g in groups if g.parent_id == home.pk] * 2 + groups)
     countries = list(Country.objects.all()) or [None]
     start = Organisation.objects.count()  # names continue from what is there
 
@@ -266,11 +271,37 @@ def grow(sizes: Sizes = TEST_GROWTH, seed: int = 1,
     plan_items = _plan(rng, sizes, weighted_groups, all_orgs, people)
     tasks = _tasks(rng, sizes, weighted_groups, all_orgs, people, fiji, representing)
     observations = _observations(rng, sizes)
-    return {"organisations": len(orgs), "memberships": len(memberships), "users": len(users),
-            "people": len(people), "representatives": len(reps), "posts": len(posts),
+    return {"groups": added_groups, "organisations": len(orgs),
+            "memberships": len(memberships), "users": len(users), "people": len(people),
+            "representatives": len(reps), "posts": len(posts),
             "named": len(named_orgs) + len(named_people), "meetings": meetings,
             "papers": papers, "decisions": decisions,
             "plan items": plan_items, "tasks": tasks, "observations": observations}
+
+
+def _groups(rng: random.Random, total: int, home: WorkingGroup) -> int:
+    """Sub-working groups and taskforces until there are `total` groups: two in three under the
+    home group (the CROP ICT Working Group), the others under the other CROP working groups."""
+    missing = total - WorkingGroup.objects.count()
+    if missing <= 0:
+        return 0
+    others = list(WorkingGroup.objects.filter(parent__isnull=True).exclude(pk=home.pk)) or [home]
+    start = WorkingGroup.objects.filter(slug__startswith="syn-group-").count()
+    today = timezone.localdate()
+    rows = []
+    for n in range(start, start + missing):
+        parent = home if n % 3 != 2 else others[(n // 3) % len(others)]
+        kind = (WorkingGroup.Kind.SUB_WORKING_GROUP if n % 2 == 0
+                else WorkingGroup.Kind.TASKFORCE)
+        topic = " ".join(rng.sample(WORDS, k=2))
+        rows.append(WorkingGroup(
+            slug=f"syn-group-{n}", acronym=f"SYN WG {n}", kind=kind, parent=parent,
+            name_en=f"Synthetic {topic} {kind.label.lower()} {n}",
+            name_fr=f"Groupe synthétique {rng.choice(MOTS)} {n}",
+            description_en=_paragraphs(rng, WORDS, 3),
+            established=today - datetime.timedelta(days=rng.randint(30, 3650))))
+    bulk_create_with_history(rows, WorkingGroup, batch_size=BATCH)
+    return len(rows)
 
 
 ZONES = ("Pacific/Fiji", "Pacific/Apia", "Pacific/Auckland", "Pacific/Rarotonga",
