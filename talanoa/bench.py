@@ -1,21 +1,33 @@
-"""`make bench`: Talanoa's pages under load, measured against BUDGETS.md.
+"""`make bench`: Talanoa's pages under load, measured against BUDGETS.md (issue 10).
 
-    python -m talanoa.bench [--seconds 10] [--connections 32] [--workers 2] [--pages home,...]
-                            [--database-url postgres://…] [--scale 1] [--rebuild] [--strict]
+    python -m talanoa.bench [--databases sqlite,postgresql] [--no-small] [--pages home,...]
+                            [--seconds 10] [--connections 32] [--workers 2] [--scale 1]
+                            [--sqlite-url …] [--postgresql-url …] [--redis-url …]
+                            [--rebuild] [--strict] [--docs docs/performance.md]
 
-1. builds a large synthetic dataset in a separate database: ``var/bench/bench.sqlite3`` (or the
-   database given with ``--database-url``, which is emptied when it has to be rebuilt): starter
-   data, demo data and ``bench_data`` (``talanoa.synthetic.BENCH``: 10 years, 20,000 posts, …).
-   A marker (``var/bench/data-*.json``) records the data version, the migrations and the sources
-   of the generators; the database is reused while they are unchanged;
+For each database (SQLite ``var/bench/bench.sqlite3``; PostgreSQL
+``postgres://postgres@127.0.0.1:5432/talanoa_bench`` with Redis for the cache and sessions, as in
+production) and each dataset (the full one, then 1% of it beside it: ``bench-1pct.sqlite3``,
+``talanoa_bench_1pct``), a child process (settings are read once per process):
+
+1. builds the synthetic dataset unless it is current: starter data, demo data and
+   ``bench_data`` (``talanoa.synthetic.BENCH``: ten years of a busy group: 20 groups, 1,500
+   organisations, 5,000 people, 3,000 meetings, 20,000 papers, 50,000 tasks, 1,000,000
+   observations, …). A marker (``var/bench/data-*.json``) records the data version, the
+   migrations and the sources of the generators; a database is reused while they are unchanged
+   (a PostgreSQL database is EMPTIED when it has to be rebuilt);
 2. collects the static files with whitenoise's compressed manifest storage and serves the site
    with gunicorn on 127.0.0.1, with production settings (``DEBUG=0``);
-3. for each page of ``PAGES``: counts its SQL queries (one request, in process, against the same
-   database), measures its first view (the HTML and every stylesheet, script, image and CSS
-   ``url()`` it loads, compressed with gzip -6 and brotli) and loads it with
-   ``wrk -t2 -c32 -d10s --latency`` (requests/s, p50, p99);
-4. prints a table with the budgets' verdicts and the memory of each gunicorn worker, writes
-   ``var/bench/results.json``, and always stops the server.
+3. for each page of ``PAGES`` (anonymous, and signed in as the demo member: a session, or a
+   personal token for the API): counts its SQL queries (one request, in process), measures its
+   first view (the HTML and every stylesheet, script, image and CSS ``url()`` it loads,
+   compressed with gzip -6 and brotli) and loads it with ``wrk -t2 -c32 --latency`` (p50, p99);
+4. writes ``var/bench/results-<database>-<full|small>.json``.
+
+Then it compares each page's full and 1% runs (the same queries, p99 within 1.5×), writes
+``var/bench/results.json`` and the generated part of ``docs/performance.md`` (between its
+markers: the "What remains" section after them is written by hand and kept). ``--pages`` reruns
+some pages (the others keep their last results); a database not run keeps its last table.
 
 Later issues add their pages to ``PAGES`` (and placeholders for ids to ``PLACEHOLDERS``).
 """
@@ -418,6 +430,21 @@ def prepare_database(database_url: str, scale: float, rebuild: bool) -> float | 
     marker.write_text(json.dumps(wanted | {"built_seconds": round(seconds)}, indent=1))
     print(f"Bench database ready in {seconds:.0f} s.", flush=True)
     return seconds
+
+
+def ensure_postgresql_database(database_url: str) -> None:
+    """Create the bench's PostgreSQL database when it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlparse(database_url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        print(f"Creating the database {name}…", flush=True)
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def session_cookie(email: str) -> str:
@@ -927,6 +954,8 @@ def measure(args: argparse.Namespace) -> int:
     wrk = ensure_wrk()
     seconds = max(1, min(args.seconds, 60))
     pages = _selected_pages(args.pages)
+    if database_kind(database_url) == "postgresql":
+        ensure_postgresql_database(database_url)
 
     import django
 
