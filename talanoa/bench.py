@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -675,9 +676,10 @@ class Result:
                                       else "OVER")
 
 
-def first_view(server_url: str, result: Result, headers: dict[str, str]) -> None:
+def first_view(server_url: str, result: Result, headers: dict[str, str],
+               timeout: float = 10) -> None:
     """The page and everything it loads, compressed: what a first visit costs on the wire."""
-    status, body, _ = fetch(server_url + result.path, headers)
+    status, body, _ = fetch(server_url + result.path, headers, timeout=timeout)
     result.status = status
     result.html_bytes = len(body)
     gz, br = compressed_sizes(body)
@@ -696,7 +698,7 @@ def first_view(server_url: str, result: Result, headers: dict[str, str]) -> None
             result.assets.append({"url": url, "external": True})
             continue
         seen.add(url)
-        asset_status, data, content_type = fetch(url)
+        asset_status, data, content_type = fetch(url, timeout=timeout)
         a_gz, a_br = compressed_sizes(data)
         gz, br = gz + a_gz, br + a_br
         result.assets.append({"url": urlparse(url).path, "status": asset_status,
@@ -904,6 +906,9 @@ def performance_markdown(runs: dict[str, dict[str, dict | None]], command: str,
                    f"measured {full['when'].replace('T', ' ')}, load average before "
                    f"{load['load_average_before']:g}"
                    + (f" (1%: {small['load']['load_average_before']:g})" if small else "")]
+        made = list(dict.fromkeys(full.get("commands", []) + (small or {}).get("commands", [])))
+        if made:
+            details.append("made with " + ", then ".join(f"`{c}`" for c in made))
         if full.get("built_seconds"):
             details.append(f"dataset built in {full['built_seconds'] / 60:.0f} min")
         rss = [mb for mb in full.get("worker_rss_mb", {}).values() if mb is not None]
@@ -1005,7 +1010,16 @@ def measure(args: argparse.Namespace) -> int:
               f"wrk -t{args.threads} -c{args.connections} -d{seconds}s per page", flush=True)
         for result in results:
             headers = credentials(result.path, result.user, cookies, tokens)
-            first_view(server.url, result, headers)
+            try:
+                # A slow page leaves requests queued behind it when wrk stops: the next first
+                # view waits for them (up to a minute) rather than failing the run.
+                first_view(server.url, result, headers, timeout=60)
+            except OSError as exc:
+                failed = True
+                result.errors += 1
+                print(f"  {result.name}: {result.path} did not answer ({exc}); not loaded",
+                      flush=True)
+                continue
             if result.status != 200:
                 failed = True
                 print(f"  {result.name}: {result.path} answered {result.status}; not loaded",
@@ -1054,6 +1068,7 @@ def measure(args: argparse.Namespace) -> int:
                     "requests": BUDGET_REQUESTS, "p99_ms": BUDGET_P99_MS,
                     "dashboard_p99_ms": BUDGET_DASHBOARD_P99_MS, "growth": BUDGET_GROWTH,
                     "rss_mb": BUDGET_RSS_MB},
+        "commands": [args.command] if args.command else [],
         "pages": [asdict(r) | {"measured": when} for r in results],
         "skipped": skipped,
         "worker_rss_mb": {str(pid): mb for pid, mb in rss.items()},
@@ -1069,6 +1084,7 @@ def measure(args: argparse.Namespace) -> int:
             order = {p.name: n for n, p in enumerate(PAGES)}
             report["pages"] = sorted(merged.values(), key=lambda p: order.get(p["name"], 999))
             report["built_seconds"] = report["built_seconds"] or previous.get("built_seconds")
+            report["commands"] = previous.get("commands", []) + report["commands"]
     out.write_text(json.dumps(report, indent=1))
     print(f"Results: {out}"
           + (f"; over budget: {', '.join(over)}" if over else "; every budget met."), flush=True)
@@ -1125,6 +1141,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a budget is over")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a child run
     parser.add_argument("--out", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--command", default="", help=argparse.SUPPRESS)  # what the docs show
     return parser
 
 
@@ -1153,6 +1170,8 @@ def main(argv: list[str] | None = None) -> int:
               "--worker-class", args.worker_class, "--worker-threads", str(args.worker_threads),
               "--pages", args.pages] + (["--rebuild"] if args.rebuild else []) + (
               ["--strict"] if args.strict else [])
+    command = "python -m talanoa.bench" + ("" if not argv else " " + shlex.join(argv))
+    passed += ["--command", command]
     failed = False
     for kind in kinds:
         runs = [("full", urls[kind], args.scale)]
@@ -1175,7 +1194,6 @@ def main(argv: list[str] | None = None) -> int:
         if pair["full"]:
             runs_found[kind] = pair
     (BENCH_DIR / "results.json").write_text(json.dumps(runs_found, indent=1))
-    command = "python -m talanoa.bench" + ("" if not argv else " " + " ".join(argv))
     generated = performance_markdown(runs_found, command, _machine())
     print("\n" + generated)
     if args.docs:

@@ -187,6 +187,9 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     small = _run([_page("publications", 20, 12), _page("api papers (member)", 60, 9,
                                                         user=MEMBER, path="/api/papers")],
                  scale=0.01)
+    full["commands"] = ["python -m talanoa.bench --seconds 5",
+                        "python -m talanoa.bench --pages 'api papers (member)'"]
+    small["commands"] = ["python -m talanoa.bench --seconds 5"]
     lines, over = markdown_table(full, small)
     assert over == 2
     assert lines[0].startswith("| page | user | queries (full / 1%) | KB | p50 ms |")
@@ -201,6 +204,8 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     assert "## SQLite" in text and "load average before 0.5" in text
     assert "20 groups, 1,500 organisations, 5,000 people" in text
     assert "dataset built in 20 min" in text
+    assert ("made with `python -m talanoa.bench --seconds 5`, then "
+            "`python -m talanoa.bench --pages 'api papers (member)'`") in text
     assert "2 of 2 rows OVER a budget." in text
     alone = performance_markdown({"postgresql": {"full": full, "small": None}}, "x",
                                  {"cpus": 2})
