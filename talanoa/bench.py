@@ -814,6 +814,8 @@ def page_verdicts(full: dict, small: dict | None) -> list[str]:
             for k, v in full.get("verdicts", {}).items() if v == "OVER"]
     if full.get("status") != 200:
         over.append(f"status {full.get('status')}")
+    elif full.get("p99_ms") is None:
+        over.append("not measured")
     if small is not None:
         ratio = growth_ratio(full.get("p99_ms"), small.get("p99_ms"))
         if ratio is not None and ratio > BUDGET_GROWTH:
@@ -870,8 +872,9 @@ def performance_markdown(runs: dict[str, dict[str, dict | None]], command: str,
     a database kind to its "full" and "small" results (results.json of one run, or None)."""
     measured = [r for pair in runs.values() for r in pair.values() if r]
     when = max((r["when"] for r in measured), default="-")
-    out = [f"Measured {when.replace('T', ' ')} with `{command}` on {machine['cpus']} cores "
-           f"({machine.get('cpu', 'unknown CPU')}); load average before each run below (the "
+    out = [f"Measured until {when.replace('T', ' ')} on {machine['cpus']} cores "
+           f"({machine.get('cpu', 'unknown CPU')}); written by `{command}`. The commands that "
+           "measured each database and the load average before each run are given below (the "
            "cores are shared with other work, so latencies are pessimistic when it is high).",
            ""]
     full_sizes = next((r["dataset"] for pair in runs.values() if (r := pair.get("full"))), None)
@@ -1110,7 +1113,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m talanoa.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--databases", default=",".join(DATABASES),
-                        help="which databases to run on (default: sqlite,postgresql)")
+                        help="which databases to run on (default: sqlite,postgresql; '' "
+                             "rewrites the report from the last results)")
     parser.add_argument("--sqlite-url", default=DEFAULT_URLS["sqlite"])
     parser.add_argument("--postgresql-url", default=DEFAULT_URLS["postgresql"],
                         help="EMPTIED when the dataset has to be (re)built; its 1%% dataset "

@@ -170,6 +170,8 @@ def test_growth_is_the_ratio_of_p99s_and_the_same_queries():
     assert page_verdicts(_page("a", 60, 12), None) == ["p99 > 50 ms"]
     over_size = _page("a", 10, 5, verdicts={"size": "OVER", "p99": "OK"}, status=500)
     assert page_verdicts(over_size, None) == ["> 14 KB", "status 500"]
+    unmeasured = _page("a", 10, 5, p99_ms=None, verdicts={"size": "OK", "p99": "n/a"})
+    assert page_verdicts(unmeasured, None) == ["not measured"]
 
 
 def _run(pages, when="2026-11-30T02:00:00+00:00", load=0.5, scale=1.0):
@@ -200,7 +202,7 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     text = performance_markdown({"sqlite": {"full": full, "small": small}},
                                 "python -m talanoa.bench --seconds 5",
                                 {"cpus": 2, "cpu": "Test CPU"})
-    assert "`python -m talanoa.bench --seconds 5` on 2 cores (Test CPU)" in text
+    assert "on 2 cores (Test CPU); written by `python -m talanoa.bench --seconds 5`" in text
     assert "## SQLite" in text and "load average before 0.5" in text
     assert "20 groups, 1,500 organisations, 5,000 people" in text
     assert "dataset built in 20 min" in text
