@@ -15,7 +15,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench setup db demo lint messages check-python chromium ci clean
+.PHONY: run serve test bench setup db demo lint messages check-python chromium ci clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -49,6 +49,11 @@ run: db
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production serving on one machine: gunicorn (deploy/gunicorn.conf.py) with DEBUG off, hashed
+# and pre-compressed static files, JSON logs, and the background worker beside it.
+serve: setup
+	$(PY) -m talanoa.serve --bind 127.0.0.1:$(PORT)
 
 demo: db
 	$(MANAGE) demo_data
