@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -35,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "talanoa.apps.TalanoaStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # sitemap.xml (portal/discovery.py)
     "allauth",
@@ -208,6 +209,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
+# Source maps are for developers' tools, which ask for them rarely: not worth compressing twice.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail:// (default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
