@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "talanoa.middleware.RequireMFAForEditorsMiddleware",
     "talanoa.middleware.PersonTimeZoneMiddleware",
+    "talanoa.pagecache.AnonymousPageCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -127,6 +128,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for anonymous readers, from the cache (talanoa.pagecache). Its invalidation counter
+# must be shared by every process, so it is on by default only with Redis.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
 # starts beside the web server; the queue is a table in the same database.
