@@ -1,11 +1,12 @@
 """The anonymous page cache: hits, invalidation by every kind of change, and never a page that
 belongs to someone else."""
 
+import datetime
 import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from portal.models import Post
@@ -139,3 +140,27 @@ def test_every_bookkeeping_model_named_exists():
 
     for label in pagecache._BOOKKEEPING:
         assert apps.get_model(label), label
+
+
+def test_a_signed_in_viewer_is_kept_and_renewed_when_a_standing_changes(people,
+                                                                          django_assert_num_queries):
+    from members.models import Representative
+    from talanoa.access import viewer_for
+
+    member = people["member"]
+
+    def viewer_of_a_request():
+        request = RequestFactory().get("/")
+        request.user = member
+        request.session = {}
+        return viewer_for(request)
+
+    first = viewer_of_a_request()
+    assert first.member_groups
+    with django_assert_num_queries(0):
+        assert viewer_of_a_request() == first
+    for representative in Representative.objects.filter(person=member.person):
+        representative.ended_on = datetime.date.today()
+        representative.save()
+    renewed = viewer_of_a_request()
+    assert renewed != first and not renewed.member_groups
