@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -35,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "talanoa.apps.TalanoaStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # sitemap.xml (portal/discovery.py)
     "allauth",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "talanoa.middleware.RequireMFAForEditorsMiddleware",
     "talanoa.middleware.PersonTimeZoneMiddleware",
+    "talanoa.pagecache.AnonymousPageCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -126,6 +128,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for anonymous readers, from the cache (talanoa.pagecache). Its invalidation counter
+# must be shared by every process, so it is on by default only with Redis.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
 # starts beside the web server; the queue is a table in the same database.
@@ -208,6 +215,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
+# Source maps are for developers' tools, which ask for them rarely: not worth compressing twice.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail:// (default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
