@@ -12,7 +12,8 @@
    this checkout), all sharing the database, Redis and one MEDIA_ROOT, each with a VAR_DIR of its
    own, and nginx in front of A and B with deploy/nginx.conf's upstream (its ports changed) and
    deploy/nginx-talanoa-proxy.conf (its own prefix in a temporary directory, no root needed);
-4. checks, printing each result: a login made on A is valid on B; a file uploaded on A is
+4. checks, printing each result: a login made on A is valid on B; the app sees the client's
+   address through nginx (X-Real-IP), which no client can choose; a file uploaded on A is
    downloaded, the same bytes, from B; a task queued by a request on A is run by the worker
    exactly once (its email written once: EMAIL_URL=filemail://); /healthz through nginx is 200
    with the worker's heartbeat; nginx compresses pages and caches static files; under load
@@ -323,8 +324,9 @@ class Response:
 class Browser:
     """Requests to any of the servers, with one cookie jar (cookies are not per port)."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str = "127.0.0.1") -> None:
         self.cookies: dict[str, str] = {}
+        self.source = source  # the client's own address (any of 127.0.0.0/8 on Linux)
 
     def request(self, port: int, method: str, path: str, *, fields: list | None = None,
                 files: list | None = None, headers: dict | None = None,
@@ -340,7 +342,8 @@ class Browser:
         elif fields is not None:
             body = urlencode(fields).encode()
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                                source_address=(self.source, 0))
         try:
             connection.request(method, path, body, sent)
             answer = connection.getresponse()
@@ -471,6 +474,28 @@ def check_login(c: Cluster) -> Browser:
           f"/me/ on B with A's session cookie: {home.status}")
     c.result("a login made on A is valid on B (the member's own page, /me/)")
     return browser
+
+
+def check_client_address(c: Cluster) -> None:
+    """The app sees the client's address, not nginx's: failed sign-ins are counted against it
+    (django-axes). nginx replaces a client's own X-Real-IP; an app server believes it only from
+    nginx (FORWARDED_ALLOW_IPS)."""
+    from axes.models import AccessAttempt
+
+    spoofed = {"X-Real-IP": "203.0.113.9"}
+    for port, source in ((c.nginx, "127.0.0.2"), (c.a, "127.0.0.3")):
+        browser = Browser(source)
+        page = browser.get(port, "/accounts/login/", headers=spoofed)
+        form = Form(page.text, "password").set("login", "nobody@example.org")
+        answer = browser.request(port, "POST", "/accounts/login/", headers=spoofed,
+                                 fields=form.set("password", "not-the-password").fields)
+        check(answer.status == 200, f"a failed sign-in from {source}: {answer.status}")
+    seen = sorted(AccessAttempt.objects.values_list("ip_address", flat=True))
+    check(seen == ["127.0.0.2", "127.0.0.3"], f"failed sign-ins counted against {seen}, not "
+                                              "127.0.0.2 (through nginx) and 127.0.0.3 (direct)")
+    AccessAttempt.objects.all().delete()
+    c.result("the app sees the client's address through nginx (a failed sign-in from 127.0.0.2 "
+             "is counted against 127.0.0.2), and no client can choose it (X-Real-IP ignored)")
 
 
 def check_upload(c: Cluster, browser: Browser) -> None:
@@ -867,6 +892,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"ok  running: nginx :{front} -> A :{a}, B :{b}; one worker "
             f"({time.monotonic() - started:.0f} s)")
         browser = check_login(cluster)
+        check_client_address(cluster)
         check_upload(cluster, browser)
         check_task(cluster)
         check_health(cluster)
