@@ -279,7 +279,7 @@ WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 # A write is answered only once it is on disk. With WAL, SQLite's usual synchronous=NORMAL
 # survives a crash of the app server (the commit is in the OS's cache) but a power cut, kernel
 # crash or VM reset can lose the last commits (never the database's consistency): writes the
-# users were told were saved. FULL syncs the WAL at every commit: one fsync per write, 1–6 ms
+# users were told were saved. FULL syncs the WAL at every commit: one fsync per write, 3–5 ms
 # measured on a 2-core VM's disk. SQLITE_SYNCHRONOUS=NORMAL trades that back.
 # PostgreSQL syncs every commit by default (synchronous_commit=on).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
