@@ -206,8 +206,11 @@ class Server:
         self.port = _free_port()
         self.log = tmp_path / "gunicorn.log"
         self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+            **{k: v for k, v in os.environ.items()
+               if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")},
             "DJANGO_SETTINGS_MODULE": "talanoa.settings",
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": "2",
             "DATABASE_URL": copy.url,
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "0",
@@ -220,8 +223,9 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", "2", "--preload", "talanoa.wsgi"]
+        # Production's configuration: the app preloaded, two sync workers.
+        command = [sys.executable, "-m", "gunicorn", "-c",
+                   str(settings.BASE_DIR / "deploy" / "gunicorn.conf.py"), "talanoa.wsgi"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=self.env, stdout=log,
