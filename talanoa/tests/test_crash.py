@@ -243,7 +243,7 @@ class Server:
         pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{self.output()}")
 
     def kill(self) -> None:
-        """SIGKILL to the whole group: no worker finishes its request, nothing is flushed."""
+        """SIGKILL to the whole group: no worker finishes its request or its transaction."""
         if self.process is None:
             return
         with contextlib.suppress(ProcessLookupError):
