@@ -307,3 +307,18 @@ WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 MIDDLEWARE.insert(0, "talanoa.proxy.RealClientAddressMiddleware")
 # --- end cluster ---
+
+# --- crash ---
+# A write is answered only once it is on disk. With WAL, SQLite's usual synchronous=NORMAL
+# survives a crash of the app server (the commit is in the OS's cache) but a power cut, kernel
+# crash or VM reset can lose the last commits (never the database's consistency): writes the
+# users were told were saved. FULL syncs the WAL at every commit: one fsync per write, 3–5 ms
+# measured on a 2-core VM's disk. SQLITE_SYNCHRONOUS=NORMAL trades that back.
+# PostgreSQL syncs every commit by default (synchronous_commit=on).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _synchronous = env.str("SQLITE_SYNCHRONOUS", default="FULL").upper()
+    if _synchronous not in ("NORMAL", "FULL", "EXTRA"):
+        raise environ.ImproperlyConfigured("SQLITE_SYNCHRONOUS is NORMAL, FULL or EXTRA.")
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        f"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous};")
+# --- end crash ---
