@@ -23,6 +23,9 @@ max_requests = 5000
 max_requests_jitter = 500
 # The app loads once in the master and workers fork from it: less memory, faster restarts.
 preload_app = True
+# gunicorn 27's control socket (`gunicornc`) is one file per user by default, which two
+# instances on one host would share; Talanoa does not use it.
+control_socket_disable = True
 # Behind nginx on the same machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
