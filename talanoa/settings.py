@@ -274,3 +274,9 @@ API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
 # machine. Empty in production. DEBUG exempts every host.
 WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 # --- end webhooks ---
+
+# --- backup ---
+# Where `manage.py backup` writes (one directory per backup, named by its UTC time) and where
+# `--keep N` prunes. Better on another disk than the database; copy it off the machine too.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- end backup ---
