@@ -243,6 +243,10 @@ def _snapshot_database(alias: str, target: Path) -> None:
     if engine == "sqlite":
         # The online backup API, through Django's own connection (which also reaches an
         # in-memory database): a consistent copy while other processes go on writing.
+        if connection.in_atomic_block:
+            # SQLite answers SQLITE_LOCKED to a backup from a connection that is writing, and
+            # Python's backup() retries that forever.
+            raise BackupError("A SQLite backup cannot run inside a transaction (atomic block).")
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:
