@@ -105,6 +105,8 @@ def test_invite_set_password_totp_and_see_a_members_item(world, new_context, bro
 
     # Signing in again now asks for a code.
     sela.get_by_role("button", name="Log out").click()
+    # Let the redirect after logging out finish: a new navigation would abort it mid-load.
+    sela.wait_for_url(url + "/", wait_until="load")
     sign_in(sela, url, NEW_EMAIL, NEW_PASSWORD, secret)
 
     item = Post.objects.get(title_en=MEMBERS_TITLE)

@@ -160,8 +160,37 @@ def viewer_for(request: HttpRequest) -> Viewer:
     viewer = getattr(request, "_talanoa_viewer", None)
     if viewer is None:
         grants = request.session.get(SESSION_GRANTS_KEY, []) if hasattr(request, "session") else []
-        viewer = build_viewer(getattr(request, "user", None), grants)
+        viewer = _kept_viewer(getattr(request, "user", None), grants)
         request._talanoa_viewer = viewer
+    return viewer
+
+
+def _kept_viewer(user, grants) -> Viewer:
+    """`build_viewer`, kept in the shared cache for the current content generation.
+
+    Building a viewer costs a few milliseconds of query building for every signed-in request.
+    It is kept under the same counter as the anonymous page cache (talanoa.pagecache), which every
+    saved or deleted row, state-changing request and finished task renews, so a changed standing
+    (a representative confirmed or ended, a membership, a group) takes effect at the next
+    request; and only where that counter is shared by every process (PAGE_CACHE, Redis).
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from talanoa import pagecache
+
+    if not pagecache.enabled() or user is None or not user.is_authenticated:
+        return build_viewer(user, grants)
+    # The date is part of it: who is current changes with the year (Representative.current).
+    parts = f"{pagecache.generation()}:{timezone.localdate()}:{sorted(tuple(g) for g in grants)}"
+    key = f"talanoa:viewer:{user.pk}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    viewer = cache.get(key)
+    if viewer is None:
+        viewer = build_viewer(user, grants)
+        cache.set(key, viewer, settings.PAGE_CACHE_SECONDS)
     return viewer
 
 

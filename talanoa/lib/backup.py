@@ -297,7 +297,12 @@ def make_backup(directory: Path | None = None, *, alias: str = "default",
                 relative = source.relative_to(media_root)
                 target = partial / FILES / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                digest, size = _copy_hashing(source, target)
+                try:
+                    digest, size = _copy_hashing(source, target)
+                except FileNotFoundError:
+                    # Removed since the walk saw it: only caches (meeting packs) are.
+                    target.unlink(missing_ok=True)
+                    continue
                 entries[PurePosixPath(FILES, *relative.parts).as_posix()] = {
                     "sha256": digest, "size": size}
         manifest = {
