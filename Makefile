@@ -77,3 +77,15 @@ bench: setup
 
 clean:
 	rm -rf .venv .tools .cache var/test.sqlite3
+
+# --- cluster ---
+# Two app servers and a worker behind nginx, started from deploy/'s units and nginx config, on a
+# fresh PostgreSQL database talanoa_cluster and Redis database 3 (talanoa/cluster_test.py).
+.PHONY: cluster-test
+cluster-test: setup
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@command -v systemd-analyze >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
+	$(PY) -m talanoa.cluster_test $(CLUSTER_ARGS)
+# --- end cluster ---

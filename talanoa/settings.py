@@ -300,6 +300,14 @@ API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
 WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 # --- end webhooks ---
 
+# --- cluster ---
+# Behind nginx the app server's peer is the proxy: the client's address comes in X-Real-IP,
+# believed only from these proxies (the list gunicorn trusts X-Forwarded-Proto from). Set it to
+# the proxy's address when nginx runs on another host.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+MIDDLEWARE.insert(0, "talanoa.proxy.RealClientAddressMiddleware")
+# --- end cluster ---
+
 # --- crash ---
 # A write is answered only once it is on disk. With WAL, SQLite's usual synchronous=NORMAL
 # survives a crash of the app server (the commit is in the OS's cache) but a power cut, kernel
