@@ -322,3 +322,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         f"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous};")
 # --- end crash ---
+
+# --- backup ---
+# Where `manage.py backup` writes (one directory per backup, named by its UTC time) and where
+# `--keep N` prunes. Better on another disk than the database; copy it off the machine too.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- end backup ---
