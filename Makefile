@@ -15,7 +15,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench setup db demo lint messages check-python chromium ci clean
+.PHONY: run serve test bench setup db demo lint messages check-python chromium ci clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -39,16 +39,20 @@ db: setup
 	$(MANAGE) create_first_secretariat
 
 # The web server and, beside it, the background worker (meeting notices and reminders, the daily
-# round of digests and alerts, whose chain schedule_daily_round starts if none is queued). Ctrl-C
+# round of digests and alerts, whose chain `manage.py worker` starts if none is queued). Ctrl-C
 # stops both; if the server stops on its own, the worker is stopped too. The worker does not
 # reload on code changes (its reloader would outlive a stopped parent): restart `make run`.
 run: db
 	@echo "Talanoa: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and its background worker)"
-	@$(MANAGE) schedule_daily_round
-	@DEBUG=$${DEBUG:-1} $(MANAGE) db_worker --no-reload --interval 2 & worker=$$!; \
+	@DEBUG=$${DEBUG:-1} $(MANAGE) worker --interval 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production serving on one machine: gunicorn (deploy/gunicorn.conf.py) with DEBUG off, hashed
+# and pre-compressed static files, JSON logs, and the background worker beside it.
+serve: setup
+	$(PY) -m talanoa.serve --bind 127.0.0.1:$(PORT)
 
 demo: db
 	$(MANAGE) demo_data
@@ -73,3 +77,15 @@ bench: setup
 
 clean:
 	rm -rf .venv .tools .cache var/test.sqlite3
+
+# --- cluster ---
+# Two app servers and a worker behind nginx, started from deploy/'s units and nginx config, on a
+# fresh PostgreSQL database talanoa_cluster and Redis database 3 (talanoa/cluster_test.py).
+.PHONY: cluster-test
+cluster-test: setup
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@command -v systemd-analyze >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
+	$(PY) -m talanoa.cluster_test $(CLUSTER_ARGS)
+# --- end cluster ---

@@ -160,13 +160,72 @@ def viewer_for(request: HttpRequest) -> Viewer:
     viewer = getattr(request, "_talanoa_viewer", None)
     if viewer is None:
         grants = request.session.get(SESSION_GRANTS_KEY, []) if hasattr(request, "session") else []
-        viewer = build_viewer(getattr(request, "user", None), grants)
+        viewer = _kept_viewer(getattr(request, "user", None), grants)
         request._talanoa_viewer = viewer
     return viewer
 
 
+def _kept_viewer(user, grants) -> Viewer:
+    """`build_viewer`, kept in the shared cache for the current content generation.
+
+    Building a viewer costs a few milliseconds of query building for every signed-in request.
+    It is kept under the same counter as the anonymous page cache (talanoa.pagecache), which every
+    saved or deleted row, state-changing request and finished task renews, so a changed standing
+    (a representative confirmed or ended, a membership, a group) takes effect at the next
+    request; and only where that counter is shared by every process (PAGE_CACHE, Redis).
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from talanoa import pagecache
+
+    if not pagecache.enabled() or user is None or not user.is_authenticated:
+        return build_viewer(user, grants)
+    # The date is part of it: who is current changes with the year (Representative.current).
+    parts = f"{pagecache.generation()}:{timezone.localdate()}:{sorted(tuple(g) for g in grants)}"
+    key = f"talanoa:viewer:{user.pk}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    viewer = cache.get(key)
+    if viewer is None:
+        viewer = build_viewer(user, grants)
+        cache.set(key, viewer, settings.PAGE_CACHE_SECONDS)
+    return viewer
+
+
+# Filters built once per process for each kind of viewer: building one (above all the task
+# filter, an EXISTS per kind of linked item) costs milliseconds of ORM work, and a filter depends
+# only on the viewer's standings, never on the data, so nothing can make a kept one stale.
+# Viewers holding item invitations (grants, which name content type ids) are not kept.
+_KEPT_FILTERS: dict[tuple, Q] = {}
+_KEPT_FILTERS_MAX = 4096
+
+
+def _filter_key(viewer: Viewer) -> tuple:
+    return (viewer.user_id, viewer.person_id, viewer.is_superuser, viewer.org_ids,
+            viewer.member_groups, viewer.core_groups, viewer.editor_groups)
+
+
+def _kept_filter(kind: object, viewer: Viewer, build) -> Q:
+    if viewer.grants:
+        return build()
+    key = (kind, _filter_key(viewer))
+    q = _KEPT_FILTERS.get(key)
+    if q is None:
+        q = build()
+        if len(_KEPT_FILTERS) >= _KEPT_FILTERS_MAX:
+            _KEPT_FILTERS.clear()
+        _KEPT_FILTERS[key] = q
+    return q
+
+
 def visible_q(model: type[Protected], viewer: Viewer) -> Q:
     """A filter selecting the items of `model` the viewer may see."""
+    return _kept_filter(model, viewer, lambda: _build_visible_q(model, viewer))
+
+
+def _build_visible_q(model: type[Protected], viewer: Viewer) -> Q:
     if viewer.is_superuser:
         return Q()
     q = Q(level=Level.PUBLIC, archived_at__isnull=True)
@@ -339,6 +398,10 @@ def task_links() -> list[tuple[str, type[Protected]]]:
 
 def visible_tasks_q(viewer: Viewer) -> Q:
     """A filter selecting the tasks the viewer may see."""
+    return _kept_filter("tasks", viewer, lambda: _build_visible_tasks_q(viewer))
+
+
+def _build_visible_tasks_q(viewer: Viewer) -> Q:
     if viewer.is_superuser:
         return Q()
     about_nothing = Q()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -35,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "talanoa.apps.TalanoaStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # sitemap.xml (portal/discovery.py)
     "allauth",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "talanoa.middleware.RequireMFAForEditorsMiddleware",
     "talanoa.middleware.PersonTimeZoneMiddleware",
+    "talanoa.pagecache.AnonymousPageCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -121,6 +123,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to the database: every app server sees a
+    # login at once, and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # --- bench ---
@@ -130,6 +135,11 @@ SESSION_ENGINE = env.str("SESSION_ENGINE", default=(
     "django.contrib.sessions.backends.cached_db" if REDIS_URL
     else "django.contrib.sessions.backends.db"))
 # --- end bench ---
+
+# Whole pages for anonymous readers, from the cache (talanoa.pagecache). Its invalidation counter
+# must be shared by every process, so it is on by default only with Redis.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
 # starts beside the web server; the queue is a table in the same database.
@@ -212,6 +222,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
+# Source maps are for developers' tools, which ask for them rarely: not worth compressing twice.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail:// (default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -220,11 +232,14 @@ _smtp_options = {"host": _email.get("EMAIL_HOST"), "port": _email.get("EMAIL_POR
                  "password": _email.get("EMAIL_HOST_PASSWORD"),
                  "use_tls": _email.get("EMAIL_USE_TLS"), "use_ssl": _email.get("EMAIL_USE_SSL"),
                  "timeout": 30}
-MAILERS = {"default": {
-    "BACKEND": _email["EMAIL_BACKEND"],
-    "OPTIONS": {k: v for k, v in _smtp_options.items() if v is not None}
-    if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
-}}
+_mail_options: dict[str, object] = {}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mail_options = {k: v for k, v in _smtp_options.items() if v is not None}
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:///path/to/dir: one file per message (a staging server, the cluster test).
+    # (django-environ drops the path's leading slash: the path is always absolute.)
+    _mail_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Talanoa <talanoa@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -256,11 +271,21 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# Logs go to stdout (systemd's journal, a container's log). LOG_FORMAT=json writes one JSON object
+# per line (talanoa.logs), as `make serve` and the deploy/ units do; "text" is for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "talanoa.logs.JsonFormatter"},
+                   "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # The worker's start/stop and each task's failure are worth a line in production.
+        "django_tasks_db": {"level": env.str("WORKER_LOG_LEVEL", default="INFO")},
+    },
 }
 
 # The working group a fresh install serves first.
@@ -281,3 +306,32 @@ API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
 # machine. Empty in production. DEBUG exempts every host.
 WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 # --- end webhooks ---
+
+# --- cluster ---
+# Behind nginx the app server's peer is the proxy: the client's address comes in X-Real-IP,
+# believed only from these proxies (the list gunicorn trusts X-Forwarded-Proto from). Set it to
+# the proxy's address when nginx runs on another host.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+MIDDLEWARE.insert(0, "talanoa.proxy.RealClientAddressMiddleware")
+# --- end cluster ---
+
+# --- crash ---
+# A write is answered only once it is on disk. With WAL, SQLite's usual synchronous=NORMAL
+# survives a crash of the app server (the commit is in the OS's cache) but a power cut, kernel
+# crash or VM reset can lose the last commits (never the database's consistency): writes the
+# users were told were saved. FULL syncs the WAL at every commit: one fsync per write, 3–5 ms
+# measured on a 2-core VM's disk. SQLITE_SYNCHRONOUS=NORMAL trades that back.
+# PostgreSQL syncs every commit by default (synchronous_commit=on).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _synchronous = env.str("SQLITE_SYNCHRONOUS", default="FULL").upper()
+    if _synchronous not in ("NORMAL", "FULL", "EXTRA"):
+        raise environ.ImproperlyConfigured("SQLITE_SYNCHRONOUS is NORMAL, FULL or EXTRA.")
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        f"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous};")
+# --- end crash ---
+
+# --- backup ---
+# Where `manage.py backup` writes (one directory per backup, named by its UTC time) and where
+# `--keep N` prunes. Better on another disk than the database; copy it off the machine too.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- end backup ---

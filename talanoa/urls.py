@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from api.urls import api_urlpatterns
+from talanoa.health import healthz
 
 urlpatterns = [
     path("", include("portal.urls")),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("history/", include("talanoa.history_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -62,6 +62,12 @@ class ApiEndpoint:
     standing against talanoa.access (the pages' policy), on the same demo data."""
 
 
+@dataclass(frozen=True)
+class Probe:
+    """A machine's probe (/healthz): public, 200 or 503 by the state of the database and the
+    worker, never any content; talanoa/tests/test_health.py checks both answers."""
+
+
 EVERYONE = frozenset(STANDINGS)
 SIGNED_IN = frozenset(STANDINGS) - {"anonymous"}
 EDITORS = EDITOR_STANDINGS
@@ -348,4 +354,5 @@ ROUTES = {
     "portal:sitemap_section": Rule(EVERYONE, login_required=False, sample="sitemap_section"),
     "portal:robots": Rule(EVERYONE, login_required=False),
     # --- end feeds ---
+    "healthz": Probe(),
 }

@@ -14,6 +14,7 @@ from talanoa.tests.access_table import (
     External,
     ItemRule,
     PostOnly,
+    Probe,
     Redirects,
     Rule,
 )
@@ -253,6 +254,12 @@ def test_access_matrix(client_for, attachments, name, standing, level):
         if allowed and name in ("portal:post", "meetings:meeting", "papers:paper",
                                 "decisions:proposal", "decisions:decision"):
             assert escape(item.title_en).encode() in response.content
+        return
+    if isinstance(rule, Probe):
+        response = client.get(reverse(name))
+        assert response.status_code in (200, 503)
+        assert set(response.json()) <= {"status", "database", "worker",
+                                         "worker_seen_seconds_ago", "worker_late_after_seconds"}
         return
     if isinstance(rule, Redirects):
         response = client.get(reverse(name))

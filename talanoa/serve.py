@@ -1,0 +1,95 @@
+"""`make serve`: Talanoa as production runs it, on one machine.
+
+    python -m talanoa.serve [--bind 127.0.0.1:8000] [--workers 2]
+
+Prepares (migrations, the starter data on an empty database, static files collected with
+hashed names and brotli/gzip copies), then runs gunicorn (deploy/gunicorn.conf.py) and the
+background worker (`manage.py worker`) side by side. SIGINT/SIGTERM stops both; if either stops
+on its own, the other is stopped too and the exit status is non-zero, so a supervisor (systemd,
+a container runtime) restarts the pair. Larger installations run the two as separate units:
+see deploy/ and the README, "Deployment".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "LOG_FORMAT": "json",
+    # Hashed names let browsers keep static files for a year; brotli and gzip copies are made
+    # once at collectstatic, not per request.
+    "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+}
+
+
+def production_env(bind: str, workers: int) -> dict[str, str]:
+    env = {**PRODUCTION_ENV, **os.environ, "BIND": bind, "WEB_CONCURRENCY": str(workers)}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "talanoa.settings")
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["load_starter_data", "--if-empty"],
+                    ["create_first_secretariat"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(manage + command, env=env, cwd=BASE_DIR, check=True)
+
+
+def serve(env: dict[str, str]) -> int:
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "deploy/gunicorn.conf.py"),
+                "talanoa.wsgi"]
+    worker = [sys.executable, str(BASE_DIR / "manage.py"), "worker", "--interval", "1"]
+    processes = [subprocess.Popen(gunicorn, env=env, cwd=BASE_DIR),
+                 subprocess.Popen(worker, env=env, cwd=BASE_DIR)]
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 25
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return 0 if stopping else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m talanoa.serve", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int,
+                        default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="skip migrations and collectstatic (already done)")
+    args = parser.parse_args(argv)
+    env = production_env(args.bind, args.workers)
+    if not args.no_prepare:
+        prepare(env)
+    print(f"Talanoa: http://{args.bind}/  (gunicorn, {args.workers} workers, and the "
+          "background worker; Ctrl-C stops both)", flush=True)
+    return serve(env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The platform's own background work: the worker's heartbeat, which /healthz reads."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.tasks import TaskContext, TaskResultStatus, task
+from django.utils import timezone
+
+from talanoa.models import Heartbeat
+
+WORKER = "worker"
+HEARTBEAT_EVERY = datetime.timedelta(seconds=30)
+# Past this age /healthz says the worker is late: several missed beats, not one slow task.
+HEARTBEAT_LATE = datetime.timedelta(seconds=120)
+# Each beat leaves a task result; keep an hour of them for inspection, no more.
+KEEP_BEATS = datetime.timedelta(hours=1)
+
+
+def pending_beats():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path,
+                                       status=TaskResultStatus.READY)
+
+
+def schedule_heartbeat(run_after: datetime.datetime | None = None) -> bool:
+    """Queue the next beat unless one is already waiting; True if one was queued."""
+    if pending_beats().exists():
+        return False
+    worker_heartbeat.using(run_after=run_after or timezone.now()).enqueue()
+    return True
+
+
+@task(takes_context=True)
+def worker_heartbeat(context: TaskContext) -> str:
+    """Record that a worker ran a task just now, then queue the next beat (a chain that
+    `manage.py worker` starts, and restarts whenever none is queued)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Heartbeat.objects.update_or_create(
+                name=WORKER,
+                defaults={"seen_at": now, "worker_id": context.task_result.worker_ids[-1]
+                          if context.task_result.worker_ids else ""})
+            DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path,
+                                        status=TaskResultStatus.SUCCESSFUL,
+                                        finished_at__lt=now - KEEP_BEATS).delete()
+    finally:
+        schedule_heartbeat(run_after=now + HEARTBEAT_EVERY)
+    return now.isoformat()
+
+
+def worker_state(now: datetime.datetime | None = None) -> tuple[bool, float | None]:
+    """(is the worker on time, seconds since its last beat or None if it never beat)."""
+    seen = Heartbeat.objects.filter(name=WORKER).values_list("seen_at", flat=True).first()
+    if seen is None:
+        return False, None
+    age = ((now or timezone.now()) - seen).total_seconds()
+    return age <= HEARTBEAT_LATE.total_seconds(), age
