@@ -498,19 +498,21 @@ def credentials(page_path: str, user: str | None, cookies: dict[str, str],
 
 
 def count_queries(path: str, headers: dict[str, str]) -> tuple[int, int]:
-    """(status, SQL queries) of one request for the page, after one warm-up request."""
+    """(status, SQL queries) of one request for the page, after one warm-up request: the page's
+    own queries, without the anonymous page cache (which the load goes through when it is on)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client(HTTP_HOST="127.0.0.1")
     if cookie := headers.get("Cookie"):
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie.split("=", 1)[1]
     extra = {"HTTP_AUTHORIZATION": headers["Authorization"]} if "Authorization" in headers else {}
-    client.get(path, **extra)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, **extra)
+    with override_settings(PAGE_CACHE=False):
+        client.get(path, **extra)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, **extra)
     return response.status_code, len(queries)
 
 
@@ -748,7 +750,7 @@ def _configure(database_url: str, redis_url: str = "") -> None:
         "API_RATE_ANONYMOUS": "100000/s",
         "API_RATE_TOKEN": "100000/s",
     })
-    for name in ("REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "SESSION_ENGINE"):
+    for name in ("REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "PAGE_CACHE"):
         os.environ.pop(name, None)
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
@@ -908,7 +910,8 @@ def performance_markdown(runs: dict[str, dict[str, dict | None]], command: str,
             f"page with 1% of the data: the same queries and p99 within {BUDGET_GROWTH:g}× "
             f"(ratio = p99 full ÷ p99 1%); ≤ {BUDGET_RSS_MB:g} MB RSS per gunicorn worker.",
             "- KB: the first view (HTML and everything it loads) compressed with gzip -6, "
-            "without inline charts; p50/p99 under `wrk -c32`; queries: one request, in process.",
+            "without inline charts; p50/p99 under `wrk -c32`; queries: one request, in process, "
+            "without the anonymous page cache.",
             ""]
     for kind, pair in runs.items():
         full, small = pair.get("full"), pair.get("small")
@@ -986,6 +989,7 @@ def measure(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -1074,8 +1078,9 @@ def measure(args: argparse.Namespace) -> int:
     report = {
         "when": when,
         "database": _redacted(database_url),
-        "cache": ("Redis " + _redacted(args.redis_url) + " (cached_db sessions)"
-                  if args.redis_url else "local memory; sessions in the database"),
+        "cache": ("Redis " + _redacted(args.redis_url) + " (cached_db sessions"
+                  + (", anonymous page cache" if getattr(settings, "PAGE_CACHE", False) else "")
+                  + ")" if args.redis_url else "local memory; sessions in the database"),
         "scale": args.scale,
         "dataset": BENCH.scaled(args.scale).as_dict(),
         "built_seconds": round(built) if built else build_seconds(database_url),

@@ -128,13 +128,6 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# --- bench ---
-# With Redis, sessions are read from the cache and written through to the database (a signed-in
-# page's session costs no query); without it, from the database.
-SESSION_ENGINE = env.str("SESSION_ENGINE", default=(
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL
-    else "django.contrib.sessions.backends.db"))
-# --- end bench ---
 
 # Whole pages for anonymous readers, from the cache (talanoa.pagecache). Its invalidation counter
 # must be shared by every process, so it is on by default only with Redis.
