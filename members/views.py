@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     CharField,
@@ -324,6 +325,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": bool(shared_groups & viewer.editor_groups) or viewer.is_superuser})
 
 
+GROUP_ORGANISATIONS_PAGE = 60
+
+
 @require_GET
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup.objects.current().select_related("parent"), slug=slug)
@@ -333,8 +337,14 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "group": group, "can_edit": viewer.edits(group.pk),
         "children": group.children.filter(archived_at__isnull=True),
         "objectives": group.objectives.all(), "posts": posts,
-        "memberships": Membership.objects.active().filter(group=group).select_related(
-            "organisation")})
+        # A regional group has dozens of organisations; a page of them keeps it one round trip.
+        "memberships": Paginator(
+            Membership.objects.active().filter(group=group).select_related("organisation")
+            .order_by("organisation__name_en", "pk"), GROUP_ORGANISATIONS_PAGE,
+        ).get_page(request.GET.get("page"))})
+
+
+REGISTER_PAST_PAGE = 100
 
 
 @login_required
@@ -356,8 +366,11 @@ def representatives(request: HttpRequest, slug: str) -> HttpResponse:
             Column(_("Ended on"), lambda r: iso(r.ended_on)),
             Column("URL", lambda r: request.build_absolute_uri(r.person.get_absolute_url())),
         ], rows.order_by("-year", "organisation__name_en", "pk"), fmt)
-    current = [r for r in rows if r.year >= year - 1 and r.ended_on is None]
-    past = [r for r in rows if r not in current]
+    is_current = Q(year__gte=year - 1, ended_on__isnull=True)
+    current = list(rows.filter(is_current))
+    # Earlier years grow with every year of the group: a page of them at a time, newest first.
+    past = Paginator(rows.exclude(is_current).order_by("-year", "organisation__name_en", "pk"),
+                     REGISTER_PAST_PAGE).get_page(request.GET.get("page"))
     return render(request, "members/representatives.html", {
         "group": group, "current": current, "past": past, "can_edit": viewer.edits(group.pk)})
 

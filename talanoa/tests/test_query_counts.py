@@ -26,6 +26,12 @@ PAGES = [
     ("anonymous", "/directory/?kind=member"),
     ("anonymous", "/directory/?kind=member&after=1"),
     ("anonymous", "/governance/"),
+    ("anonymous", "/groups/ict/"),
+    ("secretariat", "/groups/ict/"),
+    ("anonymous", "/groups/ict/?page=2"),
+    ("member", "/groups/ict/representatives/"),
+    ("secretariat", "/groups/ict/representatives/"),
+    ("member", "/groups/ict/representatives/?page=2"),
     ("anonymous", "/posts/{public}/"),
     ("member", "/posts/{core}/"),
     ("member", "/posts/{restricted to Fiji}/"),
@@ -81,11 +87,25 @@ def _post(name: str, people) -> int:
     return Post.objects.get(title_en__startswith=f"[{name}]").pk
 
 
+def _a_former_representative(people) -> None:
+    import datetime
+
+    from members.models import Representative
+
+    current = Representative.objects.filter(person=people["observer"].person).first()
+    current.pk = None
+    current.year -= 3
+    current.ended_on = datetime.date(current.year, 12, 31)
+    current.save()
+
+
 @pytest.mark.parametrize(("standing", "path"), PAGES)
 def test_queries_stay_constant_as_data_grows(client_for, people, standing, path):
     if "{" in path:
         name = path.split("{")[1].split("}")[0]
         path = path.replace("{" + name + "}", str(_post(name, people)))
+    if "/representatives/" in path:  # the register's earlier years: a list from the start
+        _a_former_representative(people)
     client = client_for(standing)
     before = count_queries(client, path)
     added = grow(TEST_GROWTH, representing=[people["member"].person, people["observer"].person])
@@ -117,3 +137,20 @@ def test_grown_lists_are_longer_than_a_page(client_for, people):
     directory = client_for("anonymous").get("/directory/").context["sections"]
     assert sum(len(section.rows) for section in directory) > 40
     assert client_for("anonymous").get("/search/?q=cable").context["results"].count > 20
+
+
+def test_the_group_page_and_the_register_show_a_page_of_a_long_list(client_for, people,
+                                                                     monkeypatch):
+    from members import views
+
+    # The test's group is smaller than a real one: smaller pages.
+    monkeypatch.setattr(views, "GROUP_ORGANISATIONS_PAGE", 25)
+    monkeypatch.setattr(views, "REGISTER_PAST_PAGE", 20)
+    grow(TEST_GROWTH, representing=[people["member"].person])
+    memberships = client_for("anonymous").get("/groups/ict/").context["memberships"]
+    assert len(memberships) == 25 and memberships.has_next()
+    last = client_for("anonymous").get(f"/groups/ict/?page={memberships.paginator.num_pages}")
+    assert not last.context["memberships"].has_next()
+    assert f"?page={memberships.paginator.num_pages - 1}" in last.content.decode()
+    past = client_for("member").get("/groups/ict/representatives/").context["past"]
+    assert past.paginator.count > len(past) == 20
