@@ -344,7 +344,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ).get_page(request.GET.get("page"))})
 
 
-REGISTER_PAST_PAGE = 100
+REGISTER_PAGE = 100
 
 
 @login_required
@@ -366,13 +366,16 @@ def representatives(request: HttpRequest, slug: str) -> HttpResponse:
             Column(_("Ended on"), lambda r: iso(r.ended_on)),
             Column("URL", lambda r: request.build_absolute_uri(r.person.get_absolute_url())),
         ], rows.order_by("-year", "organisation__name_en", "pk"), fmt)
-    is_current = Q(year__gte=year - 1, ended_on__isnull=True)
-    current = list(rows.filter(is_current))
-    # Earlier years grow with every year of the group: a page of them at a time, newest first.
-    past = Paginator(rows.exclude(is_current).order_by("-year", "organisation__name_en", "pk"),
-                     REGISTER_PAST_PAGE).get_page(request.GET.get("page"))
+    # One list, a page at a time (it grows with every year and organisation): the current
+    # representatives first, then earlier years and former representatives, newest first.
+    is_current = Case(When(year__gte=year - 1, ended_on__isnull=True, then=Value(1)),
+                      default=Value(0), output_field=IntegerField())
+    page = Paginator(rows.annotate(is_current=is_current).order_by(
+        "-is_current", "-year", "organisation__name_en", "pk"), REGISTER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(request, "members/representatives.html", {
-        "group": group, "current": current, "past": past, "can_edit": viewer.edits(group.pk)})
+        "group": group, "page": page, "current": [r for r in page if r.is_current],
+        "past": [r for r in page if not r.is_current], "can_edit": viewer.edits(group.pk)})
 
 
 def _editable_round(request: HttpRequest, pk: int) -> NominationRound:

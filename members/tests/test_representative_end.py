@@ -21,7 +21,7 @@ def test_it_ends_and_keeps_the_row(client_for):
     assert rep.ended_on == timezone.localdate()
     assert rep.history.first().history_change_reason == "Ended"
     page = client_for("chair").get(reverse("members:representatives", args=["ict"]))
-    assert rep in page.context["past"].object_list and rep not in page.context["current"]
+    assert rep in page.context["past"] and rep not in page.context["current"]
 
 
 def test_an_ended_representation_cannot_be_confirmed(client_for):

@@ -145,12 +145,16 @@ def test_the_group_page_and_the_register_show_a_page_of_a_long_list(client_for, 
 
     # The test's group is smaller than a real one: smaller pages.
     monkeypatch.setattr(views, "GROUP_ORGANISATIONS_PAGE", 25)
-    monkeypatch.setattr(views, "REGISTER_PAST_PAGE", 20)
+    monkeypatch.setattr(views, "REGISTER_PAGE", 20)
     grow(TEST_GROWTH, representing=[people["member"].person])
     memberships = client_for("anonymous").get("/groups/ict/").context["memberships"]
     assert len(memberships) == 25 and memberships.has_next()
     last = client_for("anonymous").get(f"/groups/ict/?page={memberships.paginator.num_pages}")
     assert not last.context["memberships"].has_next()
     assert f"?page={memberships.paginator.num_pages - 1}" in last.content.decode()
-    past = client_for("member").get("/groups/ict/representatives/").context["past"]
-    assert past.paginator.count > len(past) == 20
+    register = client_for("member").get("/groups/ict/representatives/").context
+    assert register["page"].paginator.count > len(register["page"]) == 20
+    assert register["current"] and not register["past"]  # the current ones come first
+    last = client_for("member").get(
+        f"/groups/ict/representatives/?page={register['page'].paginator.num_pages}").context
+    assert last["past"] and not last["current"]
