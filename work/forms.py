@@ -235,6 +235,27 @@ class TaskStatusForm(forms.Form):
         return cleaned
 
 
+class OrganisationByNameField(forms.CharField):
+    """An organisation typed as its slug, acronym or English or French name (exact, any case);
+    None when nothing or several match."""
+
+    def __init__(self, queryset, **kwargs):
+        self.queryset = queryset
+        super().__init__(max_length=200, **kwargs)
+
+    def prepare_value(self, value):
+        return value.acronym or value.name_en if isinstance(value, Organisation) else value
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        found = list(self.queryset.filter(
+            Q(slug__iexact=text) | Q(acronym__iexact=text) | Q(name_en__iexact=text)
+            | Q(name_fr__iexact=text))[:2])
+        return found[0] if len(found) == 1 else None
+
+
 class TaskFilterForm(forms.Form):
     """The register's filters; an unknown value is ignored, never an error page."""
 
@@ -257,12 +278,20 @@ class TaskFilterForm(forms.Form):
         if not self.is_bound:
             self.initial.update(self.DEFAULT)
         self.fields["owner"].empty_label = _("Any")
+        choices = self.fields["owner"].queryset
+        if choices.count() > self.OWNER_LIST_MAX:
+            # Hundreds of organisations would outweigh the page (a first view is 14 KB): the
+            # reader types an acronym or a short name instead of picking from a list.
+            self.fields["owner"] = OrganisationByNameField(
+                choices, label=_("Owner organisation"), required=False,
+                help_text=_("An acronym or a name, e.g. SPC or Tonga."))
         self.fields["about"].choices = [("", _("Any")), ("none", _("No item")), *[
             (name, Task._meta.get_field(name).verbose_name.capitalize())
             for name in Task.LINKS]]
 
     # With no filter chosen the register shows what is still to do; "Any" shows everything.
     DEFAULT = {"status": "open_any"}
+    OWNER_LIST_MAX = 100
 
     def filters(self) -> dict:
         if not self.is_bound:

@@ -166,3 +166,26 @@ def test_an_address_that_is_not_a_task_item_is_refused(client_for, address):
 def test_members_cannot_add_tasks(client_for):
     assert client_for("member").get(reverse("work:task_new")).status_code == 404
     assert client_for("member").post(reverse("work:task_new"), {"title": "x"}).status_code == 404
+
+
+def test_with_many_organisations_the_owner_filter_is_typed_not_listed(client_for, add_task,
+                                                                      monkeypatch):
+    from work.forms import TaskFilterForm
+
+    add_task("Fiji's", owner=None, due_in=3)
+    add_task("USP's", owner=None, org_slug="usp", due_in=4)
+    client = client_for("secretariat")
+    listed = client.get(reverse("work:tasks"))
+    assert b'<select name="owner"' in listed.content
+
+    monkeypatch.setattr(TaskFilterForm, "OWNER_LIST_MAX", 2)
+    typed = client.get(reverse("work:tasks"))
+    assert b'<select name="owner"' not in typed.content
+    assert b'<input type="text" name="owner"' in typed.content
+    titles = [t.title for t in client.get(reverse("work:tasks"), {"owner": "usp"})
+              .context["tasks"]]
+    assert "USP's" in titles and "Fiji's" not in titles
+    # An unknown name filters nothing and is no error.
+    anything = client.get(reverse("work:tasks"), {"owner": "No such organisation"})
+    assert anything.status_code == 200
+    assert {"USP's", "Fiji's"} <= {t.title for t in anything.context["tasks"]}
