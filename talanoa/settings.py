@@ -113,6 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, which
+    # the visibility filters' many EXISTS make it: 1.3 s of compiling for a 140 ms query (the task
+    # register, ten years of data). Talanoa's queries are short; compiling never pays back.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Reuse connections between requests: opening one (and, for SQLite, its PRAGMAs) costs more than
 # a small page's queries.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))

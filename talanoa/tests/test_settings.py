@@ -77,3 +77,17 @@ def test_debug_is_off_unless_asked(tmp_path):
     assert (
         run_manage("shell", "-c", code, VAR_DIR=str(tmp_path), DEBUG="1").stdout.strip() == "True"
     )
+
+
+def test_postgresql_connections_never_jit_compile(db):
+    """JIT compiling cost seconds for the task register's query (docs/performance.md)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    result = run_manage("shell", "-c", "from django.conf import settings; "
+                        "print(settings.DATABASES['default']['OPTIONS'])",
+                        DATABASE_URL="postgres://postgres@127.0.0.1:5432/talanoa")
+    assert "'options': '-c jit=off'" in result.stdout, result.stderr
