@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "talanoa.apps.TalanoaStaticFilesConfig",  # django.contrib.staticfiles
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # sitemap.xml (portal/discovery.py)
     "allauth",
@@ -220,7 +220,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
-# Source maps are for developers' tools, which ask for them rarely: not worth compressing twice.
+# Source maps (4 of the 8 MB collected, mostly Swagger UI's and ReDoc's) are for developers'
+# tools, which ask for them rarely: not worth compressing twice at every collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail:// (default).
