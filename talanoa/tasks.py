@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.tasks import TaskContext, TaskResultStatus, task
+from django.tasks import Task, TaskContext, TaskResultStatus, task
 from django.utils import timezone
 
 from talanoa.models import Heartbeat
@@ -18,19 +18,30 @@ HEARTBEAT_LATE = datetime.timedelta(seconds=120)
 KEEP_BEATS = datetime.timedelta(hours=1)
 
 
-def pending_beats():
+def waiting(task: Task):
+    """The runs of `task` queued and not yet started: a recurring chain's next link."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path,
+    return DBTaskResult.objects.filter(task_path=task.module_path,
                                        status=TaskResultStatus.READY)
+
+
+def queue_unless_waiting(task: Task, run_after: datetime.datetime) -> bool:
+    """Queue the next link of a recurring chain (a task that queues its successor) unless one
+    waits already, so restarting workers never doubles a chain; True if one was queued."""
+    if waiting(task).exists():
+        return False
+    task.using(run_after=run_after).enqueue()
+    return True
+
+
+def pending_beats():
+    return waiting(worker_heartbeat)
 
 
 def schedule_heartbeat(run_after: datetime.datetime | None = None) -> bool:
     """Queue the next beat unless one is already waiting; True if one was queued."""
-    if pending_beats().exists():
-        return False
-    worker_heartbeat.using(run_after=run_after or timezone.now()).enqueue()
-    return True
+    return queue_unless_waiting(worker_heartbeat, run_after or timezone.now())
 
 
 @task(takes_context=True)

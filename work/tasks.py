@@ -9,10 +9,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from talanoa.tasks import queue_unless_waiting, waiting
 
 logger = logging.getLogger(__name__)
 
@@ -120,18 +122,12 @@ def next_round_at(now: datetime.datetime | None = None) -> datetime.datetime:
 
 def pending_rounds():
     """The daily rounds queued and not yet run (the chain's next link)."""
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=daily_round.module_path,
-                                       status=TaskResultStatus.READY)
+    return waiting(daily_round)
 
 
 def schedule_daily_round(run_after: datetime.datetime | None = None) -> bool:
     """Queue the next daily round unless one is already waiting; True if one was queued."""
-    if pending_rounds().exists():
-        return False
-    daily_round.using(run_after=run_after or next_round_at()).enqueue()
-    return True
+    return queue_unless_waiting(daily_round, run_after or next_round_at())
 
 
 @task()
