@@ -18,8 +18,9 @@ worker_class = "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 # A worker is replaced after this many requests (plus jitter, so they don't restart together),
-# which bounds any slow growth of its memory.
-max_requests = 5000
+# which bounds any slow growth of its memory. MAX_REQUESTS=0 never replaces them (`make bench`
+# does, so the memory it reports is after the whole load).
+max_requests = int(os.environ.get("MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # The app loads once in the master and workers fork from it: less memory, faster restarts.
 preload_app = True

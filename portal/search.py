@@ -578,7 +578,16 @@ class _PostgreSQL:
             # w/4, w/9…), so a text match (B, 0.1) stays below one title match (A, 1) however
             # often it repeats, as with bm25's weights; and it costs half as much.
             "ts_rank('{0, 0, 0.1, 1}', e.vector, q.query) AS rank, e.date AS date "
-            f"FROM ({allowed_sql}) e, q WHERE e.vector @@ q.query {only} "
+            # The match is written out again rather than read from q, so PostgreSQL estimates
+            # from the column's statistics how many entries match (through q it assumes a few
+            # hundred whatever the words): for a common word it then reads the newest entries
+            # by id and stops at the limit instead of checking every match. The access check is
+            # a LATERAL subquery (OFFSET 0 keeps it one), run for each entry read: merged into
+            # the scan, its EXISTS became hashed sets of everything the reader may see, built
+            # at every search and growing with the archive.
+            f"FROM portal_searchentry e CROSS JOIN LATERAL (SELECT 1 FROM ({allowed_sql}) a "
+            "WHERE a.id = e.id OFFSET 0) allowed, q "
+            f"WHERE e.vector @@ ({tsquery}) {only} "
             "ORDER BY e.id DESC LIMIT %s), "
             "hits AS MATERIALIZED (SELECT * FROM matches ORDER BY id DESC LIMIT %s), "
             "page AS (SELECT id, rank, date FROM hits "
@@ -591,7 +600,8 @@ class _PostgreSQL:
             "FROM hits GROUP BY ct "
             "UNION ALL SELECT 2, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
             "FROM matches")
-        params = (*tsparams, *allowed_params, *([content_type_id] if content_type_id else []),
+        params = (*tsparams, *allowed_params, *tsparams,
+                  *([content_type_id] if content_type_id else []),
                   CANDIDATES + 1, CANDIDATES, limit, offset, options)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -582,12 +582,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "talanoa.wsgi:application",
-                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+        # Production's own configuration (deploy/gunicorn.conf.py: preloaded app, sync
+        # workers), without the access log (a line per request is the load's own cost, not the
+        # page's) and without replacing workers, so the memory measured is after the whole load.
+        config = BASE_DIR / "deploy" / "gunicorn.conf.py"
+        command = [sys.executable, "-m", "gunicorn", "-c", str(config),
                    "--worker-class", self.worker_class, "--threads", str(self.threads),
-                   "--timeout", "30", "--log-level", "warning", "--error-logfile", str(self.log)]
+                   "--error-logfile", str(self.log), "talanoa.wsgi:application"]
+        environment = {**os.environ, "BIND": f"127.0.0.1:{self.port}",
+                       "WEB_CONCURRENCY": str(self.workers), "WEB_TIMEOUT": "30",
+                       "ACCESS_LOG": "0", "GUNICORN_LOG_LEVEL": "warning", "MAX_REQUESTS": "0"}
         self.process = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                        env=environment, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -855,9 +862,9 @@ _KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 def markdown_table(full: dict, small: dict | None) -> tuple[list[str], int]:
     """The Markdown table of one database's runs, and how many of its rows are OVER."""
-    lines = ["| page | user | queries (full / 1%) | KB | p50 ms | p99 ms full | p99 ms 1% "
-             "| ratio | verdicts |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| page | user | queries (full / 1%) | KB | 1 conn ms | req/s | p50 ms | p99 ms full "
+             "| p99 ms 1% | ratio | verdicts |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     smalls = {p["name"]: p for p in (small or {}).get("pages", [])}
     over_rows = 0
     for page in full.get("pages", []):
@@ -871,6 +878,7 @@ def markdown_table(full: dict, small: dict | None) -> tuple[list[str], int]:
         queries = _fmt(page.get("queries"), "d") + " / " + _fmt((other or {}).get("queries"), "d")
         lines.append(
             f"| {page['name']} | {_user_label(page)} | {queries} | {kb:.1f} "
+            f"| {_fmt(page.get('alone_ms'), '.1f')} | {_fmt(page.get('rps'), '.0f')} "
             f"| {_fmt(page.get('p50_ms'), '.1f')} | {_fmt(page.get('p99_ms'), '.1f')} "
             f"| {_fmt((other or {}).get('p99_ms'), '.1f')} | {_fmt(ratio, '.2f')} "
             f"| {'OVER: ' + ', '.join(over) if over else 'OK'} |")

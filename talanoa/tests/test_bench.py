@@ -184,7 +184,7 @@ def _run(pages, when="2026-11-30T02:00:00+00:00", load=0.5, scale=1.0):
 
 
 def test_the_markdown_report_has_a_row_per_page_and_says_over():
-    full = _run([_page("publications", 40, 12),
+    full = _run([_page("publications", 40, 12, alone_ms=4.5, rps=800.4),
                  _page("api papers (member)", 70, 9, user=MEMBER, path="/api/papers")])
     small = _run([_page("publications", 20, 12), _page("api papers (member)", 60, 9,
                                                         user=MEMBER, path="/api/papers")],
@@ -194,11 +194,12 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     small["commands"] = ["python -m talanoa.bench --seconds 5"]
     lines, over = markdown_table(full, small)
     assert over == 2
-    assert lines[0].startswith("| page | user | queries (full / 1%) | KB | p50 ms |")
-    assert lines[2] == ("| publications | anonymous | 12 / 12 | 9.0 | 20.0 | 40.0 | 20.0 | 2.00 "
-                        "| OVER: p99 × 2 > 1.5 |")
-    assert lines[3] == ("| api papers (member) | member (token) | 9 / 9 | 9.0 | 35.0 | 70.0 "
-                        "| 60.0 | 1.17 | OVER: p99 > 50 ms |")
+    assert lines[0].startswith("| page | user | queries (full / 1%) | KB | 1 conn ms | req/s "
+                               "| p50 ms |")
+    assert lines[2] == ("| publications | anonymous | 12 / 12 | 9.0 | 4.5 | 800 | 20.0 | 40.0 "
+                        "| 20.0 | 2.00 | OVER: p99 × 2 > 1.5 |")
+    assert lines[3] == ("| api papers (member) | member (token) | 9 / 9 | 9.0 | - | - | 35.0 "
+                        "| 70.0 | 60.0 | 1.17 | OVER: p99 > 50 ms |")
     text = performance_markdown({"sqlite": {"full": full, "small": small}},
                                 "python -m talanoa.bench --seconds 5",
                                 {"cpus": 2, "cpu": "Test CPU"})
@@ -212,7 +213,8 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     alone = performance_markdown({"postgresql": {"full": full, "small": None}}, "x",
                                  {"cpus": 2})
     assert "## PostgreSQL" in alone and "| 40.0 | - | - | OVER: p99 > 50 ms |" not in alone
-    assert "| publications | anonymous | 12 / - | 9.0 | 20.0 | 40.0 | - | - | OK |" in alone
+    assert ("| publications | anonymous | 12 / - | 9.0 | 4.5 | 800 | 20.0 | 40.0 | - | - | OK |"
+            in alone)
     assert "(no 1% run: growth not checked)" in alone
 
 
