@@ -16,12 +16,16 @@ may not see is answered with 404, so its existence does not leak.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet, FullResultSet, PermissionDenied
+from django.db import connection
+from django.db.models import BooleanField, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -194,11 +198,12 @@ def _kept_viewer(user, grants) -> Viewer:
     return viewer
 
 
-# Filters built once per process for each kind of viewer: building one (above all the task
-# filter, an EXISTS per kind of linked item) costs milliseconds of ORM work, and a filter depends
-# only on the viewer's standings, never on the data, so nothing can make a kept one stale.
-# Viewers holding item invitations (grants, which name content type ids) are not kept.
-_KEPT_FILTERS: dict[tuple, Q] = {}
+# Filters compiled to SQL once per process for each kind of viewer. Building one through the ORM
+# and compiling it (above all the task filter: an EXISTS per kind of linked item, 12 KB of SQL)
+# cost 15 to 30 ms a request, more than running it. A filter depends only on the viewer's
+# standings (the key below), never on the data, so nothing can make a kept one stale. Viewers
+# holding item invitations (grants, which name content type ids) and superusers are not kept.
+_KEPT_FILTERS: dict[tuple, tuple[str, tuple] | Q] = {}
 _KEPT_FILTERS_MAX = 4096
 
 
@@ -207,22 +212,91 @@ def _filter_key(viewer: Viewer) -> tuple:
             viewer.member_groups, viewer.core_groups, viewer.editor_groups)
 
 
-def _kept_filter(kind: object, viewer: Viewer, build) -> Q:
-    if viewer.grants:
+class KeptFilter(RawSQL):
+    """A filter on `table`'s rows compiled once (`_compile_filter`), as a WHERE condition.
+
+    Its SQL names the filtered table's rows by the table's own name; in a query that gives the
+    table another alias (as a subquery: U0), that name becomes the alias. The subqueries inside
+    it name their tables by the tables' own names (see `_compile_filter`), so nothing in it can
+    be mistaken for the alias. A RawSQL, so the ORM puts it in the WHERE clause as it is."""
+
+    def __init__(self, sql: str, params: tuple, table: str) -> None:
+        super().__init__(sql, params, output_field=BooleanField())
+        self.table = table
+        self.alias: str | None = None  # set by the query it filters
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = super().resolve_expression(query, *args, **kwargs)
+        # Resolved once by the query it filters; a subquery's conditions are resolved again
+        # against the enclosing query (for outer references), which must not change it.
+        if clone.alias is None and query is not None:
+            if query.model is None or query.model._meta.db_table != self.table:
+                raise ValueError(f"A filter on {self.table} applied to another table")
+            clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        sql = self.sql
+        if self.alias is None:
+            raise ValueError("A kept filter used outside a query's filter")
+        if self.alias != self.table:
+            own = connection.ops.quote_name(self.table) + "."
+            sql = sql.replace(own, compiler.quote_name(self.alias) + ".")
+        return f"({sql})", self.params
+
+
+# The ORM names a subquery's tables U0, V0… only when the subquery would otherwise clash with
+# the query around it (the same alias prefix); such names could be taken by the query a kept
+# filter is used in, so a filter whose SQL has one is not kept.
+_GENERATED_ALIAS = re.compile(r"\b[A-Z][0-9]+\.")
+
+
+def _compile_filter(model: type[Model], q: Q) -> tuple[str, tuple] | None:
+    """The WHERE condition `q` makes on `model`'s table, or None when it cannot be kept (it
+    needs a join, or its subqueries got generated aliases)."""
+    query = Query(model)
+    # A prefix of its own: the subqueries (built with the usual "T") are then not renamed and
+    # keep their tables' names.
+    query.alias_prefix = "K"
+    query.add_q(q)
+    if sum(1 for count in query.alias_refcount.values() if count) > 1:  # a join
+        return None
+    compiler = query.get_compiler(connection=connection)
+    try:
+        sql, params = query.where.as_sql(compiler, connection)
+    except EmptyResultSet:
+        return "1 = 0", ()
+    except FullResultSet:
+        return "1 = 1", ()
+    if _GENERATED_ALIAS.search(sql):
+        return None
+    return sql, tuple(params)
+
+
+def _kept_filter(kind: object, model: type[Model], viewer: Viewer, build) -> Q:
+    if viewer.grants or viewer.is_superuser:
         return build()
-    key = (kind, _filter_key(viewer))
-    q = _KEPT_FILTERS.get(key)
-    if q is None:
-        q = build()
+    key = (kind, _filter_key(viewer), connection.vendor)
+    kept = _KEPT_FILTERS.get(key)
+    if kept is None:
+        # Compiling resolves the filter's expressions in place: the fallback is built anew.
+        kept = _compile_filter(model, build()) or build()
         if len(_KEPT_FILTERS) >= _KEPT_FILTERS_MAX:
             _KEPT_FILTERS.clear()
-        _KEPT_FILTERS[key] = q
-    return q
+        _KEPT_FILTERS[key] = kept
+    if isinstance(kept, Q):
+        return kept
+    return Q(KeptFilter(*kept, table=model._meta.db_table))
 
 
 def visible_q(model: type[Protected], viewer: Viewer) -> Q:
     """A filter selecting the items of `model` the viewer may see."""
-    return _kept_filter(model, viewer, lambda: _build_visible_q(model, viewer))
+    return _kept_filter(model, model, viewer, lambda: _build_visible_q(model, viewer))
 
 
 def _build_visible_q(model: type[Protected], viewer: Viewer) -> Q:
@@ -398,7 +472,9 @@ def task_links() -> list[tuple[str, type[Protected]]]:
 
 def visible_tasks_q(viewer: Viewer) -> Q:
     """A filter selecting the tasks the viewer may see."""
-    return _kept_filter("tasks", viewer, lambda: _build_visible_tasks_q(viewer))
+    from work.models import Task
+
+    return _kept_filter("tasks", Task, viewer, lambda: _build_visible_tasks_q(viewer))
 
 
 def _build_visible_tasks_q(viewer: Viewer) -> Q:
