@@ -68,7 +68,7 @@ from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso
 from talanoa.lib.files import download
 from work.digest import papers_awaiting_position
-from work.task_lists import MY_TASKS_ON_HOME, open_tasks_of
+from work.task_lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
 
 
 @login_required
@@ -91,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
                                              accepted_at__isnull=True, revoked_at__isnull=True)
                    .order_by("-created_at")[:10])
     # My tasks, overdue first: one query, one more row than shown to know if there are more.
-    actions = list(open_tasks_of(viewer)[:MY_TASKS_ON_HOME + 1])
+    actions = first_rows(open_tasks_of(viewer), MY_TASKS_ON_HOME + 1)
     for task in actions:
         task.shows_names = viewer.sees_members_level(task.group_id)
     return render(request, "members/home.html", {

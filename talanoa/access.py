@@ -204,7 +204,7 @@ def _kept_viewer(user, grants) -> Viewer:
 # standings (the key below), never on the data, so nothing can make a kept one stale. Viewers
 # holding item invitations (grants, which name content type ids) and superusers are not kept.
 _KEPT_FILTERS: dict[tuple, tuple[str, tuple] | Q] = {}
-_KEPT_FILTERS_MAX = 4096
+_KEPT_FILTERS_MAX = 1024  # the task filter alone is about 13 KB of SQL
 
 
 def _filter_key(viewer: Viewer) -> tuple:

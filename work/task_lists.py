@@ -33,6 +33,20 @@ def with_links(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("owner_organisation", "owner_person", *Task.LINKS)
 
 
+def first_rows(queryset: QuerySet, limit: int) -> list:
+    """The first `limit` tasks of `queryset`, in its order, with what their lines show.
+
+    Two queries: the ids, sorted on the task table alone, then those rows with their joins.
+    As one query the database joins every matching task to its owner and linked item before
+    sorting and keeping the first few: with fifty thousand tasks, nine tenths of the
+    register's time (also as a subquery: PostgreSQL then merges the whole join)."""
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    # No task has id 0: with no ids the second query still runs, so a page makes as many
+    # queries whatever the data.
+    rows = queryset.order_by().filter(pk__in=ids or [0]).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def tasks_of(viewer: Viewer) -> QuerySet:
     """The viewer's own tasks (see the module's docstring) that they may see."""
     mine = Q()
@@ -123,7 +137,7 @@ def register_page(queryset: QuerySet, after: str | None,
     cursor = decode_cursor(after)
     if cursor is not None:
         queryset = after_cursor(queryset, cursor)
-    rows = list(queryset[:size + 1])
+    rows = first_rows(queryset, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     return rows, encode_cursor(rows[-1]) if more and rows else None

@@ -89,6 +89,7 @@ from work.task_lists import (
     OPEN_TASKS_SHOWN,
     OVERDUE_FIRST,
     filtered,
+    first_rows,
     organisation_tasks,
     register,
     register_page,
@@ -457,10 +458,10 @@ def _task_export(request: HttpRequest, name: str, tasks, fmt: str) -> HttpRespon
 
 
 def _open_and_closed(queryset) -> dict:
-    open_ = list(queryset.filter(status__in=Task.OPEN_STATUSES)
-                 .order_by(*OVERDUE_FIRST)[:OPEN_TASKS_SHOWN + 1])
-    closed = list(queryset.exclude(status__in=Task.OPEN_STATUSES)
-                  .order_by("-created_at", "-pk")[:CLOSED_TASKS_SHOWN])
+    open_ = first_rows(queryset.filter(status__in=Task.OPEN_STATUSES).order_by(*OVERDUE_FIRST),
+                       OPEN_TASKS_SHOWN + 1)
+    closed = first_rows(queryset.exclude(status__in=Task.OPEN_STATUSES)
+                        .order_by("-created_at", "-pk"), CLOSED_TASKS_SHOWN)
     return {"open_tasks": open_[:OPEN_TASKS_SHOWN], "more": len(open_) > OPEN_TASKS_SHOWN,
             "closed_tasks": closed}
 
