@@ -2,7 +2,8 @@
 
 Read from the environment, so `make serve`, the systemd unit and the cluster test share them:
 BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default 2: one per core on
-the 2-core machines the group runs on), WEB_TIMEOUT (seconds, default 30).
+the 2-core machines the group runs on), WEB_TIMEOUT (seconds, default 30), MAX_REQUESTS (a
+worker is replaced after about this many requests, default 5000; 0 never).
 """
 
 import os
