@@ -273,7 +273,9 @@ def _compile_filter(model: type[Model], q: Q) -> tuple[str, tuple] | None:
         return "1 = 0", ()
     except FullResultSet:
         return "1 = 1", ()
-    if _GENERATED_ALIAS.search(sql):
+    # A subquery over the filtered table itself would name it as the table does: not kept.
+    own_table = connection.ops.quote_name(model._meta.db_table)
+    if _GENERATED_ALIAS.search(sql) or f"FROM {own_table}" in sql:
         return None
     return sql, tuple(params)
 

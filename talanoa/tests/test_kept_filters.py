@@ -67,11 +67,13 @@ def test_the_kept_filters_are_bounded(monkeypatch):
     assert len(access._KEPT_FILTERS) <= 3
 
 
-def test_a_filter_needing_a_join_is_not_compiled():
+def test_a_filter_needing_a_join_or_a_subquery_on_its_own_table_is_not_compiled():
     from django.db.models import Q
 
     assert access._compile_filter(Post, Q(group__slug="ict")) is None
     assert access._compile_filter(Post, Q(level="public")) is not None
+    newer = Post.objects.filter(group_id=OuterRef("group_id"), pk__gt=OuterRef("pk"))
+    assert access._compile_filter(Post, Q(Exists(newer))) is None
 
 
 def test_a_kept_filter_refuses_another_table(db):
