@@ -183,6 +183,7 @@ def paper_files(settings, tmp_path):
         record.file.save("paper.pdf", ContentFile(b"%PDF-1.4 file of a " + level.encode()))
 
 
+@pytest.mark.access_matrix
 @pytest.mark.parametrize("standing", STANDINGS)
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_api_access_matrix(call_as, people, paper_files, name, standing):

@@ -234,6 +234,7 @@ for _name, _rule in ROUTES.items():
         CHECKS += [(_name, s, None) for s in STANDINGS]
 
 
+@pytest.mark.access_matrix
 @pytest.mark.parametrize(("name", "standing", "level"), CHECKS)
 def test_access_matrix(client_for, attachments, name, standing, level):
     rule = ROUTES[name]
