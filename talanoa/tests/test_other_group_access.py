@@ -1,0 +1,309 @@
+"""The access matrix's "another group" dimension (issue 11, item 1).
+
+The demo standings all stand in the ICT working group (and so in its taskforces). Every item page
+of ROUTES, and every page or state change that names one item, is tried against the items of
+another, unrelated working group (the Gender working group: neither a parent nor a child of
+ICT), at the members, core and restricted levels. The expectation comes from the policy's own
+rules (talanoa.access): standing is per group, so none of the ICT standings sees an item of the
+Gender group above public, and the ICT chair and secretariat are not its editors: every answer is
+404 (anonymous readers of a page behind a login are sent to it). A Gender representative
+("theirs": of Fiji, a member organisation there) is tried too, and must see what the same policy
+gives them, so a 404 here always means "hidden", never "broken sample".
+
+The Gender group's items are copies of the ICT demo items, made once for the module in a
+transaction that is rolled back at its end (so no other test sees them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from talanoa.access import STANDINGS, Level
+from talanoa.tests.access_table import ROUTES, ItemRule, PostOnly, Rule
+from talanoa.tests.test_url_access import _item
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = (Level.MEMBERS, Level.CORE, Level.RESTRICTED)
+THEIRS = "theirs"  # a representative of Fiji (a member organisation) in the Gender group
+OTHER = "gender"
+
+
+def _copy(obj, **changes):
+    """A copy of a demo row as a new row (its many-to-many relations are not copied)."""
+    obj.pk = None
+    obj.id = None
+    obj._state.adding = True
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj
+
+
+def _build_other_group() -> dict:
+    from decisions.models import Cycle, Proposal
+    from members.models import Membership, Organisation, Person, Representative, User, WorkingGroup
+    group = WorkingGroup.objects.get(slug=OTHER)
+    ict = WorkingGroup.objects.get(slug="ict")
+    assert group.parent_id is None and ict.parent_id is None  # unrelated to ICT
+    # The demo organisations are members of Gender too; only Gender's own representative of
+    # Fiji stands there. The demo people represent their organisations in ICT alone.
+    fiji = Organisation.objects.get(slug="gov-fji")
+    for slug, kind in (("gov-fji", "member"), ("usp", "member"), ("spc", "member"),
+                       ("jica", "observer"), ("picisoc", "consultative")):
+        Membership.objects.get_or_create(group=group, organisation=Organisation.objects.get(
+            slug=slug), defaults={"kind": kind, "start": datetime.date(2020, 1, 1)})
+    user = User.objects.create_user("gender.rep@example.org")
+    person = Person.objects.create(name="Gender representative of Fiji", organisation=fiji,
+                                   email="gender.rep@example.org", user=user)
+    Representative.objects.create(group=group, organisation=fiji, person=person,
+                                  year=timezone.localdate().year,
+                                  status=Representative.Status.CONFIRMED)
+
+    cycle = _copy(Cycle.objects.get(group=ict, name_en="Regional priorities (demo)"),
+                  group=group, name_en="Gender priorities (other group)")
+    items: dict = {}
+    for level in LEVELS:
+        def other(sample, level=level, **changes):
+            original = _item(sample, level)
+            copy = _copy(original, group=group, level=level, **changes)
+            if level == Level.RESTRICTED:  # named: Gender's representative of Fiji
+                copy.restricted_people.set([person])
+            return copy
+
+        def title(sample, level=level):
+            return f"[other {level}] {_item(sample, level).title_en}"[:200]
+
+        for kind, changes in (("post", {}), ("paper", {}), ("proposal", {"cycle": cycle}),
+                              ("decision", {"proposal": None}), ("plan_item", {}),
+                              ("report", {"paper": None})):
+            items[kind, level] = other(kind, title_en=title(kind), **changes)
+        items["post", level].attachment.save("other.txt", ContentFile(b"other group file"))
+        record = _copy(_item("paper", level).files.get(), paper=items["paper", level],
+                       first=None)
+        record.file.save("other.pdf", ContentFile(b"%PDF-1.4 file of another group's paper"))
+        for kind in ("meeting", "forum meeting"):
+            items[kind, level] = other("meeting", title_en=title("meeting"),
+                                       uid=f"other-{uuid.uuid4()}@talanoa")
+        forum = _item("forum", level)
+        items["forum", level] = other("forum", meeting=items.pop(("forum meeting", level)),
+                                      report_paper=None,
+                                      position_en=f"[other {level}] {forum.position_en}")
+    assert not Proposal.objects.filter(group=group, cycle__group=ict).exists()
+    items.update(_other_records(group, items))
+    return {"group": group, "items": items, "theirs": user}
+
+
+def _other_records(group, items) -> dict:
+    """The Gender group's records that the pages about one item name (members level)."""
+    from api.operations import create_subscription
+    from meetings import operations as meeting_operations
+    from meetings.models import MeetingDocument, Minutes
+    from members.models import Organisation, User
+    from work.models import AdvisoryRequest, GroupPosition
+    from work.operations import create_task
+    from work.tests.advisory_samples import RESTRICTED_TITLE
+
+    chair = User.objects.get(email="chair@demo.talanoa.test")
+    meeting = items["meeting", Level.MEMBERS]
+    document = MeetingDocument.objects.create(
+        meeting=meeting, title="[other members] Background paper", size=12,
+        file=ContentFile(b"[other] p.", name="background-paper.txt"))
+    meeting.status = meeting.Status.HELD
+    meeting.save()
+    meeting_operations.write_minutes(Minutes(meeting=meeting), "# Record\n\n1. Opening", chair)
+    meeting_operations.circulate_minutes(
+        Minutes.objects.get(meeting=meeting), timezone.localdate() + datetime.timedelta(days=7),
+        chair)
+    task = create_task("[other members] Collect the Gender focal points",
+                       Organisation.objects.get(slug="usp"), chair, group=group)
+    subscription, __ = create_subscription(group, "https://partner.example.org/gender-hook",
+                                           ["paper.published"], chair)
+    return {
+        "meeting_document": document,
+        "task": task,
+        "webhook_subscription": subscription,
+        "advisory": _copy(AdvisoryRequest.objects.get(title_en=RESTRICTED_TITLE), group=group,
+                          title_en="[other restricted] An advisory request of another group"),
+        "engagement_position": _copy(
+            GroupPosition.objects.get(title_en__startswith="[members]"), group=group,
+            title_en="[other members] A position of another group"),
+    }
+
+
+@pytest.fixture(scope="module")
+def other_group(django_db_setup, django_db_blocker):
+    """The Gender group's items, in a transaction kept open for the module and rolled back."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            data = _build_other_group()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield data
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def clients(other_group, django_db_blocker):
+    """A client per standing, signed in once for the module (in its transaction)."""
+    from django.test import Client
+
+    from conftest import DEMO
+    from members.models import User
+
+    result = {}
+    with django_db_blocker.unblock():
+        for standing in (*STANDINGS, THEIRS):
+            result[standing] = Client()
+            if standing == THEIRS:
+                result[standing].force_login(other_group["theirs"])
+            elif standing != "anonymous":
+                result[standing].force_login(User.objects.get(email=DEMO[standing]))
+    return result
+
+
+def _expected_item(standing: str, level: str) -> int:
+    """What the policy gives each standing for an item of the Gender group."""
+    # Gender's representative of a member organisation, named on its restricted items.
+    return 200 if standing == THEIRS else 404
+
+
+def _item_kind(sample: str) -> str:
+    for kind in ("post", "meeting", "paper", "proposal", "decision", "plan_item", "forum",
+                 "report"):
+        if sample.startswith(kind):
+            return kind
+    raise KeyError(sample)
+
+
+def _item_url(name: str, rule: ItemRule, item) -> str:
+    kwargs = {"pk": item.pk}
+    if rule.sample == "paper_file":
+        kwargs["file_pk"] = item.files.get().pk
+    if rule.sample == "report_file":
+        from reports.tests.samples import sample_report_file
+
+        kwargs = sample_report_file(item)
+    return reverse(name, kwargs=kwargs)
+
+
+ITEM_CHECKS = [(name, standing, level)
+               for name, rule in ROUTES.items() if isinstance(rule, ItemRule)
+               for standing in (*STANDINGS, THEIRS) for level in LEVELS]
+
+
+@pytest.mark.access_matrix
+@pytest.mark.parametrize(("name", "standing", "level"), ITEM_CHECKS)
+def test_item_of_another_group(clients, other_group, name, standing, level):
+    rule = ROUTES[name]
+    item = other_group["items"][_item_kind(rule.sample), level]
+    url = _item_url(name, rule, item)
+    response = clients[standing].get(url)
+    assert response.status_code == _expected_item(standing, level), (url, standing)
+
+
+def _members(kind, **more):
+    return (kind, Level.MEMBERS), lambda item: {"pk": item.pk, **more}
+
+
+def _record(key):
+    return key, lambda item: {"pk": item.pk}
+
+
+def _post_history(restore=False):
+    def kwargs(post):
+        result = {"label": "portal.post", "pk": post.pk}
+        if restore:
+            result["history_id"] = post.history.earliest().history_id
+        return result
+
+    return ("post", Level.MEMBERS), kwargs
+
+
+# The samples of ROUTES that are one item of the ICT group (or the group itself): the Gender
+# group's item the same page is tried on (of the members level), and the page's address for it.
+OTHER_KWARGS = {
+    "group": (None, None),
+    "post_public": _members("post"),
+    "meeting_public": _members("meeting"),
+    "meeting_doc_members": ("meeting_document",
+                            lambda document: {"pk": document.meeting_id, "doc_pk": document.pk}),
+    "minutes_public": _members("meeting"),
+    "minutes_circulated": _members("meeting"),
+    "minutes_adopted": _members("meeting"),
+    "minutes_circulated_r1": _members("meeting", number=1),
+    "paper_public": _members("paper"),
+    "paper_members": _members("paper"),
+    "paper_file_members": (("paper", Level.MEMBERS),
+                           lambda paper: {"pk": paper.pk, "file_pk": paper.files.get().pk}),
+    "proposal_members": _members("proposal"),
+    "decision_members": _members("decision"),
+    "plan_members": _members("plan_item"),
+    "forum_members": _members("forum"),
+    "report_members": _members("report"),
+    "report_objective": _members("report", code="G6"),
+    "history_post": _post_history(),
+    "history_restore": _post_history(restore=True),
+    "task_members": _record("task"),
+    "advisory_restricted": _record("advisory"),
+    "engagement_position_members": _record("engagement_position"),
+    "webhook_subscription": _record("webhook_subscription"),
+}
+
+
+def _page_rows():
+    from talanoa.tests.access_table import EVERYONE
+
+    for name, rule in ROUTES.items():
+        if not isinstance(rule, (Rule, PostOnly)) or rule.sample not in OTHER_KWARGS:
+            continue
+        if isinstance(rule, Rule) and rule.sample == "group" and rule.audience == EVERYONE:
+            continue  # a group's public page
+        yield name
+
+
+PAGE_CHECKS = [(name, standing) for name in _page_rows() for standing in STANDINGS]
+
+
+def _row(item) -> dict:
+    return type(item)._default_manager.filter(pk=item.pk).values().get()
+
+
+@pytest.mark.access_matrix
+@pytest.mark.parametrize(("name", "standing"), PAGE_CHECKS)
+def test_page_about_an_item_of_another_group(clients, other_group, name, standing):
+    """Edit pages, state changes, files and histories of the Gender group's items: 404 to
+    every ICT standing (its chair and secretariat are not Gender's editors); anonymous readers
+    of a page behind a login are sent to it first. A refused change leaves the item as it was."""
+    rule = ROUTES[name]
+    key, kwargs = OTHER_KWARGS[rule.sample]
+    if key is None:
+        item, kwargs = other_group["group"], {"slug": other_group["group"].slug}
+    else:
+        item = other_group["items"][key]
+        kwargs = kwargs(item)
+    url = reverse(name, kwargs=kwargs)
+    login_first = standing == "anonymous" and rule.login_required
+    if isinstance(rule, PostOnly):
+        before = _row(item)
+        response = clients[standing].post(url)
+        assert _row(item) == before
+    else:
+        response = clients[standing].get(url)
+    if login_first:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    else:
+        assert response.status_code == 404, (url, standing, response.status_code)
