@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,22 @@ def _has_totp(request) -> bool:
     if has:
         request.session["talanoa_has_totp"] = True
     return has
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer (Django has no setting for it): no page of the
+    portal uses the camera, microphone, location, payments or USB, so none may ask for them,
+    nor any frame or script injected into one (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
 
 
 BROWSER_ZONE_COOKIE = "tz"
