@@ -307,3 +307,63 @@ def test_page_about_an_item_of_another_group(clients, other_group, name, standin
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     else:
         assert response.status_code == 404, (url, standing, response.status_code)
+
+
+# --- The API, with each standing's own personal token ----------------------------------------
+
+API_DETAILS = {  # endpoint: (kind of item, the address's keys)
+    "api:get_meeting": "meeting", "api:get_paper": "paper", "api:get_paper_file": "paper",
+    "api:get_decision": "decision", "api:get_proposal": "proposal",
+}
+API_LISTS = ("api:list_meetings", "api:list_papers", "api:list_decisions", "api:list_proposals")
+
+
+@pytest.fixture(scope="module")
+def api_clients(other_group, django_db_blocker):
+    """A client per standing carrying that person's own API token (none for anonymous)."""
+    from django.test import Client
+
+    from api.operations import create_token
+    from conftest import DEMO
+    from members.models import User
+
+    result = {"anonymous": Client()}
+    with django_db_blocker.unblock():
+        for standing in (*STANDINGS[1:], THEIRS):
+            user = (other_group["theirs"] if standing == THEIRS
+                    else User.objects.get(email=DEMO[standing]))
+            __, secret = create_token(user, "Other group checks")
+            result[standing] = Client(headers={"Authorization": f"Bearer {secret}"})
+    return result
+
+
+def _api_url(name: str, item) -> str:
+    key = name.removeprefix("api:get_").removesuffix("_file") + "_id"
+    kwargs = {key: item.pk}
+    if name == "api:get_paper_file":
+        kwargs["file_id"] = item.files.get().pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.access_matrix
+@pytest.mark.parametrize(("name", "standing", "level"), [
+    (name, standing, level) for name in API_DETAILS for standing in (*STANDINGS, THEIRS)
+    for level in LEVELS])
+def test_api_item_of_another_group(api_clients, other_group, name, standing, level):
+    url = _api_url(name, other_group["items"][API_DETAILS[name], level])
+    response = api_clients[standing].get(url)
+    assert response.status_code == _expected_item(standing, level), (url, standing)
+
+
+@pytest.mark.access_matrix
+@pytest.mark.parametrize(("name", "standing"), [
+    (name, standing) for name in API_LISTS for standing in (*STANDINGS, THEIRS)])
+def test_api_list_of_another_group(api_clients, other_group, name, standing):
+    """The group's list holds none of its items above public for ICT's standings, and every
+    one of them for its own representative (named on the restricted ones)."""
+    kind = name.removeprefix("api:list_").removesuffix("s")
+    response = api_clients[standing].get(reverse(name), {"group": OTHER, "limit": 100})
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()["results"]}
+    ours = {other_group["items"][kind, level].pk for level in LEVELS}
+    assert ids & ours == (ours if standing == THEIRS else set()), standing
