@@ -111,8 +111,9 @@ def recent(request: HttpRequest) -> HttpResponse:
     entries = []
     for label, group_path in TRACKED.items():
         history = apps.get_model(label).history.select_related("history_user")
-        if group_path in ("group_id", "pk") and not viewer.is_superuser:
-            field = "id" if group_path == "pk" else "group_id"
+        # Only the reader's groups' records (a nomination letter's group is its round's).
+        if group_path is not None and not viewer.is_superuser:
+            field = "id" if group_path == "pk" else group_path.replace(".", "__")
             history = history.filter(**{f"{field}__in": viewer.editor_groups})
         name = capfirst(apps.get_model(label)._meta.verbose_name)
         entries += [(label, name, record) for record in history.order_by("-history_date")[:30]]

@@ -126,7 +126,14 @@ def _other_records(group, items) -> dict:
                        Organisation.objects.get(slug="usp"), chair, group=group)
     subscription, __ = create_subscription(group, "https://partner.example.org/gender-hook",
                                            ["paper.published"], chair)
+    from members import operations as member_operations
+
+    year = timezone.localdate().year
+    nomination_round = member_operations.open_nomination_round(
+        group, year, timezone.localdate() + datetime.timedelta(days=30), None)
+    assert nomination_round.letters.exists()
     return {
+        "nomination_round": nomination_round,
         "meeting_document": document,
         "task": task,
         "webhook_subscription": subscription,
@@ -367,3 +374,58 @@ def test_api_list_of_another_group(api_clients, other_group, name, standing):
     ids = {row["id"] for row in response.json()["results"]}
     ours = {other_group["items"][kind, level].pk for level in LEVELS}
     assert ids & ours == (ours if standing == THEIRS else set()), standing
+
+
+
+# --- Lists, searches, feeds and downloads: the Gender group's items appear on none of them ---
+
+def _list_pages():
+    """Every page of ROUTES that is not about one item (lists, searches, feeds, calendars,
+    dashboards, forms; each on its ICT sample), and the CSV download of each list."""
+    for name, rule in ROUTES.items():
+        if isinstance(rule, Rule) and (rule.sample is None or rule.sample not in OTHER_KWARGS):
+            yield name
+
+
+LIST_STANDINGS = ("member", "secretariat")  # ICT's broadest reader and a member's own paths
+
+
+def _other_traces(data) -> list[str]:
+    """What of the Gender group's would show on a page: its items' titles (all start with
+    "[other "), and links to the history of its records. (Not its representative's name:
+    people are a directory shared by every group, offered in every form that names people.)"""
+    traces = ["[other "]
+    for letter in data["items"]["nomination_round"].letters.all():
+        traces.append(reverse("history:object", kwargs={"label": "members.nominationletter",
+                                                        "pk": letter.pk}))
+    traces.append(reverse("history:object", kwargs={"label": "members.nominationround",
+                                                    "pk": data["items"]["nomination_round"].pk}))
+    return traces
+
+
+@pytest.mark.access_matrix
+@pytest.mark.parametrize(("name", "standing"), [
+    (name, standing) for name in _list_pages() for standing in LIST_STANDINGS])
+def test_list_shows_nothing_of_another_group(clients, other_group, name, standing, settings,
+                                             tmp_path):
+    from talanoa.tests.test_url_access import _sample_kwargs
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse(name, kwargs=_sample_kwargs(ROUTES[name].sample))
+    response = clients[standing].get(url, {"q": "other"} if name == "portal:search" else {})
+    if response.status_code != 200 or response.streaming:
+        return
+    pages = [response.content.decode(errors="replace")]
+    if "format=csv" in pages[0]:
+        download = clients[standing].get(url, {"format": "csv"})
+        assert download.status_code == 200
+        pages.append(download.content.decode(errors="replace"))
+    found = [trace for trace in _other_traces(other_group) for page in pages if trace in page]
+    assert not found, (url, standing, found)
+
+
+def test_lists_show_the_other_group_to_its_own_representative(clients, other_group):
+    """The traces looked for above are there for Gender's representative (the check can fail)."""
+    for name in ("portal:posts", "papers:in_progress", "work:tasks"):
+        page = clients[THEIRS].get(reverse(name)).content.decode()
+        assert "[other members]" in page, name
