@@ -7,6 +7,7 @@ class TalanoaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from talanoa import pagecache
+        from talanoa import audit, pagecache
 
         pagecache.connect_signals()
+        audit.connect_signals()
