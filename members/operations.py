@@ -327,10 +327,11 @@ def unlock_login(request, attempt) -> int:
     from talanoa import audit
 
     removed = reset(ip=attempt.ip_address, username=attempt.username)
-    if attempt.username:
-        # allauth counts failures per account as well (settings.ACCOUNT_RATE_LIMITS); a private
-        # helper, the one allauth itself calls after a password reset.
-        get_adapter(request)._delete_login_attempts_cached_email(request, email=attempt.username)
+    # allauth counts failures per account as well (settings.ACCOUNT_RATE_LIMITS); a private
+    # helper, the one allauth itself calls after a password reset (skipped should it go).
+    forget = getattr(get_adapter(request), "_delete_login_attempts_cached_email", None)
+    if attempt.username and forget is not None:
+        forget(request, email=attempt.username)
     audit.record(audit.Kind.UNLOCK, request=request, target_text=attempt.username or "",
                  detail={"login": attempt.username, "ip": attempt.ip_address,
                          "failures": attempt.failures_since_start, "attempts_removed": removed})

@@ -76,6 +76,20 @@ def test_sign_in_attempts_are_limited_per_address(settings):
                       {"login": MEMBER, "password": PASSWORD}).status_code == 302
 
 
+def test_guessing_one_account_from_many_addresses_is_stopped(settings):
+    """axes locks an account per address; allauth's per-account count of failures stops
+    guessing spread over many addresses, before the right password can get in."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS,
+                                    "login_failed": "10/m/ip,3/5m/key"}
+    wrong = {"login": MEMBER, "password": "wrong-password-1"}
+    for n in range(3):
+        Client(REMOTE_ADDR=f"10.8.0.{n}").post(reverse("account_login"), wrong)
+    fresh = Client(REMOTE_ADDR="10.8.0.99")
+    response = fresh.post(reverse("account_login"), {"login": MEMBER, "password": PASSWORD})
+    assert response.status_code == 200  # the form again, with allauth's message
+    assert fresh.get(reverse("members:home")).status_code == 302  # not signed in
+
+
 def test_reset_emails_are_limited_per_address_asked_for(settings, mailoutbox):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS,
                                     "reset_password": "20/h/ip,2/h/key"}
