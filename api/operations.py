@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from api.models import ApiToken, WebhookDelivery, WebhookEvent, WebhookSubscription
-from talanoa import audit
+from talanoa import auditlog
 
 TOKEN_PREFIX = "tal_"
 MAX_ACTIVE_TOKENS = 10
@@ -37,7 +37,7 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip(), prefix=secret[:12],
                                     digest=token_digest(secret))
-    audit.record(audit.Kind.TOKEN_CREATED, target=token, target_text=token.name,
+    auditlog.record(auditlog.Kind.TOKEN_CREATED, target=token, target_text=token.name,
                  detail={"owner": user.pk, "owner_email": user.email})
     return token, secret
 
@@ -47,7 +47,7 @@ def revoke_token(token: ApiToken) -> bool:
     revoked = bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
                    .update(revoked_at=timezone.now()))
     if revoked:
-        audit.record(audit.Kind.TOKEN_REVOKED, target=token, target_text=token.name,
+        auditlog.record(auditlog.Kind.TOKEN_REVOKED, target=token, target_text=token.name,
                      detail={"owner": token.user_id})
     return revoked
 

@@ -58,7 +58,7 @@ from meetings.record import (
     revisions_for,
 )
 from members.models import WorkingGroup
-from talanoa import audit
+from talanoa import auditlog
 from talanoa.access import (
     ANONYMOUS,
     Viewer,
@@ -615,7 +615,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     name = document.file.name.rsplit("/", 1)[-1]
     response = _download(document.file.open("rb"), name,
                          public=_is_public(meeting) and document.archived_at is None)
-    audit.download(request, meeting, name)
+    auditlog.download(request, meeting, name)
     return response
 
 
@@ -657,7 +657,7 @@ def pack_zip(request: HttpRequest, pk: int) -> FileResponse:
     pack = get_pack(pack_parts(meeting))
     response = _download(pack.zip_path.open("rb"), zip_filename(meeting),
                          public=_is_public(meeting))
-    audit.download(request, meeting, zip_filename(meeting))
+    auditlog.download(request, meeting, zip_filename(meeting))
     return response
 
 
@@ -668,7 +668,7 @@ def pack_pdf(request: HttpRequest, pk: int) -> FileResponse:
     pack = get_pack(pack_parts(meeting))
     response = _download(pack.pdf_path.open("rb"), pdf_filename(meeting),
                          public=_is_public(meeting))
-    audit.download(request, meeting, pdf_filename(meeting))
+    auditlog.download(request, meeting, pdf_filename(meeting))
     return response
 
 

@@ -324,7 +324,7 @@ def unlock_login(request, attempt) -> int:
     from allauth.account.adapter import get_adapter
     from axes.utils import reset
 
-    from talanoa import audit
+    from talanoa import auditlog
 
     removed = reset(ip=attempt.ip_address, username=attempt.username)
     # allauth counts failures per account as well (settings.ACCOUNT_RATE_LIMITS); a private
@@ -332,7 +332,7 @@ def unlock_login(request, attempt) -> int:
     forget = getattr(get_adapter(request), "_delete_login_attempts_cached_email", None)
     if attempt.username and forget is not None:
         forget(request, email=attempt.username)
-    audit.record(audit.Kind.UNLOCK, request=request, target_text=attempt.username or "",
+    auditlog.record(auditlog.Kind.UNLOCK, request=request, target_text=attempt.username or "",
                  detail={"login": attempt.username, "ip": attempt.ip_address,
                          "failures": attempt.failures_since_start, "attempts_removed": removed})
     return removed

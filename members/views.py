@@ -56,7 +56,7 @@ from members.models import (
 )
 from portal.models import Post
 from portal.views import default_group
-from talanoa import audit
+from talanoa import auditlog
 from talanoa.access import (
     get_item_for_user,
     grant_item,
@@ -535,7 +535,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_document(request: HttpRequest, pk: int) -> FileResponse:
     letter = _editable_letter(request, pk)
     response = download(letter.reply_document)
-    audit.download(request, letter, letter.reply_document.name)  # personal data: no level
+    auditlog.download(request, letter, letter.reply_document.name)  # personal data: no level
     return response
 
 
@@ -568,7 +568,7 @@ def nomination_document(request: HttpRequest, pk: int) -> FileResponse:
     representative = get_object_or_404(Representative.objects.select_related("group"), pk=pk)
     require_member(request, representative.group)
     response = download(representative.nomination_document)
-    audit.download(request, representative, representative.nomination_document.name)
+    auditlog.download(request, representative, representative.nomination_document.name)
     return response
 
 

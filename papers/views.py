@@ -45,7 +45,7 @@ from papers.models import (
     PaperKind,
     Tag,
 )
-from talanoa import audit
+from talanoa import auditlog
 from talanoa.access import (
     ANONYMOUS,
     can_author,
@@ -328,7 +328,7 @@ def paper_file_response(paper: Paper, file_pk: int) -> FileResponse:
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
     response = download(record.file, record.original_name,
                         public=paper.level == Paper.Level.PUBLIC)
-    audit.download(None, paper, record.original_name)  # the page's request, or the API's
+    auditlog.download(None, paper, record.original_name)  # the page's request, or the API's
     return response
 
 

@@ -40,7 +40,7 @@ from reports.models import (
     ReportFile,
     ReportRun,
 )
-from talanoa import audit
+from talanoa import auditlog
 from talanoa.access import (
     audience,
     get_item_for_user,
@@ -292,7 +292,7 @@ def run_file(request: HttpRequest, pk: int, run_pk: int, language: str, fmt: str
                                run__status=ReportRun.Status.DONE, language=language, format=fmt)
     stem = f"{report.title_en or report.title_fr}"[:80]
     response = download(record.file, f"{stem} ({language.upper()}).{fmt}")
-    audit.download(request, report, f"{stem} ({language.upper()}).{fmt}")
+    auditlog.download(request, report, f"{stem} ({language.upper()}).{fmt}")
     return response
 
 

@@ -36,7 +36,7 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing the secretariat may need to account for: sign-ins (and failed ones), sign-outs,
     lockouts and unlocks, changes of standing and permissions, API tokens, and downloads of
-    data above public level. Written by `talanoa.audit.record` (one INSERT); read at `/audit/`.
+    data above public level. Written by `talanoa.auditlog.record` (one INSERT); read at `/audit/`.
     Never holds a password or a token."""
 
     class Kind(models.TextChoices):

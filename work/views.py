@@ -25,7 +25,7 @@ from meetings.models import Meeting
 from members.models import Organisation, WorkingGroup
 from papers.models import Paper, Tag
 from portal.views import default_group
-from talanoa import audit
+from talanoa import auditlog
 from talanoa.access import (
     Viewer,
     can_change_task,
@@ -908,7 +908,7 @@ def advisory_response_file(request: HttpRequest, pk: int, response_pk: int) -> F
     if not record.file:
         raise Http404
     response = download(record.file, record.file_name)
-    audit.download(request, advisory, record.file_name)
+    auditlog.download(request, advisory, record.file_name)
     return response
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from talanoa import audit, ratelimit
+from talanoa import auditlog, ratelimit
 from talanoa.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -218,13 +218,13 @@ def test_sign_in_and_sign_out_are_recorded():
 
 def test_recording_is_one_insert(people):
     with CaptureQueriesContext(connection) as queries:
-        audit.record(AuditEvent.Kind.LOGIN, actor=people["member"], target=people["member"],
+        auditlog.record(AuditEvent.Kind.LOGIN, actor=people["member"], target=people["member"],
                      detail={"x": 1})
     assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
 
 
 def test_the_log_is_append_only(people):
-    event = audit.record(AuditEvent.Kind.LOGIN, actor=people["member"])
+    event = auditlog.record(AuditEvent.Kind.LOGIN, actor=people["member"])
     with pytest.raises(PermissionError):
         event.save()
     with pytest.raises(PermissionError):
@@ -334,9 +334,9 @@ def test_downloads_of_restricted_files_are_recorded(client_for, people):
 
 def test_the_secretariat_reads_the_log_by_kind(client_for, people):
     for n in range(3):
-        audit.record(AuditEvent.Kind.LOGIN_FAILED, target_text=f"guess{n}@example.org",
+        auditlog.record(AuditEvent.Kind.LOGIN_FAILED, target_text=f"guess{n}@example.org",
                      detail={"login": f"guess{n}@example.org"})
-    audit.record(AuditEvent.Kind.UNLOCK, actor=people["secretariat"], target_text=MEMBER)
+    auditlog.record(AuditEvent.Kind.UNLOCK, actor=people["secretariat"], target_text=MEMBER)
     secretariat = client_for("secretariat")
     page = secretariat.get(reverse("audit:events") + "?kind=login_failed").content.decode()
     assert "guess2@example.org" in page and "guess0@example.org" in page
@@ -347,11 +347,11 @@ def test_the_secretariat_reads_the_log_by_kind(client_for, people):
 
 
 def test_the_log_is_paged(client_for, monkeypatch):
-    from talanoa import audit_views
+    from talanoa import auditlog_views
 
-    monkeypatch.setattr(audit_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(auditlog_views, "PAGE_SIZE", 2)
     for n in range(5):
-        audit.record(AuditEvent.Kind.LOGIN_FAILED, target_text=f"paged{n}@example.org")
+        auditlog.record(AuditEvent.Kind.LOGIN_FAILED, target_text=f"paged{n}@example.org")
     secretariat = client_for("secretariat")
     first = secretariat.get(reverse("audit:events") + "?kind=login_failed").content.decode()
     assert "paged4@" in first and "paged3@" in first and "paged2@" not in first

@@ -211,10 +211,10 @@ def connect_signals() -> None:
     from axes.signals import user_locked_out
     from django.apps import apps
 
-    user_locked_out.connect(_locked_out, dispatch_uid="talanoa.audit.locked_out")
+    user_locked_out.connect(_locked_out, dispatch_uid="talanoa.auditlog.locked_out")
     for label, saved in (("members.membership", _membership_saved),
                          ("members.representative", _representative_saved),
                          ("members.user", _user_saved)):
         model = apps.get_model(label)
-        post_init.connect(_remember, sender=model, dispatch_uid=f"talanoa.audit.init.{label}")
-        post_save.connect(saved, sender=model, dispatch_uid=f"talanoa.audit.save.{label}")
+        post_init.connect(_remember, sender=model, dispatch_uid=f"talanoa.auditlog.init.{label}")
+        post_save.connect(saved, sender=model, dispatch_uid=f"talanoa.auditlog.save.{label}")
