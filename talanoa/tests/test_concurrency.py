@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -188,15 +187,19 @@ class Race:
 
 
 def committed_base() -> dict[str, Any]:
-    """What the threaded checks need, committed: the starter data (an earlier transactional
-    test may have emptied the database) and two accounts."""
+    """What the threaded checks need, committed: a group, an organisation, the paper kind and
+    two accounts. An earlier transactional test may have emptied the database: the rows are
+    made if missing (loading the starter data would cost seconds)."""
     from members.models import Organisation, User, WorkingGroup
+    from papers.models import PaperKind
 
-    if not WorkingGroup.objects.filter(slug="ict").exists():
-        call_command("load_starter_data", "--if-empty", verbosity=0)
+    group = WorkingGroup.objects.get_or_create(slug="ict", defaults={
+        "name_en": "ICT working group", "kind": WorkingGroup.Kind.values[0]})[0]
+    spc = Organisation.objects.get_or_create(slug="spc", defaults={
+        "name_en": "Pacific Community", "kind": Organisation.Kind.values[0]})[0]
+    PaperKind.objects.get_or_create(slug="policy-brief", defaults={"name_en": "Policy brief"})
     users = [User.objects.get_or_create(email=f"racer{n}@race.talanoa.test")[0] for n in (1, 2)]
-    return {"group": WorkingGroup.objects.get(slug="ict"), "users": users,
-            "spc": Organisation.objects.get(slug="spc")}
+    return {"group": group, "users": users, "spc": spc}
 
 
 @pytest.fixture
