@@ -596,7 +596,10 @@ def documents_context(meeting: Meeting, can_edit: bool, agenda: list[AgendaItem]
 
 def _download(file, filename: str, *, public: bool) -> FileResponse:
     # Always a download, never rendered by the browser in our origin.
-    response = FileResponse(file, as_attachment=True, filename=filename)
+    from talanoa.lib.files import download_content_type
+
+    response = FileResponse(file, as_attachment=True, filename=filename,
+                            content_type=download_content_type(filename))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
