@@ -43,8 +43,9 @@ PAYLOADS: list[str] = [
     f"<math><mtext><table><mglyph><style><img src=x onerror=alert('{MARK}')>",
     f"<a href=\"&#x6A;avascript:alert(1)\">{MARK}</a><base href=\"javascript:/\">",
     f"<details open ontoggle=alert(1)>{MARK}</details>",
-    # Very long: one 3,000-character word and a thousand nested brackets.
-    f"{MARK}" + "A" * 3000 + "[" * 1000 + "<" * 500,
+    # Very long: one 3,000-character word, then unclosed brackets (kept few: each textarea of
+    # the pages holds the whole corpus, and Markdown's link rule scans them).
+    f"{MARK}" + "A" * 3000 + "[" * 100 + "<" * 100,
 ]
 
 DANGEROUS_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
