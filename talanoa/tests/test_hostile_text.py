@@ -274,3 +274,20 @@ def test_payloads_in_indicator_imports_stay_escaped(client_for):
     assert not run.found, run.found
     assert not run.refused, run.refused
     assert added, "no economy was added from the imports"
+
+
+def test_a_criterion_question_is_escaped_in_the_proposal_form(client_for):
+    """Found by the test above: Django's form templates print help text as safe, and the
+    proposal form's help text was the cycle's criterion question, as its editor wrote it."""
+    from decisions.models import Criterion
+
+    criterion = Criterion.objects.order_by("pk").first()
+    Criterion.objects.filter(pk=criterion.pk).update(question_en=PAYLOADS[1],
+                                                     question_fr=PAYLOADS[0])
+    response = client_for("secretariat").get(f"/proposals/cycles/{criterion.cycle_id}/new/")
+    found = dangers(response.content)
+    tally("payloads tried", 2)
+    tally("payloads unescaped", len(found))
+    assert response.status_code == 200
+    assert not found, found
+    assert "&lt;img src=x onerror=alert(" in response.content.decode()
