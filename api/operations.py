@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from api.models import ApiToken, WebhookDelivery, WebhookEvent, WebhookSubscription
+from talanoa import auditlog
 
 TOKEN_PREFIX = "tal_"
 MAX_ACTIVE_TOKENS = 10
@@ -36,13 +37,19 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip(), prefix=secret[:12],
                                     digest=token_digest(secret))
+    auditlog.record(auditlog.Kind.TOKEN_CREATED, target=token, target_text=token.name,
+                 detail={"owner": user.pk, "owner_email": user.email})
     return token, secret
 
 
 def revoke_token(token: ApiToken) -> bool:
     """Revoked at once: every request looks the token up, nothing caches it."""
-    return bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
-                .update(revoked_at=timezone.now()))
+    revoked = bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
+                   .update(revoked_at=timezone.now()))
+    if revoked:
+        auditlog.record(auditlog.Kind.TOKEN_REVOKED, target=token, target_text=token.name,
+                     detail={"owner": token.user_id})
+    return revoked
 
 
 def token_for_secret(secret: str) -> ApiToken | None:

@@ -7,14 +7,11 @@ a call with a personal token sees exactly what its owner sees on the portal.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleGreaterThanOrEqual
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +21,7 @@ from ninja.security.http import HttpAuthBase
 
 from api.models import ApiToken
 from api.operations import token_for_secret
+from talanoa import ratelimit
 from talanoa.access import ANONYMOUS, Viewer, build_viewer
 
 
@@ -93,35 +91,17 @@ def require_token(request: HttpRequest) -> Viewer:
     return found.viewer
 
 
-def _parse_rate(rate: str) -> tuple[int, int]:
-    """"120/min" → (120, 60). Periods: s, min, h, day."""
-    count, _, period = rate.partition("/")
-    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400,
-               "day": 86400}[period.strip()]
-    return int(count), seconds
-
-
 def check_rate(request: HttpRequest, found: Caller) -> None:
-    """A fixed window counted in the cache with an atomic increment, so several app servers
-    sharing Redis count together. Token calls count per token, the others per client address
-    (REMOTE_ADDR: behind the TLS proxy it must pass the real address; see README)."""
+    """A fixed window counted in the cache (`talanoa.ratelimit`, shared with the pages' limits),
+    so several app servers sharing Redis count together. Token calls count per token, the
+    others per client address (REMOTE_ADDR: behind the TLS proxy it must pass the real address;
+    see README)."""
     if found.token is not None:
-        limit, window = _parse_rate(settings.API_RATE_TOKEN)
-        who = f"token:{found.token.pk}"
+        wait = ratelimit.hit("api", f"token:{found.token.pk}", settings.API_RATE_TOKEN)
     else:
-        limit, window = _parse_rate(settings.API_RATE_ANONYMOUS)
-        who = f"ip:{request.META.get('REMOTE_ADDR', '')}"
-    now = time.time()
-    start = int(now // window) * window
-    key = f"api-rate:{who}:{window}:{start}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        raise Throttled(wait=max(1, math.ceil(start + window - now)))
+        wait = ratelimit.hit("api", ratelimit.by_ip(request), settings.API_RATE_ANONYMOUS)
+    if wait is not None:
+        raise Throttled(wait=wait)
 
 
 class Error(Schema):

@@ -632,7 +632,7 @@ def cycle_ranking(request: HttpRequest, pk: int) -> HttpResponse:
                      lambda row, n=n: mean(row[0].criteria[n].mean))
               for n, criterion in enumerate(criteria)],
             Column("URL", lambda row: request.build_absolute_uri(row[1].get_absolute_url())),
-        ], rows, fmt)
+        ], rows, fmt, restricted=lambda row: True)
     return render(request, "decisions/proposals/ranking.html", {
         "cycle": cycle, "criteria": criteria, "rows": rows,
         "spread": ranking.DISAGREEMENT_SPREAD})

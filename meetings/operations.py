@@ -1,6 +1,7 @@
 """Named state changes of meetings: request, convene, change, postpone, cancel, hold; answers."""
 
 import datetime
+import functools
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -51,6 +52,22 @@ CHANGED = gettext_noop("Changed: invitees notified")
 
 class InvalidTransition(Exception):
     pass
+
+
+def _locked_step(step):
+    """A lifecycle step on the meeting as it is now, locked until the step commits. The view
+    loaded it earlier: an edit saved since would otherwise be written back over by the step's
+    whole-row save, and two steps at once would both start from the same status. (A meeting
+    not saved yet, convened as it is created, has nothing to lock.)"""
+
+    @functools.wraps(step)
+    @transaction.atomic
+    def locked(meeting: Meeting, *args, **kwargs):
+        if meeting.pk is not None:
+            meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+        return step(meeting, *args, **kwargs)
+
+    return locked
 
 
 def _move(meeting: Meeting, to: str, by, reason: str = "") -> None:
@@ -110,6 +127,19 @@ def entitled_invitees(meeting: Meeting):
         Q(person_id__in=representatives.values("person_id")) | named)
 
 
+def claim_notice(invitee: Invitee, sequence: int) -> bool:
+    """Take the sending of the meeting's revision `sequence` to one invitee: True for exactly
+    one caller, however many workers try at once (a conditional UPDATE on what they read)."""
+    return bool(Invitee.objects.filter(pk=invitee.pk, notified_sequence=invitee.notified_sequence)
+                .update(notified_sequence=sequence))
+
+
+def release_notice(invitee: Invitee, sequence: int, previous: int) -> None:
+    """Give a claimed notice back when it could not be sent, so a run of the task sends it."""
+    Invitee.objects.filter(pk=invitee.pk, notified_sequence=sequence).update(
+        notified_sequence=previous)
+
+
 def plan_reminders(meeting: Meeting) -> int:
     """Queue a reminder for each configured day before the start; each checks, when it runs,
     that it still applies (`tasks.due_reminder`)."""
@@ -142,7 +172,7 @@ def invite_people(meeting: Meeting, people, *, announce: bool = True) -> int:
     return len(new)
 
 
-@transaction.atomic
+@_locked_step
 def convene_meeting(meeting: Meeting, by, reason: str = "", *, invitees=None) -> Meeting:
     """The chair convenes (R5): the meeting goes on the calendar and every representative of the
     group is invited by email, with an iCalendar invitation.
@@ -192,7 +222,7 @@ def request_meeting(meeting: Meeting, person: Person, by, reason: str = "") -> M
     return meeting
 
 
-@transaction.atomic
+@_locked_step
 def decline_request(meeting: Meeting, by, reason: str) -> Meeting:
     _move(meeting, Status.DECLINED, by, reason)
     meeting.version += 1
@@ -219,7 +249,7 @@ def save_meeting_changes(meeting: Meeting, expected_version: int | None, by,
     return meeting
 
 
-@transaction.atomic
+@_locked_step
 def postpone_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     _move(meeting, Status.POSTPONED, by, reason)
     meeting.announced_at = timezone.now()
@@ -230,7 +260,7 @@ def postpone_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@_locked_step
 def cancel_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     _move(meeting, Status.CANCELLED, by, reason)
     meeting.sequence += 1
@@ -240,7 +270,7 @@ def cancel_meeting(meeting: Meeting, by, reason: str) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@_locked_step
 def mark_held(meeting: Meeting, by) -> Meeting:
     if meeting.starts_at > timezone.now():
         raise InvalidTransition("a meeting cannot be held before it starts")

@@ -13,7 +13,7 @@ from meetings.models import Invitee, Meeting, ReminderSent
 def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     """Email every invitee who has not had this revision (SEQUENCE) of the meeting yet."""
     from meetings.notices import notice_message
-    from meetings.operations import entitled_invitees
+    from meetings.operations import claim_notice, entitled_invitees, release_notice
 
     meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
     if meeting is None:
@@ -28,15 +28,21 @@ def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     invitees = (entitled_invitees(meeting).select_related("person")
                 .filter(notified_sequence__lt=meeting.sequence).exclude(person__email=""))
     for invitee in invitees:
-        if cancelled and invitee.notified_sequence < 0:
-            pass  # never told of the meeting: nothing to take out of their calendar
-        else:
-            # Whoever has not had the meeting yet gets it whole, whatever changed since.
-            now_kind = "convened" if invitee.notified_sequence < 0 else (
-                "updated" if kind == "convened" else kind)
+        previous = invitee.notified_sequence
+        # Claimed before sending: the same task queued twice (a meeting convened, then changed
+        # at once) and run by two workers at the same moment sends each notice once.
+        if not claim_notice(invitee, meeting.sequence):
+            continue
+        if cancelled and previous < 0:
+            continue  # never told of the meeting: nothing to take out of their calendar
+        # Whoever has not had the meeting yet gets it whole, whatever changed since.
+        now_kind = "convened" if previous < 0 else ("updated" if kind == "convened" else kind)
+        try:
             notice_message(meeting, invitee, now_kind, reason=reason).send()
-            sent += 1
-        Invitee.objects.filter(pk=invitee.pk).update(notified_sequence=meeting.sequence)
+        except BaseException:
+            release_notice(invitee, meeting.sequence, previous)  # the task run again sends it
+            raise
+        sent += 1
     return sent
 
 

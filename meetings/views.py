@@ -58,6 +58,7 @@ from meetings.record import (
     revisions_for,
 )
 from members.models import WorkingGroup
+from talanoa import auditlog
 from talanoa.access import (
     ANONYMOUS,
     Viewer,
@@ -72,6 +73,7 @@ from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict, form_status, sav
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
+from talanoa.ratelimit import rate_limited
 from work.forms import TaskForm
 
 logger = logging.getLogger(__name__)
@@ -544,6 +546,7 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("rsvp", "PUBLIC_FORM_RATE")
 def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     """The signed link in the invitation: answer without logging in.
 
@@ -593,7 +596,10 @@ def documents_context(meeting: Meeting, can_edit: bool, agenda: list[AgendaItem]
 
 def _download(file, filename: str, *, public: bool) -> FileResponse:
     # Always a download, never rendered by the browser in our origin.
-    response = FileResponse(file, as_attachment=True, filename=filename)
+    from talanoa.lib.files import download_content_type
+
+    response = FileResponse(file, as_attachment=True, filename=filename,
+                            content_type=download_content_type(filename))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
@@ -609,8 +615,11 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     documents = (meeting.documents.all() if viewer_for(request).edits(meeting.group_id)
                  else live_documents(meeting))
     document = get_object_or_404(documents, pk=doc_pk)
-    return _download(document.file.open("rb"), document.file.name.rsplit("/", 1)[-1],
-                     public=_is_public(meeting) and document.archived_at is None)
+    name = document.file.name.rsplit("/", 1)[-1]
+    response = _download(document.file.open("rb"), name,
+                         public=_is_public(meeting) and document.archived_at is None)
+    auditlog.download(request, meeting, name)
+    return response
 
 
 @login_required
@@ -649,8 +658,10 @@ def pack_zip(request: HttpRequest, pk: int) -> FileResponse:
     """One download per meeting: agenda (PDF), minutes and every live document."""
     meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
     pack = get_pack(pack_parts(meeting))
-    return _download(pack.zip_path.open("rb"), zip_filename(meeting),
-                     public=_is_public(meeting))
+    response = _download(pack.zip_path.open("rb"), zip_filename(meeting),
+                         public=_is_public(meeting))
+    auditlog.download(request, meeting, zip_filename(meeting))
+    return response
 
 
 @require_GET
@@ -658,8 +669,10 @@ def pack_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """Agenda, minutes and the list of documents in one PDF."""
     meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
     pack = get_pack(pack_parts(meeting))
-    return _download(pack.pdf_path.open("rb"), pdf_filename(meeting),
-                     public=_is_public(meeting))
+    response = _download(pack.pdf_path.open("rb"), pdf_filename(meeting),
+                         public=_is_public(meeting))
+    auditlog.download(request, meeting, pdf_filename(meeting))
+    return response
 
 
 # Notice texts --------------------------------------------------------------------------------

@@ -198,6 +198,16 @@ class RepresentativeForm(forms.ModelForm):
         model = Representative
         fields = ["organisation", "person", "year", "role", "status", "nomination_document"]
 
+    def clean_nomination_document(self):
+        from portal.forms import ALLOWED_KINDS
+        from talanoa.lib.files import validate_upload
+
+        upload = self.cleaned_data.get("nomination_document")
+        # Only a new upload is checked: an unchanged field gives back the stored file.
+        if upload and hasattr(upload, "content_type"):
+            validate_upload(upload, ALLOWED_KINDS)
+        return upload
+
 
 class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:

@@ -300,3 +300,39 @@ def end_membership(membership: Membership) -> Membership:
     membership.end = timezone.localdate()
     membership.save(update_fields=["end"])
     return membership
+
+
+# --- Sign-in lockouts (django-axes) ---------------------------------------------------------
+
+def current_lockouts():
+    """Accounts and addresses locked out of signing in now: django-axes' attempts that reached
+    AXES_FAILURE_LIMIT within the cool-off period, latest first."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return (AccessAttempt.objects
+            .filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                    attempt_time__gte=since)
+            .only("username", "ip_address", "failures_since_start", "attempt_time")
+            .order_by("-attempt_time", "-pk"))
+
+
+def unlock_login(request, attempt) -> int:
+    """The secretariat lets an account sign in again from an address: axes' attempts for that
+    account and address are reset (axes.utils.reset), allauth's count of failures for the
+    account too, and the unlock is recorded in the audit log. Returns the attempts removed."""
+    from allauth.account.adapter import get_adapter
+    from axes.utils import reset
+
+    from talanoa import auditlog
+
+    removed = reset(ip=attempt.ip_address, username=attempt.username)
+    # allauth counts failures per account as well (settings.ACCOUNT_RATE_LIMITS); a private
+    # helper, the one allauth itself calls after a password reset (skipped should it go).
+    forget = getattr(get_adapter(request), "_delete_login_attempts_cached_email", None)
+    if attempt.username and forget is not None:
+        forget(request, email=attempt.username)
+    auditlog.record(auditlog.Kind.UNLOCK, request=request, target_text=attempt.username or "",
+                 detail={"login": attempt.username, "ip": attempt.ip_address,
+                         "failures": attempt.failures_since_start, "attempts_removed": removed})
+    return removed

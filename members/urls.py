@@ -37,4 +37,6 @@ urlpatterns = [
     path("invite/consultative/", views.invite_consultative, name="invite_consultative"),
     path("invite/post/<int:pk>/", views.invite_to_post, name="invite_to_post"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+    path("lockouts/<int:pk>/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

@@ -2,6 +2,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -55,6 +56,7 @@ from members.models import (
 )
 from portal.models import Post
 from portal.views import default_group
+from talanoa import auditlog
 from talanoa.access import (
     get_item_for_user,
     grant_item,
@@ -67,6 +69,7 @@ from talanoa.access import (
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso
 from talanoa.lib.files import download
+from talanoa.ratelimit import by_user, rate_limited
 from work.digest import papers_awaiting_position
 from work.task_lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
 
@@ -365,7 +368,8 @@ def representatives(request: HttpRequest, slug: str) -> HttpResponse:
             Column(_("Status"), lambda r: r.get_status_display()),
             Column(_("Ended on"), lambda r: iso(r.ended_on)),
             Column("URL", lambda r: request.build_absolute_uri(r.person.get_absolute_url())),
-        ], rows.order_by("-year", "organisation__name_en", "pk"), fmt)
+        ], rows.order_by("-year", "organisation__name_en", "pk"), fmt,
+           restricted=lambda row: True)
     # One list, a page at a time (it grows with every year and organisation): the current
     # representatives first, then earlier years and former representatives, newest first.
     is_current = Case(When(year__gte=year - 1, ended_on__isnull=True, then=Value(1)),
@@ -530,7 +534,9 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def letter_document(request: HttpRequest, pk: int) -> FileResponse:
     letter = _editable_letter(request, pk)
-    return download(letter.reply_document)
+    response = download(letter.reply_document)
+    auditlog.download(request, letter, letter.reply_document.name)  # personal data: no level
+    return response
 
 
 @require_POST
@@ -561,11 +567,14 @@ def nomination_document(request: HttpRequest, pk: int) -> FileResponse:
     """A representative's nomination document: for members of the group only (R2, R7)."""
     representative = get_object_or_404(Representative.objects.select_related("group"), pk=pk)
     require_member(request, representative.group)
-    return download(representative.nomination_document)
+    response = download(representative.nomination_document)
+    auditlog.download(request, representative, representative.nomination_document.name)
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitations", "INVITATION_RATE", key=by_user)
 def invite(request: HttpRequest) -> HttpResponse:
     """The secretariat invites a person to an account."""
     viewer = viewer_for(request)
@@ -583,6 +592,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitations", "INVITATION_RATE", key=by_user)
 def invite_consultative(request: HttpRequest) -> HttpResponse:
     """The chair invites an agency or individual in a consultative capacity (R3)."""
     viewer = viewer_for(request)
@@ -601,6 +611,7 @@ def invite_consultative(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitations", "INVITATION_RATE", key=by_user)
 def invite_to_post(request: HttpRequest, pk: int) -> HttpResponse:
     """Share one item with someone who has no account."""
     post = get_item_for_user(request, Post, pk, write=True)
@@ -615,6 +626,7 @@ def invite_to_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitation", "PUBLIC_FORM_RATE")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Where an emailed invitation link lands."""
     found = operations.find_invitation(token)
@@ -746,3 +758,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return redirect("members:preferences")
     return render(request, "members/preferences.html", {"form": form, "person": person},
                   status=form_status(form))
+
+
+@login_required
+@require_GET
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Accounts locked out of signing in after repeated failures, for the secretariat."""
+    require_editor(request)
+    return render(request, "members/lockouts.html", {
+        "lockouts": operations.current_lockouts()[:200],
+        "limit": settings.AXES_FAILURE_LIMIT, "hours": settings.AXES_COOLOFF_TIME})
+
+
+@require_POST
+@login_required
+def lockout_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Unlock one account and address: its owner can sign in at once."""
+    require_editor(request)
+    attempt = get_object_or_404(operations.current_lockouts(), pk=pk)
+    operations.unlock_login(request, attempt)
+    messages.success(request, _("%(login)s can sign in again.") % {
+        "login": attempt.username or attempt.ip_address})
+    return redirect("members:lockouts")

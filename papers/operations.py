@@ -2,6 +2,7 @@
 publication, files and the sending of briefs (G4). Views validate, then call these."""
 
 import datetime
+import functools
 import hashlib
 
 from django.db import transaction
@@ -56,6 +57,21 @@ def _move(paper: Paper, to: str, by, reason: str = "") -> None:
     PaperTransition.objects.create(paper=paper, from_status=paper.status, to_status=to,
                                    reason=reason, by=by)
     paper.status = to
+
+
+def _locked_step(step):
+    """A lifecycle step on the paper as it is now, locked until the step commits. The view
+    loaded it earlier: an edit saved since (a new text, a new version) would otherwise be
+    written back over by the step's whole-row save, and two steps at once would both start
+    from the same status."""
+
+    @functools.wraps(step)
+    @transaction.atomic
+    def locked(paper: Paper, *args, **kwargs):
+        paper.refresh_from_db(from_queryset=Paper.objects.select_for_update())
+        return step(paper, *args, **kwargs)
+
+    return locked
 
 
 def _save_step(paper: Paper, reason: str) -> None:
@@ -180,7 +196,7 @@ def searchable_text(paper: Paper) -> str:
 
 # Review and consensus (R4) --------------------------------------------------------------------
 
-@transaction.atomic
+@_locked_step
 def open_review(paper: Paper, by, until: datetime.date, reason: str = "") -> Paper:
     """The secretariat opens member review: member organisations are asked for their position
     and everyone who may see the paper may comment until `until`."""
@@ -237,7 +253,7 @@ def record_position(paper: Paper, organisation: Organisation, stance: str, note:
     return position
 
 
-@transaction.atomic
+@_locked_step
 def clear_paper(paper: Paper, by, consensus_record: str = "") -> Paper:
     """The chair records the group's consensus (R4). With no concern or objection outstanding it
     is enough to say so; otherwise the chair's record of how each was resolved is required."""
@@ -252,7 +268,7 @@ def clear_paper(paper: Paper, by, consensus_record: str = "") -> Paper:
     return paper
 
 
-@transaction.atomic
+@_locked_step
 def return_to_draft(paper: Paper, by, reason: str) -> Paper:
     """Back to the authors (from review, or after clearance, for changes)."""
     _move(paper, Status.DRAFT, by, reason)
@@ -263,7 +279,7 @@ def return_to_draft(paper: Paper, by, reason: str) -> Paper:
 
 # Submission, outcome, publication -------------------------------------------------------------
 
-@transaction.atomic
+@_locked_step
 def submit_paper(paper: Paper, body: Body, on: datetime.date, by, reason: str = "") -> Paper:
     paper.submitted_to = body
     paper.submitted_on = on
@@ -274,7 +290,7 @@ def submit_paper(paper: Paper, body: Body, on: datetime.date, by, reason: str = 
     return paper
 
 
-@transaction.atomic
+@_locked_step
 def record_outcome(paper: Paper, outcome: str, note: str, on: datetime.date, by) -> Paper:
     """What the body decided. Returned with comments sends the paper back to its authors."""
     paper.outcome, paper.outcome_note, paper.outcome_on = outcome, note.strip(), on
@@ -301,7 +317,7 @@ def publish_refusal(paper: Paper) -> str | None:
     return None
 
 
-@transaction.atomic
+@_locked_step
 def publish_paper(paper: Paper, by) -> Paper:
     if refusal := publish_refusal(paper):
         raise StepRefused(refusal)
@@ -313,13 +329,13 @@ def publish_paper(paper: Paper, by) -> Paper:
     return paper
 
 
-@transaction.atomic
+@_locked_step
 def archive_paper(paper: Paper) -> None:
     paper.archived_at = timezone.now()
     _save_step(paper, gettext_noop("Archived"))
 
 
-@transaction.atomic
+@_locked_step
 def unarchive_paper(paper: Paper) -> None:
     paper.archived_at = None
     _save_step(paper, gettext_noop("Restored from the archive"))
@@ -347,3 +363,15 @@ def send_brief(paper: Paper, lists: list[MissionList], by) -> int:
     BriefDelivery.objects.bulk_create(deliveries)
     transaction.on_commit(lambda: tasks.send_briefs.enqueue(paper.pk))
     return len(deliveries)
+
+
+def claim_delivery(delivery: BriefDelivery) -> bool:
+    """Take the sending of one delivery: True for exactly one caller, however many workers try
+    at once (a conditional UPDATE: only a delivery not sent yet is marked sent)."""
+    return bool(BriefDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True)
+                .update(sent_at=timezone.now()))
+
+
+def release_delivery(delivery: BriefDelivery) -> None:
+    """Give a claimed delivery back when its email could not be sent."""
+    BriefDelivery.objects.filter(pk=delivery.pk).update(sent_at=None)

@@ -18,6 +18,7 @@ from portal import operations
 from portal import search as site_search
 from portal.forms import PostForm, SearchForm
 from portal.models import Post
+from talanoa import auditlog
 from talanoa.access import ANONYMOUS, get_item_for_user, viewer_for, visible
 from talanoa.lib.editing import form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
@@ -141,7 +142,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def post_file(request: HttpRequest, pk: int) -> FileResponse:
     post = get_item_for_user(request, Post, pk)
-    return download(post.attachment, public=post.level == Post.Level.PUBLIC)
+    response = download(post.attachment, public=post.level == Post.Level.PUBLIC)
+    auditlog.download(request, post, post.attachment.name)
+    return response
 
 
 @login_required
@@ -198,7 +201,9 @@ def search(request: HttpRequest) -> HttpResponse:
             Column(_("Date"), lambda hit: iso(hit.date)),
             Column(_("Excerpt"), lambda hit: html.unescape(strip_tags(hit.excerpt))),
             Column("URL", lambda hit: request.build_absolute_uri(hit.url)),
-        ], results.hits, fmt)
+        ], results.hits, fmt,
+           # Hits carry no level: a signed-in reader's may hold items above public level.
+           restricted=lambda hit: request.user.is_authenticated)
     return render(request, "portal/search.html",
                   {"form": form, "query": query, "results": results,
                    "candidates": site_search.CANDIDATES,

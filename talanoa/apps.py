@@ -7,6 +7,7 @@ class TalanoaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from talanoa import pagecache
+        from talanoa import auditlog, pagecache
 
         pagecache.connect_signals()
+        auditlog.connect_signals()

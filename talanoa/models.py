@@ -1,6 +1,7 @@
-"""What the platform itself records: the background worker's heartbeat."""
+"""What the platform itself records: the background worker's heartbeat and the audit log."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,68 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only: rows are added, never changed or removed (not even in bulk)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One thing the secretariat may need to account for: sign-ins (and failed ones), sign-outs,
+    lockouts and unlocks, changes of standing and permissions, API tokens, and downloads of
+    data above public level. Written by `talanoa.auditlog.record` (one INSERT); read at `/audit/`.
+    Never holds a password or a token."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGOUT = "logout", _("Signed out")
+        LOCKOUT = "lockout", _("Locked out")
+        UNLOCK = "unlock", _("Unlocked")
+        MEMBERSHIP_CREATED = "membership_created", _("Standing added")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Standing changed")
+        MEMBERSHIP_ENDED = "membership_ended", _("Standing ended")
+        REPRESENTATIVE_CONFIRMED = "representative_confirmed", _("Representative confirmed")
+        REPRESENTATIVE_ENDED = "representative_ended", _("Representative ended")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        ACCOUNT_FLAGS = "account_flags", _("Account permissions changed")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        EXPORT = "export", _("Export of restricted data")
+        DOWNLOAD = "download", _("Download of a restricted file")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # Kept as it was: no foreign key, so the row never changes when an account does.
+    actor_id = models.BigIntegerField(_("who (account id)"), null=True, blank=True)
+    actor = models.CharField(_("who"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    target = models.CharField(_("record"), max_length=100, blank=True)
+    target_text = models.CharField(_("record name"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["-at", "-id"], name="audit_at"),
+                   models.Index(fields=["kind", "-at", "-id"], name="audit_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

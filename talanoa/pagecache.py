@@ -53,7 +53,7 @@ _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "L
 _BOOKKEEPING = {"sessions.session", "django_tasks_database.dbtaskresult", "talanoa.heartbeat",
                 "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
                 "api.apitoken", "api.webhookdelivery", "account.emailconfirmation",
-                "mfa.authenticator"}
+                "mfa.authenticator", "talanoa.auditevent"}
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 

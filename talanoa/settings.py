@@ -186,7 +186,32 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # (5 per account in 5 minutes) the attempt after an axes lockout would get allauth's terser
 # "try again later" on the login form instead of the lockout page. Its per-account limit stays
 # (it catches guessing spread over many addresses) but sits above axes's.
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/5m/key"}
+# allauth's other limits are set here explicitly (its defaults as of 65.x unless tightened), so
+# an upgrade cannot change them unseen. Over a limit allauth answers templates/429.html.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/5m/key",
+    # Every login attempt per client address (allauth's default).
+    "login": env.str("ACCOUNT_RATE_LOGIN", default="30/m/ip"),
+    # Asking for a reset email: per address, and per email address so no one is mail-bombed
+    # (allauth's default is 20/m/ip,5/m/key).
+    "reset_password": env.str("ACCOUNT_RATE_RESET_PASSWORD", default="20/h/ip,3/h/key"),
+    # The page the reset email links to (GET and POST), per address (default 20/m/ip).
+    "reset_password_from_key": env.str("ACCOUNT_RATE_RESET_PASSWORD_FROM_KEY",
+                                       default="20/h/ip"),
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
+    "signup": "20/m/ip",  # invitation-only: allauth's own signup is closed (members.adapters)
+}
+
+# Our own limits (talanoa.ratelimit: a fixed window in the cache, "N/s|min|hour|day").
+# Invitations sent by one person (accounts, consultative, one item, a ministry's advisory link).
+INVITATION_RATE = env.str("INVITATION_RATE", default="30/hour")
+# Anonymous forms, per form and client address: "take part" (anyone may post it) and the
+# forms behind an emailed link (RSVP, accepting an invitation, a ministry's advisory request,
+# confirming a "take part" email).
+TAKE_PART_RATE = env.str("TAKE_PART_RATE", default="10/hour")
+PUBLIC_FORM_RATE = env.str("PUBLIC_FORM_RATE", default="30/hour")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("api.webhook_urls")),  # --- webhooks --- (one line)
     *api_urlpatterns,
     path("history/", include("talanoa.history_urls")),
+    path("audit/", include("talanoa.auditlog_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

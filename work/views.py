@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
@@ -26,6 +25,7 @@ from meetings.models import Meeting
 from members.models import Organisation, WorkingGroup
 from papers.models import Paper, Tag
 from portal.views import default_group
+from talanoa import auditlog
 from talanoa.access import (
     Viewer,
     can_change_task,
@@ -52,6 +52,7 @@ from talanoa.lib.exports import (
 )
 from talanoa.lib.files import download
 from talanoa.lib.paging import decode_cursor, encode_cursor
+from talanoa.ratelimit import by_user, rate_limited
 from work import operations
 from work.forms import (
     EngagementLogForm,
@@ -454,7 +455,7 @@ def _task_export(request: HttpRequest, name: str, tasks, fmt: str) -> HttpRespon
         Column(_("About (URL)"), about_url),
         Column(_("Created"), lambda t: iso(t.created_at)),
         url_column(request),
-    ], tasks.prefetch_related("group"), fmt)
+    ], tasks.prefetch_related("group"), fmt, restricted=lambda row: True)
 
 
 def _open_and_closed(queryset) -> dict:
@@ -906,11 +907,14 @@ def advisory_response_file(request: HttpRequest, pk: int, response_pk: int) -> F
     record = get_object_or_404(AdvisoryResponse, pk=response_pk, advisory=advisory)
     if not record.file:
         raise Http404
-    return download(record.file, record.file_name)
+    response = download(record.file, record.file_name)
+    auditlog.download(request, advisory, record.file_name)
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitations", "INVITATION_RATE", key=by_user)
 def advisory_invite(request: HttpRequest) -> HttpResponse:
     """The secretariat invites a ministry's contact to file a request (a signed link)."""
     from members.models import WorkingGroup
@@ -940,6 +944,7 @@ def _bad_link(request: HttpRequest, expired: bool) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("advisory-ministry", "PUBLIC_FORM_RATE")
 def advisory_ministry(request: HttpRequest, token: str) -> HttpResponse:
     """An invited ministry's contact files a request; the signed link proves their address."""
     from django.core import signing
@@ -1382,7 +1387,6 @@ def forum_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Directory and "take part" --------------------------------------------------------------
 
-TAKE_PART_POSTS_PER_HOUR = 10
 LOG_ON_PAGE = 20
 JOIN_REQUESTS_ON_PAGE = 50
 
@@ -1488,41 +1492,23 @@ def engagement_log_new(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation.short}}, status=400 if form.errors else 200)
 
 
-def _over_take_part_limit(request: HttpRequest) -> bool:
-    """At most TAKE_PART_POSTS_PER_HOUR posts of the form an hour from one address (the same
-    address resolution as the login lockout, django-axes)."""
-    from axes.helpers import get_client_ip_address
-
-    key = f"work:take-part:{get_client_ip_address(request) or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > TAKE_PART_POSTS_PER_HOUR
-
-
 @require_http_methods(["GET", "POST"])
+@rate_limited("take-part", "TAKE_PART_RATE")
 def take_part(request: HttpRequest) -> HttpResponse:
     """The public request to join the group (S1): no account needed; the email is confirmed
     by a signed link before the secretariat sees anything."""
     group = default_group()
     form = TakePartForm(request.POST or None)
-    if request.method == "POST":
-        if _over_take_part_limit(request):
-            return render(request, "work/directory_take_part.html",
-                          {"form": form, "group": group, "limited": True}, status=429)
-        if form.is_valid():
-            join_request = operations.submit_join_request(
-                group, form, (get_language() or "en")[:2])
-            return render(request, "work/directory_take_part_sent.html",
-                          {"join_request": join_request, "group": group})
+    if request.method == "POST" and form.is_valid():
+        join_request = operations.submit_join_request(group, form, (get_language() or "en")[:2])
+        return render(request, "work/directory_take_part_sent.html",
+                      {"join_request": join_request, "group": group})
     return render(request, "work/directory_take_part.html", {"form": form, "group": group},
                   status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("take-part-confirm", "PUBLIC_FORM_RATE")
 def take_part_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: opening it shows a button (mail scanners open links); the POST
     confirms."""
@@ -1559,7 +1545,7 @@ def join_requests(request: HttpRequest) -> HttpResponse:
             Column(_("Submitted"), lambda r: iso(r.submitted_at)),
             Column(_("Status"), lambda r: r.get_status_display()),
             url_column(request),
-        ], rows, fmt)
+        ], rows, fmt, restricted=lambda row: True)
     counts = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
     rows = list(rows[:JOIN_REQUESTS_ON_PAGE])
     tabs = [(value, label, counts.get(value, 0)) for value, label in JoinRequest.Status.choices]

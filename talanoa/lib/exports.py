@@ -22,6 +22,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
+from talanoa import auditlog
 from talanoa.lib.tables import Cell, Table, table_response
 
 EXPORT_LIMIT = 10_000
@@ -71,11 +72,19 @@ def url_column(request: HttpRequest, header: str = "URL") -> Column:
 
 
 def export_response(request: HttpRequest, name: str, columns: list[Column],
-                    rows: Sequence, fmt: str) -> HttpResponse:
+                    rows: Sequence, fmt: str,
+                    restricted: Callable[[Any], bool] = auditlog.above_public) -> HttpResponse:
     """`rows`: the page's own queryset (or list), in the page's order; at most EXPORT_LIMIT go
-    out (a queryset is sliced in the database, one more row only to tell it was cut)."""
+    out (a queryset is sliced in the database, one more row only to tell it was cut).
+
+    A download holding any row above public level (`restricted(row)`: by default the row's own
+    `level`; lists of records that are never public pass `lambda row: True`) is recorded in the
+    audit log, once, with the counts."""
     sliced = list(rows[:EXPORT_LIMIT + 1])
     truncated = len(sliced) > EXPORT_LIMIT
+    count = sum(1 for row in sliced[:EXPORT_LIMIT] if restricted(row))
+    if count:
+        auditlog.export(request, name, fmt, min(len(sliced), EXPORT_LIMIT), count)
     table = Table(name=name, header=[column.header for column in columns],
                   rows=[[column.value(row) for column in columns]
                         for row in sliced[:EXPORT_LIMIT]])

@@ -650,6 +650,34 @@ def media_root_is_outside(directory: Path | None = None) -> bool:
                    for root in served)
 
 
+# What a download says it is: only the kinds uploads accept (and the packs the portal builds),
+# by the name's extension. Anything else (a file stored before the checks, restored from
+# elsewhere, or put there by hand: page.html, logo.svg) is sent as bytes to save, never a type a
+# browser renders as a page, whatever mimetypes would guess.
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+}
+BUILT_DOWNLOAD_TYPES = {".zip": "application/zip"}
+
+
+def download_content_type(filename: str) -> str:
+    extension = PurePosixPath(filename).suffix.lower()
+    kind = KIND_OF_EXTENSION.get(extension)
+    if kind in DOWNLOAD_TYPES:
+        return DOWNLOAD_TYPES[kind]
+    return BUILT_DOWNLOAD_TYPES.get(extension, "application/octet-stream")
+
+
 def download(field_file: Any, filename: str | None = None, *, public: bool = False,
              max_age: int = 3600) -> FileResponse:
     """A stored file as a download, never rendered by the browser in our origin (attachment,
@@ -663,8 +691,9 @@ def download(field_file: Any, filename: str | None = None, *, public: bool = Fal
     except FileNotFoundError:
         logger.error("Stored file missing: %s", field_file.name)
         raise Http404 from None
-    response = FileResponse(stored, as_attachment=True,
-                            filename=filename or PurePosixPath(field_file.name).name)
+    filename = filename or PurePosixPath(field_file.name).name
+    response = FileResponse(stored, as_attachment=True, filename=filename,
+                            content_type=download_content_type(filename))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"public, max-age={max_age}" if public else "private, no-store"
     return response

@@ -115,6 +115,8 @@ ROUTES = {
     "members:invite_consultative": Rule(EDITORS),
     "members:invite_to_post": Rule(EDITORS, sample="post_public"),
     "members:invitation": Rule(frozenset(), login_required=False, sample="token"),
+    "members:lockouts": Rule(EDITORS),  # abuse: sign-in lockouts and unlock
+    "members:lockout_unlock": PostOnly("lockout"),
     # meetings: minutes, decisions, attendance, actions
     # (samples on the demo public meeting, held: meetings/tests/samples.py)
     "meetings:minutes": Rule(EVERYONE, login_required=False, sample="minutes_public"),
@@ -134,6 +136,7 @@ ROUTES = {
     "history:recent": Rule(EDITORS),
     "history:object": Rule(EDITORS, sample="history_post"),
     "history:restore": PostOnly("history_restore"),
+    "audit:events": Rule(EDITORS),  # abuse: the audit log
     "set_language": Redirects(),
     # meetings: calendar, feeds, convening, answers
     "meetings:calendar": Rule(EVERYONE, login_required=False),

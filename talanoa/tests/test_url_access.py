@@ -96,6 +96,14 @@ def _sample_kwargs(sample: str | None) -> dict:
 
         token, __ = create_token(User.objects.get(email="member@demo.talanoa.test"), "Sample")
         return {"pk": token.pk}
+    if sample == "lockout":  # abuse: an account locked out of signing in
+        from axes.models import AccessAttempt
+        from django.conf import settings
+
+        return {"pk": AccessAttempt.objects.create(
+            username="member@demo.talanoa.test", ip_address="203.0.113.50", user_agent="",
+            http_accept="", path_info="/accounts/login/", get_data="", post_data="",
+            failures_since_start=settings.AXES_FAILURE_LIMIT).pk}
     if sample == "membership":
         from members.models import Membership
 
