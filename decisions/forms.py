@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Criterion, Cycle, Decision, DecisionOption, Proposal, Sitting
@@ -313,8 +314,10 @@ class ProposalForm(VersionedFormMixin, forms.ModelForm):
         self.criteria = list(criteria)
         answers = answers or {}
         for criterion in self.criteria:
+            # Django's form templates show help text as it is (`|safe`): the question is the
+            # cycle editor's text, so it is escaped here.
             self.fields[f"answer_{criterion.pk}"] = forms.CharField(
-                label=str(criterion.title), required=False, help_text=str(criterion.question),
+                label=str(criterion.title), required=False, help_text=escape(criterion.question),
                 initial=answers.get(criterion.pk, ""), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
