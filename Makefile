@@ -69,7 +69,7 @@ lint: setup
 
 test: setup chromium
 	$(PY) -m ruff check .
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m talanoa.bench $(BENCH_ARGS)
