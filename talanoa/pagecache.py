@@ -11,7 +11,9 @@ Correctness rests on one counter, the content generation, which is part of every
   attempts) increments it at once and again when its transaction commits (so a page built
   between the two is not kept);
 - any request that may change state (POST, PUT, PATCH, DELETE) increments it when it ends, which
-  covers queryset `.update()` and bulk changes made by views;
+  covers queryset `.update()` and bulk changes made by views; not when it was refused (an answer
+  of 400 or more: a form with errors is a 200 and still counts), so that a stream of requests
+  without a CSRF token, rate-limited or forbidden cannot keep emptying the cache for everyone;
 - every worker task increments it when it ends, for the same reason;
 - an entry lives at most PAGE_CACHE_SECONDS (default 60), which bounds what nothing above sees
   (time passing, e.g. a meeting becoming past; a change made by hand in the database).
@@ -154,7 +156,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         if not _cacheable_request(request):
             response = self.get_response(request)
-            if request.method in _UNSAFE_METHODS:
+            if request.method in _UNSAFE_METHODS and response.status_code < 400:
                 bump()
             return response
         key = _key(request, generation())

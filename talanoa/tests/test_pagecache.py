@@ -77,6 +77,17 @@ def test_any_state_changing_request_renews_the_pages(client):
     assert Client().get("/posts/")["X-Page-Cache"] == "miss"
 
 
+def test_a_refused_request_leaves_the_pages_kept():
+    # Otherwise anyone could empty the cache for every reader with requests that do nothing.
+    Client().get("/posts/")
+    before = pagecache.generation()
+    refused = Client(enforce_csrf_checks=True).post(reverse("set_language"), {"language": "en"})
+    assert refused.status_code == 403
+    assert Client().post("/no-such-page/").status_code == 404
+    assert pagecache.generation() == before
+    assert Client().get("/posts/")["X-Page-Cache"] == "hit"
+
+
 def test_a_finished_background_task_renews_the_pages(run_worker):
     from talanoa.tasks import schedule_heartbeat
 
