@@ -179,3 +179,18 @@ def refused_fields(page: bytes | str) -> set[str]:
 def form_errors(page: bytes | str) -> list[str]:
     soup = BeautifulSoup(page, "html.parser")
     return [e.get_text(" ", strip=True) for e in soup.select(".errorlist, .errors, .error")][:8]
+
+
+def xlsx_sheet(rows: list[list]) -> bytes:
+    """An XLSX file of one sheet named "Data" holding these rows (for import tests)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

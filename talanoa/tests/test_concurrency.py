@@ -443,15 +443,9 @@ def test_two_workers_run_each_task_once_and_send_each_email_once(tmp_path, slow_
     assert race.read(lambda: BriefDelivery.objects.filter(sent_at__isnull=True).count()) == 0
 
 
-def test_a_notice_task_run_again_after_a_failed_send_sends_each_email_once(group, monkeypatch):
-    """The mail server fails halfway: the task fails (the worker records it) and is run again;
-    whoever had the notice does not get it twice, whoever did not gets it."""
+def _mail_server_fails_at_the_second_send(monkeypatch) -> None:
     from django.core.mail.backends import locmem
 
-    from meetings import tasks
-    from meetings.models import Invitee
-
-    meeting, invitees = _meeting_with_invitees(group, 3, "Interrupted notices")
     original, calls = locmem.EmailBackend.send_messages, []
 
     def failing_second(self, messages):
@@ -461,6 +455,16 @@ def test_a_notice_task_run_again_after_a_failed_send_sends_each_email_once(group
         return original(self, messages)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", failing_second)
+
+
+def test_a_notice_task_run_again_after_a_failed_send_sends_each_email_once(group, monkeypatch):
+    """The mail server fails halfway: the task fails (the worker records it) and is run again;
+    whoever had the notice does not get it twice, whoever did not gets it."""
+    from meetings import tasks
+    from meetings.models import Invitee
+
+    meeting, invitees = _meeting_with_invitees(group, 3, "Interrupted notices")
+    _mail_server_fails_at_the_second_send(monkeypatch)
     with pytest.raises(ConnectionResetError):
         tasks.send_notices.call(meeting.pk, "convened")
     assert len(mail.outbox) == 1
@@ -473,8 +477,6 @@ def test_a_notice_task_run_again_after_a_failed_send_sends_each_email_once(group
 
 def test_a_brief_run_again_after_a_failed_send_sends_each_email_once(group, people,
                                                                     monkeypatch):
-    from django.core.mail.backends import locmem
-
     from papers import tasks
     from papers.models import BriefDelivery, Paper, PaperKind
 
@@ -486,15 +488,7 @@ def test_a_brief_run_again_after_a_failed_send_sends_each_email_once(group, peop
         BriefDelivery.objects.create(paper=paper, email=f"mission-{n}@brief.test",
                                      name=f"Mission {n}")
     monkeypatch.setattr("papers.pdf.paper_pdf", lambda paper, language: b"%PDF-1.7 brief")
-    original, calls = locmem.EmailBackend.send_messages, []
-
-    def failing_second(self, messages):
-        calls.append(1)
-        if len(calls) == 2:
-            raise ConnectionResetError("the mail server went away")
-        return original(self, messages)
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", failing_second)
+    _mail_server_fails_at_the_second_send(monkeypatch)
     with pytest.raises(ConnectionResetError):
         tasks.send_briefs.call(paper.pk)
     assert BriefDelivery.objects.filter(paper=paper, sent_at__isnull=False).count() == 1

@@ -30,7 +30,13 @@ from talanoa.tests.access_table import (
     Rule,
 )
 from talanoa.tests.hardening import tally
-from talanoa.tests.test_url_access import ALLAUTH_PREFIXES, _item, _sample_kwargs, url_names
+from talanoa.tests.test_url_access import (
+    ALLAUTH_PREFIXES,
+    _item,
+    _sample_kwargs,
+    item_kwargs,
+    url_names,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,18 +109,6 @@ def header_problems(response) -> list[str]:
     return problems
 
 
-def _item_kwargs(rule: ItemRule, level: str) -> dict:
-    item = _item(rule.sample, level)
-    kwargs = {"pk": item.pk}
-    if rule.sample == "paper_file":
-        kwargs["file_pk"] = item.files.get().pk
-    if rule.sample == "report_file":
-        from reports.tests.samples import sample_report_file
-
-        kwargs = sample_report_file(item)
-    return kwargs
-
-
 def _api_urls() -> list[str]:
     """Every endpoint of the API (ROUTES' ApiEndpoint rows): on the public item of each kind;
     the writing ones answer GET with 405."""
@@ -145,7 +139,7 @@ def every_page() -> Iterator[str]:
             continue
         if isinstance(rule, ItemRule):
             for level in ("public", "restricted"):
-                yield reverse(name, kwargs=_item_kwargs(rule, level))
+                yield reverse(name, kwargs=item_kwargs(rule, _item(rule.sample, level)))
         elif isinstance(rule, (Probe, Redirects)):
             yield reverse(name)
         else:

@@ -18,7 +18,7 @@ from collections import deque
 import pytest
 
 from talanoa.lib.markup import render_markdown
-from talanoa.tests.forms_filler import Form, form_errors, page_forms, refused_fields
+from talanoa.tests.forms_filler import Form, form_errors, page_forms, refused_fields, xlsx_sheet
 from talanoa.tests.forms_filler import fill as fill_form
 from talanoa.tests.hardening import tally
 from talanoa.tests.xss_payloads import MARK, PAYLOADS, dangers, feed_dangers
@@ -199,7 +199,6 @@ def _import_files() -> list[tuple[str, bytes]]:
     import csv
     import io
 
-    import openpyxl
 
     # Plain rows first: a CSV with markup in its first kilobyte is refused as a whole (where
     # content sniffers look: talanoa.lib.files), tried below; past it, the payloads are data.
@@ -219,17 +218,8 @@ def _import_files() -> list[tuple[str, bytes]]:
         csv.writer(out).writerows(rows)
         return out.getvalue().encode()
 
-    def as_xlsx(rows):
-        book = openpyxl.Workbook()
-        book.active.title = "Data"
-        for row in rows:
-            book.active.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-
-    return [("IT.CEL.SETS.P2.csv", as_csv(long)), ("hostile-long.xlsx", as_xlsx(long)),
-            ("hostile-wide.csv", as_csv(wide)), ("hostile-wide.xlsx", as_xlsx(wide))]
+    return [("IT.CEL.SETS.P2.csv", as_csv(long)), ("hostile-long.xlsx", xlsx_sheet(long)),
+            ("hostile-wide.csv", as_csv(wide)), ("hostile-wide.xlsx", xlsx_sheet(wide))]
 
 
 def test_payloads_in_indicator_imports_stay_escaped(client_for):

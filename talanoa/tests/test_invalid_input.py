@@ -15,7 +15,6 @@ search and list filters and in an import's cells; CI runs it on both databases.
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -25,7 +24,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from talanoa.tests.forms_filler import fill, form_errors, page_forms
+from talanoa.tests.forms_filler import fill, form_errors, page_forms, xlsx_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -174,18 +173,6 @@ def test_invalid_input_never_fails_and_a_refusal_changes_nothing(client_for, nam
     check()
 
 
-def _sheet(rows: list[list]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.active.title = "Data"
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 CELL = st.one_of(st.text(max_size=20), st.sampled_from(["\x00", "TON", "2022", "-2+3", "1e999",
                                                         "NaN", "", "X\x00Y", "99999999999"]))
 
@@ -205,7 +192,7 @@ def test_an_invalid_indicator_file_never_fails_and_stores_nothing(client_for, ro
     if xlsx:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl cannot write them
 
-        data = _sheet([[ILLEGAL_CHARACTERS_RE.sub("", c) for c in row] for row in table])
+        data = xlsx_sheet([[ILLEGAL_CHARACTERS_RE.sub("", c) for c in row] for row in table])
         name = "hostile.xlsx"
     else:
         data = "\n".join(",".join(row) for row in table).encode() + (raw or b"")

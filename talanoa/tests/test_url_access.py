@@ -214,6 +214,17 @@ def _sample_kwargs(sample: str | None) -> dict:
     raise KeyError(sample)
 
 
+def item_kwargs(rule: ItemRule, item) -> dict:
+    """The address arguments of an item page (a file page names its file too)."""
+    if rule.sample == "paper_file":
+        return {"pk": item.pk, "file_pk": item.files.get().pk}
+    if rule.sample == "report_file":
+        from reports.tests.samples import sample_report_file
+
+        return sample_report_file(item)
+    return {"pk": item.pk}
+
+
 def _meeting(level: str):
     """A demo meeting ("[public] …", "[members] …", …)."""
     from meetings.models import Meeting
@@ -249,14 +260,7 @@ def test_access_matrix(client_for, attachments, name, standing, level):
     client = client_for(standing)
     if isinstance(rule, ItemRule):
         item = _item(rule.sample, level)
-        kwargs = {"pk": item.pk}
-        if rule.sample == "paper_file":
-            kwargs["file_pk"] = item.files.get().pk
-        if rule.sample == "report_file":
-            from reports.tests.samples import sample_report_file
-
-            kwargs = sample_report_file(item)
-        url = reverse(name, kwargs=kwargs)
+        url = reverse(name, kwargs=item_kwargs(rule, item))
         response = client.get(url)
         allowed = standing in LEVEL_AUDIENCE[level]
         assert response.status_code == (200 if allowed else 404), (url, standing)
