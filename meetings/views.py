@@ -58,7 +58,6 @@ from meetings.record import (
     revisions_for,
 )
 from members.models import WorkingGroup
-from talanoa import auditlog
 from talanoa.access import (
     ANONYMOUS,
     Viewer,
@@ -71,6 +70,7 @@ from talanoa.access import (
 )
 from talanoa.lib.editing import CONFLICT_MESSAGE, EditConflict, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
+from talanoa.lib.files import attachment
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 from talanoa.ratelimit import rate_limited
@@ -594,17 +594,6 @@ def documents_context(meeting: Meeting, can_edit: bool, agenda: list[AgendaItem]
             "document_form": MeetingDocumentForm() if can_edit else None}
 
 
-def _download(file, filename: str, *, public: bool) -> FileResponse:
-    # Always a download, never rendered by the browser in our origin.
-    from talanoa.lib.files import download_content_type
-
-    response = FileResponse(file, as_attachment=True, filename=filename,
-                            content_type=download_content_type(filename))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
-    return response
-
-
 def _is_public(meeting: Meeting) -> bool:
     return meeting.level == Meeting.Level.PUBLIC and meeting.archived_at is None
 
@@ -616,9 +605,8 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
                  else live_documents(meeting))
     document = get_object_or_404(documents, pk=doc_pk)
     name = document.file.name.rsplit("/", 1)[-1]
-    response = _download(document.file.open("rb"), name,
-                         public=_is_public(meeting) and document.archived_at is None)
-    auditlog.download(request, meeting, name)
+    response = attachment(document.file.open("rb"), name, of=meeting, max_age=300,
+                          public=_is_public(meeting) and document.archived_at is None)
     return response
 
 
@@ -658,9 +646,8 @@ def pack_zip(request: HttpRequest, pk: int) -> FileResponse:
     """One download per meeting: agenda (PDF), minutes and every live document."""
     meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
     pack = get_pack(pack_parts(meeting))
-    response = _download(pack.zip_path.open("rb"), zip_filename(meeting),
-                         public=_is_public(meeting))
-    auditlog.download(request, meeting, zip_filename(meeting))
+    response = attachment(pack.zip_path.open("rb"), zip_filename(meeting), of=meeting,
+                          max_age=300, public=_is_public(meeting))
     return response
 
 
@@ -669,9 +656,8 @@ def pack_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """Agenda, minutes and the list of documents in one PDF."""
     meeting = get_item_for_user(request, Meeting.objects.select_related("group", "country"), pk)
     pack = get_pack(pack_parts(meeting))
-    response = _download(pack.pdf_path.open("rb"), pdf_filename(meeting),
-                         public=_is_public(meeting))
-    auditlog.download(request, meeting, pdf_filename(meeting))
+    response = attachment(pack.pdf_path.open("rb"), pdf_filename(meeting), of=meeting,
+                          max_age=300, public=_is_public(meeting))
     return response
 
 

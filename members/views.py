@@ -56,7 +56,6 @@ from members.models import (
 )
 from portal.models import Post
 from portal.views import default_group
-from talanoa import auditlog
 from talanoa.access import (
     get_item_for_user,
     grant_item,
@@ -534,9 +533,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def letter_document(request: HttpRequest, pk: int) -> FileResponse:
     letter = _editable_letter(request, pk)
-    response = download(letter.reply_document)
-    auditlog.download(request, letter, letter.reply_document.name)  # personal data: no level
-    return response
+    return download(letter.reply_document, of=letter)  # personal data: always recorded
 
 
 @require_POST
@@ -567,9 +564,7 @@ def nomination_document(request: HttpRequest, pk: int) -> FileResponse:
     """A representative's nomination document: for members of the group only (R2, R7)."""
     representative = get_object_or_404(Representative.objects.select_related("group"), pk=pk)
     require_member(request, representative.group)
-    response = download(representative.nomination_document)
-    auditlog.download(request, representative, representative.nomination_document.name)
-    return response
+    return download(representative.nomination_document, of=representative)
 
 
 @login_required

@@ -45,7 +45,6 @@ from papers.models import (
     PaperKind,
     Tag,
 )
-from talanoa import auditlog
 from talanoa.access import (
     ANONYMOUS,
     can_author,
@@ -326,9 +325,8 @@ def paper_file_response(paper: Paper, file_pk: int) -> FileResponse:
     """A file of a paper the caller may see (asked of the policy first, by the page or the API),
     earlier versions included; an archived file is gone for everyone."""
     record = get_object_or_404(PaperFile, pk=file_pk, paper=paper, archived_at__isnull=True)
-    response = download(record.file, record.original_name,
+    response = download(record.file, record.original_name, of=paper,
                         public=paper.level == Paper.Level.PUBLIC)
-    auditlog.download(None, paper, record.original_name)  # the page's request, or the API's
     return response
 
 

@@ -18,7 +18,6 @@ from portal import operations
 from portal import search as site_search
 from portal.forms import PostForm, SearchForm
 from portal.models import Post
-from talanoa import auditlog
 from talanoa.access import ANONYMOUS, get_item_for_user, viewer_for, visible
 from talanoa.lib.editing import form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
@@ -142,8 +141,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def post_file(request: HttpRequest, pk: int) -> FileResponse:
     post = get_item_for_user(request, Post, pk)
-    response = download(post.attachment, public=post.level == Post.Level.PUBLIC)
-    auditlog.download(request, post, post.attachment.name)
+    response = download(post.attachment, of=post, public=post.level == Post.Level.PUBLIC)
     return response
 
 

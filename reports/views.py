@@ -40,7 +40,6 @@ from reports.models import (
     ReportFile,
     ReportRun,
 )
-from talanoa import auditlog
 from talanoa.access import (
     audience,
     get_item_for_user,
@@ -291,8 +290,7 @@ def run_file(request: HttpRequest, pk: int, run_pk: int, language: str, fmt: str
     record = get_object_or_404(ReportFile, run__report=report, run_id=run_pk,
                                run__status=ReportRun.Status.DONE, language=language, format=fmt)
     stem = f"{report.title_en or report.title_fr}"[:80]
-    response = download(record.file, f"{stem} ({language.upper()}).{fmt}")
-    auditlog.download(request, report, f"{stem} ({language.upper()}).{fmt}")
+    response = download(record.file, f"{stem} ({language.upper()}).{fmt}", of=report)
     return response
 
 

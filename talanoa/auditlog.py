@@ -15,8 +15,9 @@ What records what:
   loaded with, so changes made anywhere (operations, the shell, a restore) are seen;
 - API tokens: `api.operations.create_token` / `revoke_token`;
 - downloads: `talanoa.lib.exports.export_response` (one event per list download holding any row
-  above public level, with the counts) and `download()` below (each file of an item above public
-  level, and personal documents).
+  above public level, with the counts) and `download()` below, which
+  `talanoa.lib.files.download()` / `attachment()` call with the item a file belongs to (each
+  file of an item above public level, and personal documents).
 """
 
 from __future__ import annotations

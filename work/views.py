@@ -25,7 +25,6 @@ from meetings.models import Meeting
 from members.models import Organisation, WorkingGroup
 from papers.models import Paper, Tag
 from portal.views import default_group
-from talanoa import auditlog
 from talanoa.access import (
     Viewer,
     can_change_task,
@@ -907,8 +906,7 @@ def advisory_response_file(request: HttpRequest, pk: int, response_pk: int) -> F
     record = get_object_or_404(AdvisoryResponse, pk=response_pk, advisory=advisory)
     if not record.file:
         raise Http404
-    response = download(record.file, record.file_name)
-    auditlog.download(request, advisory, record.file_name)
+    response = download(record.file, record.file_name, of=advisory)
     return response
 
 

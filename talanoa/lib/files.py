@@ -678,12 +678,10 @@ def download_content_type(filename: str) -> str:
     return BUILT_DOWNLOAD_TYPES.get(extension, "application/octet-stream")
 
 
-def download(field_file: Any, filename: str | None = None, *, public: bool = False,
-             max_age: int = 3600) -> FileResponse:
-    """A stored file as a download, never rendered by the browser in our origin (attachment,
-    nosniff); cached by anyone only when `public`. The caller has asked the access policy. A
-    record whose file is missing (a restore without the files directory) answers 404 and
-    leaves a trace for the secretariat."""
+def download(field_file: Any, filename: str | None = None, *, of: Any = None,
+             public: bool = False, max_age: int = 3600) -> FileResponse:
+    """A stored file as a download (see `attachment`). A record whose file is missing (a restore
+    without the files directory) answers 404 and leaves a trace for the secretariat."""
     if not field_file:
         raise Http404
     try:
@@ -691,9 +689,22 @@ def download(field_file: Any, filename: str | None = None, *, public: bool = Fal
     except FileNotFoundError:
         logger.error("Stored file missing: %s", field_file.name)
         raise Http404 from None
-    filename = filename or PurePosixPath(field_file.name).name
-    response = FileResponse(stored, as_attachment=True, filename=filename,
+    return attachment(stored, filename or PurePosixPath(field_file.name).name, of=of,
+                      public=public, max_age=max_age)
+
+
+def attachment(file: IO[bytes], filename: str, *, of: Any = None, public: bool = False,
+               max_age: int = 3600) -> FileResponse:
+    """An open file as a download, never rendered by the browser in our origin (attachment,
+    nosniff, a type only for the kinds we accept); cached by anyone only when `public`. The
+    caller has asked the access policy; `of` is the item the file belongs to, whose download
+    the audit log records when it is above public level."""
+    from talanoa import auditlog  # the audit log's models load after this module
+
+    response = FileResponse(file, as_attachment=True, filename=filename,
                             content_type=download_content_type(filename))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"public, max-age={max_age}" if public else "private, no-store"
+    if of is not None:
+        auditlog.download(None, of, filename)
     return response
