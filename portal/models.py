@@ -59,7 +59,7 @@ class SearchEntry(models.Model):
     The full-text index itself is outside Django's models, kept in step by the database:
     on SQLite an FTS5 table (`portal_search_fts`, external content on this table) maintained by
     triggers on this table; on PostgreSQL a generated `tsvector` column (`vector`) with a GIN
-    index. Both are created by migration 0004 (`portal.search_sql`). On SQLite, a migration that
+    index. Both are created by migration 0002 (`portal.search_sql`). On SQLite, a migration that
     alters this table remakes it and drops its triggers: call `search_sql.create_sqlite(...)`
     again after it.
     """
