@@ -5,6 +5,9 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_CACHE_DIR ?= $(CURDIR)/.cache/uv
+# Python's compiled files are what make a second start fast (2 s of compiling per process
+# otherwise, for every test worker too): written beside the sources, ignored by git.
+unexport PYTHONDONTWRITEBYTECODE
 
 # A Python >= 3.12: on PATH first, then pyenv's real interpreters (not its shims).
 PYTHON := $(shell for c in python3.13 python3.12 python3 \
@@ -33,20 +36,24 @@ $(UV): | check-python
 
 setup: .venv/.synced
 
+# Tables, starter data and the first account, each skipped when already there.
 db: setup
-	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) load_starter_data --if-empty
-	$(MANAGE) create_first_secretariat
+	@$(MANAGE) prepare
 
 # The web server and, beside it, the background worker (meeting notices and reminders, the daily
 # round of digests and alerts, whose chain `manage.py worker` starts if none is queued). Ctrl-C
 # stops both; if the server stops on its own, the worker is stopped too. The worker does not
 # reload on code changes (its reloader would outlive a stopped parent): restart `make run`.
-run: db
-	@echo "Talanoa: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and its background worker)"
+# How to sign in is printed last, once the server answers.
+run: setup
+	@echo "Talanoa: starting (Python packages ready)"
+	@$(MANAGE) prepare --sign-in-file var/run/sign-in.txt --base-url http://127.0.0.1:$(PORT)
+	@echo "Starting the background worker and the web server on 127.0.0.1:$(PORT) …"
 	@DEBUG=$${DEBUG:-1} $(MANAGE) worker --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'kill $$worker $$announce 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
+	{ until (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; do sleep 0.2; done; \
+	  echo; cat var/run/sign-in.txt; } & announce=$$!; \
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Production serving on one machine: gunicorn (deploy/gunicorn.conf.py) with DEBUG off, hashed

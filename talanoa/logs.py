@@ -67,3 +67,18 @@ class GunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
                    "duration_ms": round(request_time.total_seconds() * 1000, 2),
                    "remote": environ.get("HTTP_X_FORWARDED_FOR") or environ.get("REMOTE_ADDR"),
                    "agent": environ.get("HTTP_USER_AGENT", "")})
+
+
+class HeartbeatAtDebug(logging.Filter):
+    """The worker logs each task it runs at INFO; the heartbeat runs every 30 s, and its two lines
+    a beat would bury everything else (the sign-in details `make run` prints, a real task's
+    failure). Its lines count as DEBUG: shown only when the tasks logger is at DEBUG."""
+
+    HEARTBEAT = "talanoa.tasks.worker_heartbeat"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO or not isinstance(record.args, tuple) \
+                or self.HEARTBEAT not in record.args:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)

@@ -307,6 +307,7 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"heartbeat_at_debug": {"()": "talanoa.logs.HeartbeatAtDebug"}},
     "formatters": {"json": {"()": "talanoa.logs.JsonFormatter"},
                    "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
@@ -315,6 +316,8 @@ LOGGING = {
     "loggers": {
         # The worker's start/stop and each task's failure are worth a line in production.
         "django_tasks_db": {"level": env.str("WORKER_LOG_LEVEL", default="INFO")},
+        # Each task run is a line (django.tasks, INFO); the heartbeat's only at DEBUG.
+        "django.tasks": {"filters": ["heartbeat_at_debug"]},
     },
 }
 
