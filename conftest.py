@@ -37,6 +37,18 @@ def load_world() -> None:
             TOTP.activate(user, "JBSWY3DPEHPK3PXP")
 
 
+# Django's advice for test suites: hash passwords fast. The settings' own hashers (PBKDF2,
+# 0.6 s a password here) would cost seconds for each sign-in and each demo account;
+# talanoa/tests/test_settings.py checks what production hashes with.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -119,6 +131,19 @@ def pytest_runtest_makereport(item, call):
         COUNTS["matrix checks"] += 1
         COUNTS["matrix failures"] += report.failed
     return report
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist each worker counts its own figures: hand them to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hardening"] = dict(COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up what each worker counted (pytest-xdist's hook)."""
+    COUNTS.update(getattr(node, "workeroutput", {}).get("hardening", {}))
 
 
 @pytest.hookimpl(trylast=True)

@@ -21,12 +21,12 @@ import uuid
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from talanoa.access import STANDINGS, Level
 from talanoa.tests.access_table import ROUTES, ItemRule, PostOnly, Rule
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.test_url_access import _item
 
 pytestmark = pytest.mark.django_db
@@ -148,38 +148,22 @@ def _other_records(group, items) -> dict:
 @pytest.fixture(scope="module")
 def other_group(django_db_setup, django_db_blocker):
     """The Gender group's items, in a transaction kept open for the module and rolled back."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
             data = _build_other_group()
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
-    yield data
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        yield data
 
 
 @pytest.fixture(scope="module")
 def clients(other_group, django_db_blocker):
     """A client per standing, signed in once for the module (in its transaction)."""
-    from django.test import Client
-
     from conftest import DEMO
     from members.models import User
 
-    result = {}
     with django_db_blocker.unblock():
-        for standing in (*STANDINGS, THEIRS):
-            result[standing] = Client()
-            if standing == THEIRS:
-                result[standing].force_login(other_group["theirs"])
-            elif standing != "anonymous":
-                result[standing].force_login(User.objects.get(email=DEMO[standing]))
-    return result
+        people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+        people[THEIRS] = other_group["theirs"]
+        return signed_in_clients((*STANDINGS, THEIRS), people)
 
 
 def _expected_item(standing: str, level: str) -> int:

@@ -1,14 +1,20 @@
 """Every page costs the same number of queries whatever the amount of data (BUDGETS.md).
 
-Each case measures a page, adds many more rows of everything (`talanoa.synthetic.grow`: posts at
-every level, organisations, memberships, people, representatives, including more of the member's
-own), measures again and expects the same count: no N+1, whatever the lists hold.
+Every page of PAGES is measured on the demo data, then many more rows of everything are added
+once for the module (`talanoa.synthetic.grow`: posts at every level, organisations, memberships,
+people, representatives, including more of the member's own), and each case measures its page
+again and expects the same count: no N+1, whatever the lists hold.
 """
 
+from dataclasses import dataclass
+
 import pytest
+from django.test import Client
 
 from portal.models import Post
+from talanoa.access import STANDINGS
 from talanoa.synthetic import TEST_GROWTH, grow
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -99,24 +105,52 @@ def _a_former_representative(people) -> None:
     current.save()
 
 
-@pytest.mark.parametrize(("standing", "path"), PAGES)
-def test_queries_stay_constant_as_data_grows(client_for, people, standing, path):
+def _address(path: str, people) -> str:
     if "{" in path:
         name = path.split("{")[1].split("}")[0]
         path = path.replace("{" + name + "}", str(_post(name, people)))
-    if "/representatives/" in path:  # the register's earlier years: a list from the start
-        _a_former_representative(people)
-    client = client_for(standing)
-    before = count_queries(client, path)
-    added = grow(TEST_GROWTH, representing=[people["member"].person, people["observer"].person])
-    assert added["posts"] == TEST_GROWTH.posts
-    after = count_queries(client, path)
+    return path
+
+
+@dataclass
+class Grown:
+    clients: dict[str, Client]
+    addresses: dict[str, str]  # each case's path, its sample filled in
+    before: dict[tuple[str, str], int]  # each case's queries on the demo data
+    added: dict[str, int]  # the rows grow() added
+
+
+@pytest.fixture(scope="module")
+def grown(django_db_setup, django_db_blocker):
+    """Every case measured on the demo data, then the data grown once for the module (in a
+    transaction rolled back at its end)."""
+    from conftest import DEMO
+    from members.models import User
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            # The register's earlier years: a list of past representatives from the start.
+            _a_former_representative(people)
+            clients = signed_in_clients(STANDINGS, people)
+            addresses = {path: _address(path, people) for _, path in PAGES}
+            before = {(standing, path): count_queries(clients[standing], addresses[path])
+                      for standing, path in PAGES}
+            added = grow(TEST_GROWTH,
+                         representing=[people["member"].person, people["observer"].person])
+        yield Grown(clients, addresses, before, added)
+
+
+@pytest.mark.parametrize(("standing", "path"), PAGES)
+def test_queries_stay_constant_as_data_grows(grown, standing, path):
+    assert grown.added["posts"] == TEST_GROWTH.posts
+    before = grown.before[standing, path]
+    after = count_queries(grown.clients[standing], grown.addresses[path])
     assert after == before, f"{standing} {path}: {before} queries, then {after} with more data"
 
 
-def test_a_deep_page_costs_what_the_first_costs(client_for, people):
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    member = client_for("member")
+def test_a_deep_page_costs_what_the_first_costs(grown):
+    member = grown.clients["member"]
     first = count_queries(member, "/posts/")
     page = member.get("/posts/").context["page"]
     for _ in range(3):
@@ -125,36 +159,34 @@ def test_a_deep_page_costs_what_the_first_costs(client_for, people):
     assert count_queries(member, f"/posts/?after={page.newer}") == first
 
 
-def test_grown_lists_are_longer_than_a_page(client_for, people):
+def test_grown_lists_are_longer_than_a_page(grown):
     """The growth is big enough to matter: full pages, everywhere the tests look."""
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    member = client_for("member")
+    member, anonymous = grown.clients["member"], grown.clients["anonymous"]
     first = member.get("/posts/").context["page"]
     assert len(first) == 20 and first.older
     assert member.get(f"/posts/?before={first.older}").context["page"].older
     assert len(member.get("/me/").context["representations"]) > 2
     assert len(member.get("/me/").context["shared"]) == 10
-    directory = client_for("anonymous").get("/directory/").context["sections"]
+    directory = anonymous.get("/directory/").context["sections"]
     assert sum(len(section.rows) for section in directory) > 40
-    assert client_for("anonymous").get("/search/?q=cable").context["results"].count > 20
+    assert anonymous.get("/search/?q=cable").context["results"].count > 20
 
 
-def test_the_group_page_and_the_register_show_a_page_of_a_long_list(client_for, people,
-                                                                     monkeypatch):
+def test_the_group_page_and_the_register_show_a_page_of_a_long_list(grown, monkeypatch):
     from members import views
 
     # The test's group is smaller than a real one: smaller pages.
     monkeypatch.setattr(views, "GROUP_ORGANISATIONS_PAGE", 25)
     monkeypatch.setattr(views, "REGISTER_PAGE", 20)
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    memberships = client_for("anonymous").get("/groups/ict/").context["memberships"]
+    anonymous, member = grown.clients["anonymous"], grown.clients["member"]
+    memberships = anonymous.get("/groups/ict/").context["memberships"]
     assert len(memberships) == 25 and memberships.has_next()
-    last = client_for("anonymous").get(f"/groups/ict/?page={memberships.paginator.num_pages}")
+    last = anonymous.get(f"/groups/ict/?page={memberships.paginator.num_pages}")
     assert not last.context["memberships"].has_next()
     assert f"?page={memberships.paginator.num_pages - 1}" in last.content.decode()
-    register = client_for("member").get("/groups/ict/representatives/").context
+    register = member.get("/groups/ict/representatives/").context
     assert register["page"].paginator.count > len(register["page"]) == 20
     assert register["current"] and not register["past"]  # the current ones come first
-    last = client_for("member").get(
+    last = member.get(
         f"/groups/ict/representatives/?page={register['page'].paginator.num_pages}").context
     assert last["past"] and not last["current"]

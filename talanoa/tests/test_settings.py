@@ -91,3 +91,13 @@ def test_postgresql_connections_never_jit_compile(db):
                         "print(settings.DATABASES['default']['OPTIONS'])",
                         DATABASE_URL="postgres://postgres@127.0.0.1:5432/talanoa")
     assert "'options': '-c jit=off'" in result.stdout, result.stderr
+
+
+def test_production_hashes_passwords_slowly():
+    """The suite hashes with MD5 for speed (conftest.FAST_HASHERS); the settings themselves keep
+    Django's default, a slow key-derivation function."""
+    code = ("from django.contrib.auth.hashers import get_hasher; "
+            "print(get_hasher().algorithm)")
+    result = run_manage("shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in ("pbkdf2_sha256", "argon2", "scrypt")

@@ -18,6 +18,7 @@ from talanoa.tests.access_table import (
     Redirects,
     Rule,
 )
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 
 ALLAUTH_PREFIXES = ("account_", "mfa_")
 pytestmark = pytest.mark.django_db
@@ -232,15 +233,29 @@ def _meeting(level: str):
     return Meeting.objects.get(title_en__startswith=f"[{level}]")
 
 
-@pytest.fixture
-def attachments(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def save_attachments() -> None:
+    """A file on every demo post and paper file, each naming its item."""
     for post in Post.objects.all():
         post.attachment.save(f"{post.level}.txt", ContentFile(b"file of " + post.title_en.encode()))
     from papers.models import PaperFile
 
     for record in PaperFile.objects.all():
         record.file.save("paper.pdf", ContentFile(b"%PDF-1.4 file of a paper"))
+
+
+@pytest.fixture(scope="module")
+def matrix_clients(django_db_setup, django_db_blocker):
+    """The attachments and a client per standing, made once for the module's checks (in a
+    transaction rolled back at its end: talanoa/tests/module_data.py)."""
+    from conftest import DEMO
+    from members.models import User
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            save_attachments()
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            clients = signed_in_clients(STANDINGS, people)
+        yield clients
 
 
 CHECKS: list[tuple[str, str, str | None]] = []
@@ -255,9 +270,9 @@ for _name, _rule in ROUTES.items():
 
 @pytest.mark.access_matrix
 @pytest.mark.parametrize(("name", "standing", "level"), CHECKS)
-def test_access_matrix(client_for, attachments, name, standing, level):
+def test_access_matrix(matrix_clients, name, standing, level):
     rule = ROUTES[name]
-    client = client_for(standing)
+    client = matrix_clients[standing]
     if isinstance(rule, ItemRule):
         item = _item(rule.sample, level)
         url = reverse(name, kwargs=item_kwargs(rule, item))

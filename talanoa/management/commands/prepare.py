@@ -70,7 +70,8 @@ class Command(BaseCommand):
     def starter_data(self):
         out = io.StringIO()
         call_command("load_starter_data", if_empty=True, stdout=out)
-        return out.getvalue().strip().rstrip(".") or "loaded", None
+        said = out.getvalue().strip().removeprefix("Starter data").strip(" :.")
+        return said or "loaded", None
 
     def first_account(self):
         out = io.StringIO()
