@@ -74,9 +74,12 @@ messages: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# The suite on every core (pytest-xdist: one database per worker, on SQLite or PostgreSQL);
+# TEST_WORKERS=0 runs it in this one process (for a debugger). The 25 slowest are printed last.
+TEST_WORKERS ?= auto
 test: setup chromium
 	$(PY) -m ruff check .
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest --durations=25 $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m talanoa.bench $(BENCH_ARGS)

@@ -1,19 +1,35 @@
 """Decision pages cost the same number of queries however many decisions, options, positions,
-actions, steps and linked records there are."""
+actions, steps and linked records there are.
+
+Every case is measured on the demo data with its own few records (`grown`), then the records
+grow once for the module (each case's long record, more decisions, and
+`talanoa.synthetic.grow`), and each case measures its page again and expects the same count.
+Growing once, not once per case, keeps the module fast (talanoa/tests/test_query_counts.py).
+"""
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from decisions import operations
 from decisions.models import Decision, DecisionOption, DecisionPosition
 from members.models import Membership, Organisation, Person
 from talanoa.synthetic import TEST_GROWTH, grow
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 from work.models import Task
 
 pytestmark = pytest.mark.django_db
+
+LIST = "/decisions/"
+FILTERED = "/decisions/?body=forum-leaders&status=not_started&ict=yes&year=2025"
+LIST_STANDINGS = ["anonymous", "member", "secretariat"]
+RECORD_STANDINGS = ["anonymous", "member", "chair", "secretariat"]
+HOME_STANDINGS = ["member", "secretariat"]
 
 
 def _thicken(decision: Decision, people, n: int) -> None:
@@ -40,24 +56,86 @@ def _thicken(decision: Decision, people, n: int) -> None:
     decision.papers.add(*Paper.objects.order_by("pk")[:n])
 
 
-@pytest.mark.parametrize("standing", ["anonymous", "member", "secretariat"])
-def test_the_decisions_list_costs_the_same_as_data_grows(client_for, people, make_decision,
-                                                         standing):
-    make_decision()
-    client = client_for(standing)
-    before = count_queries(client, "/decisions/")
-    filtered = count_queries(client, "/decisions/?body=forum-leaders&status=not_started"
-                                     "&ict=yes&year=2025")
-    added = grow(TEST_GROWTH, representing=[people["member"].person])
-    assert added["decisions"] == TEST_GROWTH.decisions
-    assert count_queries(client, "/decisions/") == before
-    assert count_queries(client, "/decisions/?body=forum-leaders&status=not_started"
-                                 "&ict=yes&year=2025") == filtered
+def _decision(people, level: str = "public",
+              title: str = "Leaders call for a second cable to Tuvalu", sitting=None,
+              **fields) -> Decision:
+    """What the `make_decision` fixture makes (decisions/tests/conftest.py), for the module's
+    data: a function-scoped fixture cannot serve a module-scoped one."""
+    from decisions.models import Sitting
+    from members.models import Body, WorkingGroup
+
+    sitting = sitting or Sitting.objects.create(
+        body=Body.objects.get(slug="forum-leaders"), title_en="54th Forum Leaders Meeting",
+        starts_on=datetime.date(2025, 9, 9), place="Honiara")
+    decision = Decision(group=WorkingGroup.objects.get(slug="ict"), level=level, sitting=sitting,
+                        reference="paragraph 42", title_en=title,
+                        text_en="Leaders called for resilient connectivity.",
+                        ict_reason="Submarine cables.", **fields)
+    operations.create_decision(decision, people["secretariat"])
+    if level == "restricted":
+        decision.restricted_organisations.add(Organisation.objects.get(slug="spc"))
+    return decision
 
 
-def test_a_deep_page_costs_what_the_first_costs(client_for, people):
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    member = client_for("member")
+@dataclass
+class Grown:
+    clients: dict[str, Client]
+    record: str  # the page of the decision with a long record
+    sitting: str  # the page of the sitting that gets many more decisions
+    before: dict[tuple[str, str], int]  # (standing, address): queries before the growth
+    added: dict[str, int]  # the rows grow() added
+
+
+@pytest.fixture(scope="module")
+def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
+    """Each case's records made and its page measured, then the data grown once for the module
+    (in a transaction rolled back at its end): every case's growth, then `grow`."""
+    from conftest import DEMO
+    from members.models import User
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            # What each case had made before its first measurement.
+            _decision(people)  # the list's and the feed's
+            record = _decision(people, "public")
+            _thicken(record, people, 2)
+            in_sitting = _decision(people, "public")
+            past = timezone.localdate() - datetime.timedelta(days=3)
+            overdue = _decision(people, review_on=past)
+            operations.add_follow_up(overdue, "Brief the minister",
+                                     people["member"].person.organisation,
+                                     people["secretariat"], owner_person=people["member"].person)
+
+            clients = signed_in_clients(RECORD_STANDINGS, people)
+            sitting = in_sitting.sitting.get_absolute_url()
+            pages = ([(s, url) for s in LIST_STANDINGS for url in (LIST, FILTERED)]
+                     + [(s, record.get_absolute_url()) for s in RECORD_STANDINGS]
+                     + [("member", sitting), ("member", "/decisions/sittings/"),
+                        ("anonymous", "/decisions/feed.atom")]
+                     + [(s, "/me/") for s in HOME_STANDINGS])
+            before = {(s, url): count_queries(clients[s], url) for s, url in pages}
+
+            _thicken(record, people, 12)
+            for i in range(15):
+                _decision(people, ["public", "members", "core"][i % 3], title=f"More {i}",
+                          sitting=in_sitting.sitting)
+            for i in range(25):
+                _decision(people, title=f"Overdue {i}", review_on=past)
+            added = grow(TEST_GROWTH, representing=[people["member"].person])
+        yield Grown(clients, record.get_absolute_url(), sitting, before, added)
+
+
+@pytest.mark.parametrize("standing", LIST_STANDINGS)
+def test_the_decisions_list_costs_the_same_as_data_grows(grown, standing):
+    assert grown.added["decisions"] == TEST_GROWTH.decisions
+    client = grown.clients[standing]
+    assert count_queries(client, LIST) == grown.before[standing, LIST]
+    assert count_queries(client, FILTERED) == grown.before[standing, FILTERED]
+
+
+def test_a_deep_page_costs_what_the_first_costs(grown):
+    member = grown.clients["member"]
     first = count_queries(member, "/decisions/")
     page = member.get("/decisions/").context["page"]
     assert len(page["items"]) == 20 and page["older"]
@@ -66,50 +144,27 @@ def test_a_deep_page_costs_what_the_first_costs(client_for, people):
     assert count_queries(member, f"/decisions/?after={page['newer']}") == first
 
 
-@pytest.mark.parametrize("standing", ["anonymous", "member", "chair", "secretariat"])
-def test_a_decision_page_costs_the_same_with_a_long_record(client_for, people, make_decision,
-                                                          standing):
-    decision = make_decision("public")
-    _thicken(decision, people, 2)
-    client = client_for(standing)
-    before = count_queries(client, decision.get_absolute_url())
-    _thicken(decision, people, 12)
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    assert count_queries(client, decision.get_absolute_url()) == before
+@pytest.mark.parametrize("standing", RECORD_STANDINGS)
+def test_a_decision_page_costs_the_same_with_a_long_record(grown, standing):
+    before = grown.before[standing, grown.record]
+    assert count_queries(grown.clients[standing], grown.record) == before
 
 
-def test_a_sitting_page_and_the_sittings_cost_the_same(client_for, people, make_decision):
-    decision = make_decision("public")
-    client = client_for("member")
-    before = count_queries(client, decision.sitting.get_absolute_url())
-    sittings = count_queries(client, "/decisions/sittings/")
-    for i in range(15):
-        make_decision(["public", "members", "core"][i % 3], title=f"More {i}",
-                      sitting=decision.sitting)
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    assert count_queries(client, decision.sitting.get_absolute_url()) == before
-    assert count_queries(client, "/decisions/sittings/") == sittings
+def test_a_sitting_page_and_the_sittings_cost_the_same(grown):
+    client = grown.clients["member"]
+    assert count_queries(client, grown.sitting) == grown.before["member", grown.sitting]
+    assert (count_queries(client, "/decisions/sittings/")
+            == grown.before["member", "/decisions/sittings/"])
 
 
-def test_the_feed_costs_the_same(client, make_decision, people):
-    make_decision()
-    before = count_queries(client, "/decisions/feed.atom")
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    assert count_queries(client, "/decisions/feed.atom") == before
+def test_the_feed_costs_the_same(grown):
+    before = grown.before["anonymous", "/decisions/feed.atom"]
+    assert count_queries(grown.clients["anonymous"], "/decisions/feed.atom") == before
 
 
-@pytest.mark.parametrize("standing", ["member", "secretariat"])
-def test_the_home_page_costs_the_same_with_overdue_reviews_and_actions(client_for, people,
-                                                                      make_decision, standing):
-    past = timezone.localdate() - datetime.timedelta(days=3)
-    decision = make_decision(review_on=past)
-    operations.add_follow_up(decision, "Brief the minister", people["member"].person.organisation,
-                             people["secretariat"], owner_person=people["member"].person)
-    client = client_for(standing)
-    before = count_queries(client, "/me/")
-    for i in range(25):
-        make_decision(title=f"Overdue {i}", review_on=past)
-    grow(TEST_GROWTH, representing=[people["member"].person])
+@pytest.mark.parametrize("standing", HOME_STANDINGS)
+def test_the_home_page_costs_the_same_with_overdue_reviews_and_actions(grown, people,
+                                                                      standing):
     assert Task.objects.filter(decision__isnull=False,
-                                     owner_person=people["member"].person).count() > 5
-    assert count_queries(client, "/me/") == before
+                               owner_person=people["member"].person).count() > 5
+    assert count_queries(grown.clients[standing], "/me/") == grown.before[standing, "/me/"]

@@ -1,9 +1,18 @@
 """Paper pages cost the same number of queries however many papers, files, positions,
-comments and steps there are."""
+comments and steps there are.
+
+Every case is measured with its own few records (`grown`), then the records grow once for the
+module (more papers of each kind, the long record's files, positions, comments and steps), and
+each case measures its page again and expects the same count. Making the records once, not
+once per case, keeps the module fast (as talanoa/tests/test_query_counts.py).
+"""
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from members.models import Country, Membership, Organisation, Person
@@ -18,9 +27,17 @@ from papers.models import (
     ReviewComment,
     Tag,
 )
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
+
+PUBLICATIONS = "/papers/"
+FILTERED = "/papers/?sdg=9.c&country=TUV&year=2026"
+IN_PROGRESS = "/papers/in-progress/"
+FEED = "/papers/feed.atom"
+LIST_STANDINGS = ["anonymous", "member"]
+RECORD_STANDINGS = ["anonymous", "member", "chair", "secretariat"]
 
 
 def _papers(group, n: int, level: str = "public", published: bool = True) -> list[Paper]:
@@ -67,41 +84,74 @@ def _thicken(paper: Paper, n: int) -> None:
                                                          reason=f"Step {i}") for i in range(n)])
 
 
-@pytest.mark.parametrize("standing", ["anonymous", "member"])
-def test_the_publications_list_costs_the_same_with_more_papers(client_for, group, standing):
-    client = client_for(standing)
-    _papers(group, 3)
-    before = count_queries(client, "/papers/")
-    filtered = count_queries(client, "/papers/?sdg=9.c&country=TUV&year=2026")
-    _papers(group, 60)
-    _papers(group, 30, level="members")
-    assert count_queries(client, "/papers/") == before
-    assert count_queries(client, "/papers/?sdg=9.c&country=TUV&year=2026") == filtered
+def _paper(people, group) -> Paper:
+    """What the `make_paper` fixture makes (papers/tests/conftest.py), for the module's data: a
+    function-scoped fixture cannot serve a module-scoped one."""
+    paper = Paper(group=group, level="public", kind=PaperKind.objects.get(slug="policy-brief"),
+                  title_en="Broadband prices in the Pacific", summary_en="Why prices stay high.",
+                  body_en="## Background\n\nSatellite links cost a lot.",
+                  lead_organisation=Organisation.objects.get(slug="spc"))
+    operations.create_paper(paper, people["secretariat"])
+    return paper
 
 
-@pytest.mark.parametrize("standing", ["anonymous", "member", "chair", "secretariat"])
-def test_a_paper_page_costs_the_same_with_a_long_record(client_for, make_paper, people,
-                                                       standing):
-    paper = make_paper("public")
-    operations.open_review(paper, people["secretariat"],
-                           timezone.localdate() + datetime.timedelta(days=5))
-    _thicken(paper, 2)
-    client = client_for(standing)
-    before = count_queries(client, paper.get_absolute_url())
-    _thicken(paper, 25)
-    assert count_queries(client, paper.get_absolute_url()) == before
+@dataclass
+class Grown:
+    clients: dict[str, Client]
+    record: str  # the page of the paper with a long record
+    before: dict[tuple[str, str], int]  # (standing, address): queries before the growth
 
 
-def test_papers_in_progress_cost_the_same(client_for, group):
-    client = client_for("member")
-    _papers(group, 3, level="members", published=False)
-    before = count_queries(client, "/papers/in-progress/")
-    _papers(group, 50, level="members", published=False)
-    assert count_queries(client, "/papers/in-progress/") == before
+@pytest.fixture(scope="module")
+def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
+    """Each case's few records made and its page measured, then every case's records grown
+    once for the module (in a transaction rolled back at its end)."""
+    from conftest import DEMO
+    from members.models import User, WorkingGroup
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            group = WorkingGroup.objects.get(slug="ict")
+            # What each case had made before its first measurement.
+            _papers(group, 3)  # the publications' and the feed's
+            _papers(group, 3, level="members", published=False)  # in progress
+            paper = _paper(people, group)
+            operations.open_review(paper, people["secretariat"],
+                                   timezone.localdate() + datetime.timedelta(days=5))
+            _thicken(paper, 2)
+
+            clients = signed_in_clients(RECORD_STANDINGS, people)
+            record = paper.get_absolute_url()
+            pages = ([(s, url) for s in LIST_STANDINGS for url in (PUBLICATIONS, FILTERED)]
+                     + [(s, record) for s in RECORD_STANDINGS]
+                     + [("member", IN_PROGRESS), ("anonymous", FEED)])
+            before = {(s, url): count_queries(clients[s], url) for s, url in pages}
+
+            _papers(group, 60)
+            _papers(group, 30, level="members")
+            _papers(group, 50, level="members", published=False)
+            _thicken(paper, 25)
+        yield Grown(clients, record, before)
 
 
-def test_the_feed_costs_the_same(client, group):
-    _papers(group, 3)
-    before = count_queries(client, "/papers/feed.atom")
-    _papers(group, 60)
-    assert count_queries(client, "/papers/feed.atom") == before
+@pytest.mark.parametrize("standing", LIST_STANDINGS)
+def test_the_publications_list_costs_the_same_with_more_papers(grown, standing):
+    client = grown.clients[standing]
+    assert count_queries(client, PUBLICATIONS) == grown.before[standing, PUBLICATIONS]
+    assert count_queries(client, FILTERED) == grown.before[standing, FILTERED]
+
+
+@pytest.mark.parametrize("standing", RECORD_STANDINGS)
+def test_a_paper_page_costs_the_same_with_a_long_record(grown, standing):
+    before = grown.before[standing, grown.record]
+    assert count_queries(grown.clients[standing], grown.record) == before
+
+
+def test_papers_in_progress_cost_the_same(grown):
+    before = grown.before["member", IN_PROGRESS]
+    assert count_queries(grown.clients["member"], IN_PROGRESS) == before
+
+
+def test_the_feed_costs_the_same(grown):
+    assert count_queries(grown.clients["anonymous"], FEED) == grown.before["anonymous", FEED]

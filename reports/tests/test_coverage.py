@@ -1,10 +1,13 @@
 """The ToR coverage heat map: counts only what the reader may see, cells list those records,
 and the cost does not grow with the data."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.urls import reverse
 
 from reports.tests.activity import MARK, add_activity
+from talanoa.tests.module_data import module_transaction
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +24,17 @@ def _cells(client, year=2026) -> dict[str, list[int]]:
     return {row.objective.code: [c.count for c in row.cells] for row in response.context["rows"]}
 
 
-@pytest.fixture
-def made(group):
-    return add_activity(group)
+@pytest.fixture(scope="module")
+def made(django_db_setup, django_db_blocker) -> Iterator[dict[str, list]]:
+    """The activity, made once for the module (in a transaction rolled back at its end): the
+    tests only read it, and making it again for each cost about half a second a time. The 404
+    checks run while it exists, unharmed: it adds no group, year or objective."""
+    from members.models import WorkingGroup
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            activity = add_activity(WorkingGroup.objects.get(slug="ict"))
+        yield activity
 
 
 def test_it_shows_every_objective_by_quarter_for_anyone(client_for, made):

@@ -5,6 +5,10 @@ answers whoever the page answers, and no more (a login page, a 404 or the rows t
 no title above the reader's level is ever in a download, and the titles at their levels are;
 a filtered download holds exactly the rows of the unfiltered one that the filter selects. The
 query count of a download does not grow with the data.
+
+The checks on grown data share one growth for the module (`grown`), measured first on the demo
+data. They come last: the growth stays until the module's end, and the other tests read the
+demo's own items.
 """
 
 from __future__ import annotations
@@ -12,14 +16,18 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from talanoa.access import LEVEL_AUDIENCE, STANDINGS
 from talanoa.lib.exports import EXPORT_LIMIT, export_query
 from talanoa.synthetic import TEST_GROWTH, grow
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -256,17 +264,6 @@ def test_filters_select_exactly_the_filtered_rows(client_for, people):
                             lambda v: v == kind)
 
 
-def test_every_row_not_one_page(client_for, people):
-    """A download holds all the rows the filters select, past the page's length."""
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    member = client_for("member")
-    page = member.get("/posts/").context["page"]
-    assert len(page) == 20 and page.older
-    rows = csv_rows(member.get("/posts/?format=csv&before=" + page.older))
-    assert len(rows) - 1 > 100  # the cursor selects a page, not rows: it is ignored
-    assert len(rows) - 1 < EXPORT_LIMIT
-
-
 def test_the_limit_is_said(client_for, people, monkeypatch):
     from talanoa.lib import exports
 
@@ -300,15 +297,55 @@ DOWNLOADS = [
 ]
 
 
+# --- On grown data: last in the module (see its docstring) ----------------------------------
+
+
+@dataclass
+class Grown:
+    clients: dict[str, Client]
+    paths: dict[str, str]  # each download's address, its sample filled in
+    rows: dict[tuple[str, str], bytes]  # each download on the demo data
+    before: dict[tuple[str, str], int]  # and its queries
+
+
+@pytest.fixture(scope="module")
+def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
+    """Every download fetched and measured on the demo data, then the data grown once for the
+    module (in a transaction rolled back at its end): growing costs seconds, once per download
+    it added up."""
+    from conftest import DEMO
+    from members.models import User
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            clients = signed_in_clients({standing for standing, _ in DOWNLOADS}, people)
+            paths = {path: _path(path) for _, path in DOWNLOADS}
+            rows, before = {}, {}
+            for standing, path in DOWNLOADS:
+                rows[standing, path] = clients[standing].get(paths[path]).content
+                before[standing, path] = count_queries(clients[standing], paths[path])
+            grow(TEST_GROWTH, representing=[people["member"].person, people["observer"].person])
+        yield Grown(clients, paths, rows, before)
+
+
 @pytest.mark.parametrize(("standing", "path"), DOWNLOADS)
-def test_a_download_costs_the_same_queries_as_data_grows(client_for, people, standing, path):
-    client = client_for(standing)
-    path = _path(path)
-    rows_before = client.get(path).content
-    before = count_queries(client, path)
-    grow(TEST_GROWTH, representing=[people["member"].person, people["observer"].person])
+def test_a_download_costs_the_same_queries_as_data_grows(grown, standing, path):
+    client = grown.clients[standing]
+    rows_before, before = grown.rows[standing, path], grown.before[standing, path]
+    path = grown.paths[path]
     rows_after = client.get(path).content
     after = count_queries(client, path)
     assert after == before, f"{standing} {path}: {before} queries, then {after} with more data"
     if path.endswith("csv") and "/work/" not in path:  # the plan lists initiatives: few grow
         assert rows_after.count(b"\n") > rows_before.count(b"\n")
+
+
+def test_every_row_not_one_page(grown):
+    """A download holds all the rows the filters select, past the page's length."""
+    member = grown.clients["member"]
+    page = member.get("/posts/").context["page"]
+    assert len(page) == 20 and page.older
+    rows = csv_rows(member.get("/posts/?format=csv&before=" + page.older))
+    assert len(rows) - 1 > 100  # the cursor selects a page, not rows: it is ignored
+    assert len(rows) - 1 < EXPORT_LIMIT

@@ -1,17 +1,28 @@
 """The directory's organisation pages: ICT areas, focal points and the engagement log, each
-shown to whom it may be shown, at a constant number of queries."""
+shown to whom it may be shown, at a constant number of queries.
+
+The constant queries are checked on data grown once for the module (`grown`), after every
+standing's pages were measured on the demo data. Their test comes last: the growth stays until
+the module's end, and the other tests read the demo's own entries.
+"""
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 
 from members.models import Organisation, Person
 from papers.models import Tag
 from talanoa.synthetic import TEST_GROWTH, grow
+from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 from work.models import EngagementLogEntry, FocalPoint, OrganisationProfile
 
 pytestmark = pytest.mark.django_db
+GROWN_STANDINGS = ["anonymous", "outsider", "member", "secretariat"]
+ORGANISATION, DIRECTORY = "/directory/pita/", "/directory/?area=connectivity"
 LOG = {level: f"[{level}]".encode() for level in ("public", "members", "core", "restricted")}
 
 
@@ -124,17 +135,40 @@ def _thicken(group, n: int) -> None:
                 entry.restricted_organisations.set([pita])
 
 
-@pytest.mark.parametrize("standing", ["anonymous", "outsider", "member", "secretariat"])
-def test_the_organisation_page_costs_the_same_as_data_grows(client_for, group, people,
-                                                            standing):
-    client = client_for(standing)
-    before = count_queries(client, "/directory/pita/")
-    directory = count_queries(client, "/directory/?area=connectivity")
-    _thicken(group, 30)
-    grow(TEST_GROWTH, representing=[people["member"].person])
-    assert count_queries(client, "/directory/pita/") == before
-    assert count_queries(client, "/directory/?area=connectivity") == directory
-    page = client.get("/directory/pita/").content
+# --- On grown data: last in the module (see its docstring) ----------------------------------
+
+
+@dataclass
+class Grown:
+    clients: dict[str, Client]
+    before: dict[tuple[str, str], int]  # (standing, address): queries on the demo data
+
+
+@pytest.fixture(scope="module")
+def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
+    """Every standing's pages measured, then PITA's record and the data grown once for the
+    module (in a transaction rolled back at its end): growing costs seconds, once per standing
+    it added up."""
+    from conftest import DEMO
+    from members.models import User, WorkingGroup
+
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
+            clients = signed_in_clients(GROWN_STANDINGS, people)
+            before = {(s, url): count_queries(clients[s], url)
+                      for s in GROWN_STANDINGS for url in (ORGANISATION, DIRECTORY)}
+            _thicken(WorkingGroup.objects.get(slug="ict"), 30)
+            grow(TEST_GROWTH, representing=[people["member"].person])
+        yield Grown(clients, before)
+
+
+@pytest.mark.parametrize("standing", GROWN_STANDINGS)
+def test_the_organisation_page_costs_the_same_as_data_grows(grown, standing):
+    client = grown.clients[standing]
+    assert count_queries(client, ORGANISATION) == grown.before[standing, ORGANISATION]
+    assert count_queries(client, DIRECTORY) == grown.before[standing, DIRECTORY]
+    page = client.get(ORGANISATION).content
     if standing in ("member", "secretariat"):
         # The newest 20 entries (the demo's own are newer), bounded whatever the log's length.
         assert b"The 20 most recent entries." in page
