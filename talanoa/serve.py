@@ -38,8 +38,8 @@ def production_env(bind: str, workers: int) -> dict[str, str]:
 
 def prepare(env: dict[str, str]) -> None:
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_starter_data", "--if-empty"],
-                    ["create_first_secretariat"], ["collectstatic", "--noinput", "-v0"]):
+    for command in (["prepare", "--base-url", f"http://{env['BIND']}"],
+                    ["collectstatic", "--noinput", "-v0"]):
         subprocess.run(manage + command, env=env, cwd=BASE_DIR, check=True)
 
 

@@ -5,10 +5,11 @@ serve`).
 2. the ICT group's starter data (`load_starter_data --if-empty`: nothing when a group exists);
 3. the first secretariat account (`create_first_secretariat`: nothing when any account exists).
 
-One process for the three, each step timed. `--sign-in-file` (used by `make run`) writes how to
-sign in there, for the command to print once the server answers: the first account's address
-and, while it is still the one generated, its password (the file is readable by its owner only,
-beside the database it opens, and forgotten once the password is changed).
+One process for the three, each step timed. A first account's generated password is printed at
+the end; with `--sign-in-file` (`make run`) how to sign in is written there instead, for `make run`
+to print once the server answers: the first account's address and, while it is still the one
+generated, its password (the file is readable by its owner only, beside the database it opens,
+and forgotten once the password is changed).
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ class Command(BaseCommand):
         created = self.step("3/3 first account", self.first_account)
         if sign_in_file:
             self.write_sign_in(sign_in_file, base_url.rstrip("/"), created)
+        elif created:  # said once, here: nothing keeps the generated password
+            email = get_user_model().objects.order_by("pk").values_list("email", flat=True)[0]
+            self.say(f"Sign in at {base_url.rstrip('/')}/accounts/login/ as {email}\n"
+                     f"  password: {created}\n"
+                     "  You will be asked to set up a TOTP authenticator app first.")
 
     def say(self, line: str) -> None:
         self.stdout.write(line)
