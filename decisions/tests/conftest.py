@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from decisions.models import Decision
 from members.models import Body, Organisation
 
 
@@ -26,21 +27,33 @@ def make_sitting():
 @pytest.fixture
 def make_decision(group, people, make_sitting):
     """A decision of the ICT group, registered by the secretariat."""
-    from decisions import operations
-    from decisions.models import Decision
 
     def make(level: str = "public", title: str = "Leaders call for a second cable to Tuvalu",
              sitting=None, **fields) -> Decision:
-        decision = Decision(group=group, level=level, sitting=sitting or make_sitting(),
-                            reference="paragraph 42", title_en=title,
-                            text_en="Leaders called for resilient connectivity.",
-                            ict_reason="Submarine cables.", **fields)
-        operations.create_decision(decision, people["secretariat"])
-        if level == "restricted":
-            decision.restricted_organisations.add(Organisation.objects.get(slug="spc"))
-        return decision
+        return new_decision(group, people["secretariat"], level, title,
+                            sitting or make_sitting(), **fields)
 
     return make
+
+
+def new_decision(group, by, level: str = "public",
+                 title: str = "Leaders call for a second cable to Tuvalu", sitting=None,
+                 **fields) -> Decision:
+    """What `make_decision` makes (with a sitting of its own unless given one); also for data
+    made once per module, where no function-scoped fixture can serve."""
+    from decisions import operations
+    from decisions.models import Sitting
+
+    sitting = sitting or Sitting.objects.create(
+        body=Body.objects.get(slug="forum-leaders"), title_en="54th Forum Leaders Meeting",
+        starts_on=datetime.date(2025, 9, 9), place="Honiara")
+    decision = Decision(group=group, level=level, sitting=sitting, reference="paragraph 42",
+                        title_en=title, text_en="Leaders called for resilient connectivity.",
+                        ict_reason="Submarine cables.", **fields)
+    operations.create_decision(decision, by)
+    if level == "restricted":
+        decision.restricted_organisations.add(Organisation.objects.get(slug="spc"))
+    return decision
 
 
 @pytest.fixture

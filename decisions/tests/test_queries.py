@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from decisions import operations
 from decisions.models import Decision, DecisionOption, DecisionPosition
+from decisions.tests.conftest import new_decision
 from members.models import Membership, Organisation, Person
 from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
@@ -56,25 +57,11 @@ def _thicken(decision: Decision, people, n: int) -> None:
     decision.papers.add(*Paper.objects.order_by("pk")[:n])
 
 
-def _decision(people, level: str = "public",
-              title: str = "Leaders call for a second cable to Tuvalu", sitting=None,
-              **fields) -> Decision:
-    """What the `make_decision` fixture makes (decisions/tests/conftest.py), for the module's
-    data: a function-scoped fixture cannot serve a module-scoped one."""
-    from decisions.models import Sitting
-    from members.models import Body, WorkingGroup
+def _decision(people, level: str = "public", **fields) -> Decision:
+    from members.models import WorkingGroup
 
-    sitting = sitting or Sitting.objects.create(
-        body=Body.objects.get(slug="forum-leaders"), title_en="54th Forum Leaders Meeting",
-        starts_on=datetime.date(2025, 9, 9), place="Honiara")
-    decision = Decision(group=WorkingGroup.objects.get(slug="ict"), level=level, sitting=sitting,
-                        reference="paragraph 42", title_en=title,
-                        text_en="Leaders called for resilient connectivity.",
-                        ict_reason="Submarine cables.", **fields)
-    operations.create_decision(decision, people["secretariat"])
-    if level == "restricted":
-        decision.restricted_organisations.add(Organisation.objects.get(slug="spc"))
-    return decision
+    return new_decision(WorkingGroup.objects.get(slug="ict"), people["secretariat"], level,
+                        **fields)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from papers.models import (
     ReviewComment,
     Tag,
 )
+from papers.tests.conftest import new_paper
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 
@@ -84,17 +85,6 @@ def _thicken(paper: Paper, n: int) -> None:
                                                          reason=f"Step {i}") for i in range(n)])
 
 
-def _paper(people, group) -> Paper:
-    """What the `make_paper` fixture makes (papers/tests/conftest.py), for the module's data: a
-    function-scoped fixture cannot serve a module-scoped one."""
-    paper = Paper(group=group, level="public", kind=PaperKind.objects.get(slug="policy-brief"),
-                  title_en="Broadband prices in the Pacific", summary_en="Why prices stay high.",
-                  body_en="## Background\n\nSatellite links cost a lot.",
-                  lead_organisation=Organisation.objects.get(slug="spc"))
-    operations.create_paper(paper, people["secretariat"])
-    return paper
-
-
 @dataclass
 class Grown:
     clients: dict[str, Client]
@@ -116,7 +106,7 @@ def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
             # What each case had made before its first measurement.
             _papers(group, 3)  # the publications' and the feed's
             _papers(group, 3, level="members", published=False)  # in progress
-            paper = _paper(people, group)
+            paper = new_paper(group, people["secretariat"])
             operations.open_review(paper, people["secretariat"],
                                    timezone.localdate() + datetime.timedelta(days=5))
             _thicken(paper, 2)
