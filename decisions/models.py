@@ -14,7 +14,7 @@ to them through the Framework for Pacific Regionalism (G3).
   Executives (forward / hold / reject) → submitted to the SSCR → SSCR outcome → Leaders'
   decision, which enters the register as a `Decision`.
 - `DecisionPosition` and `ProposalPosition` are the group's positions (R4), one component with
-  papers' (`talanoa.lib.consensus`).
+  papers' (`members.consensus`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.models import Transition
+from members.consensus import PositionBase
 from papers.models import OptionBase
 from talanoa.lib.bilingual import localized
-from talanoa.lib.consensus import PositionBase
-from talanoa.lib.models import Archivable, Protected
+from talanoa.lib.models import Archivable, Protected, Transition
 
 # A window's dates are inclusive in every member's calendar: it opens when the date begins at
 # UTC+14 (Kiribati, the first place to reach it) and closes when it ends at UTC-12 ("anywhere

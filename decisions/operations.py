@@ -25,8 +25,8 @@ from decisions.models import (
     Score,
     Sitting,
 )
+from members import consensus
 from members.models import Body, Membership, Organisation, Person
-from talanoa.lib import consensus
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
 

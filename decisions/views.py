@@ -45,6 +45,7 @@ from decisions.forms import (
 )
 from decisions.models import Cycle, Decision, Proposal, Score, Sitting
 from meetings.models import Meeting
+from members.consensus import consensus, record_from_post
 from members.models import WorkingGroup
 from papers.forms import PositionForm
 from papers.models import Paper
@@ -60,7 +61,6 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
-from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download

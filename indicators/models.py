@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.models import Transition
 from talanoa.lib.bilingual import BilingualNameMixin, localized
+from talanoa.lib.models import Transition
 
 
 class ExactDecimalField(models.CharField):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
-from talanoa.lib.models import Archivable, Protected
+from talanoa.lib.models import Archivable, Protected, Transition
 from talanoa.lib.zones import validate_time_zone
 
 
@@ -39,24 +39,6 @@ def default_reminder_days() -> str:
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@talanoa"
-
-
-class Transition(models.Model):
-    """One step of a lifecycle: from which state to which, why, by whom and when."""
-
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    reason = models.TextField(_("reason"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class Meeting(Protected):

@@ -29,7 +29,10 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        from members.audit import watch_standings
         from members.models import Organisation, WorkingGroup
+
+        watch_standings()
         from portal import search
 
         # Public records: everyone finds the live ones.

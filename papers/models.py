@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.models import Transition
+from members.consensus import PositionBase
 from talanoa.lib.bilingual import BilingualNameMixin, localized
-from talanoa.lib.consensus import PositionBase
-from talanoa.lib.models import Archivable, Protected
+from talanoa.lib.models import Archivable, Protected, Transition
 
 
 class PaperKind(BilingualNameMixin, models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from api import operations as webhooks
+from members import consensus
 from members.models import Body, Organisation, Person
 from papers import tasks
 from papers.models import (
@@ -23,7 +24,6 @@ from papers.models import (
     Position,
     ReviewComment,
 )
-from talanoa.lib import consensus
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
 
@@ -86,7 +86,7 @@ def _notify(paper: Paper, event: str) -> None:
 # Who must act ---------------------------------------------------------------------------------
 
 def member_organisations(paper: Paper) -> QuerySet[Organisation]:
-    """The member organisations expected to record a position (`talanoa.lib.consensus`)."""
+    """The member organisations expected to record a position (`members.consensus`)."""
     return consensus.member_organisations(paper)
 
 

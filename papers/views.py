@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members.consensus import consensus, record_from_post
 from members.models import Body, WorkingGroup
 from papers import operations
 from papers.forms import (
@@ -53,7 +54,6 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
-from talanoa.lib.consensus import consensus, record_from_post
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, short, url_column
 from talanoa.lib.files import download

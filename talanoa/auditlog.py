@@ -9,10 +9,8 @@ holds ids, names and counts, never a password or a token.
 What records what:
 - sign-in, failed sign-in, sign-out: Django's auth signals; lockout: django-axes' signal;
   unlock: `members.operations.unlock_logins`;
-- standings and permissions: `post_save` of `Membership` (added, changed, ended),
-  `Representative` (confirmed, ended, role changed: chair, vice-chair and secretariat are the
-  group's editors) and `User` (staff, superuser, active), comparing with the values the row was
-  loaded with, so changes made anywhere (operations, the shell, a restore) are seen;
+- standings and permissions: `watch()`ed fields of the models that hold them, compared with
+  the values the row was loaded with (members.audit: memberships, representatives, accounts);
 - API tokens: `api.operations.create_token` / `revoke_token`;
 - downloads: `talanoa.lib.exports.export_response` (one event per list download holding any row
   above public level, with the counts) and `download()` below, which
@@ -22,6 +20,7 @@ What records what:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -79,7 +78,7 @@ def download(request: HttpRequest | None, item: Any, filename: str = "") -> None
     """Call from a file download view once access is granted: records the download when the
     item is above public level. `request` None: the one being served."""
     if is_restricted(item):
-        record(Kind.DOWNLOAD, request=request, target=item, target_text=_cheap_text(item),
+        record(Kind.DOWNLOAD, request=request, target=item, target_text=cheap_text(item),
                detail={"file": filename[:200], "level": getattr(item, "level", None)})
 
 
@@ -91,7 +90,7 @@ def export(request: HttpRequest, name: str, fmt: str, rows: int, restricted: int
                                if key != "format"}})
 
 
-def _cheap_text(obj: Any) -> str:
+def cheap_text(obj: Any) -> str:
     """The record's name when it costs no query: its title, or its str() when every relation
     str() may follow is already loaded."""
     for name in ("title_en", "title", "name", "name_en"):
@@ -135,12 +134,10 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 # -- Standings and permissions ---------------------------------------------------------------
+# The apps that hold standings and permissions (members) say which fields of which models are
+# watched, and what their changes record (`watch`, called from their AppConfig.ready).
 
-WATCHED = {
-    "members.membership": ("kind", "start", "end"),
-    "members.representative": ("status", "role", "ended_on"),
-    "members.user": ("is_staff", "is_superuser", "is_active"),
-}
+WATCHED: dict[str, tuple[str, ...]] = {}
 
 
 def _remember(sender, instance, **kwargs):
@@ -160,62 +157,28 @@ def _changes(instance, created: bool) -> dict[str, list]:
             if created or was.get(name) != getattr(instance, name)}
 
 
-def _membership_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    changes = _changes(instance, created)
-    if changes:
-        if created:
-            kind = Kind.MEMBERSHIP_CREATED
-        elif "end" in changes and instance.end is not None:
-            kind = Kind.MEMBERSHIP_ENDED
-        else:
-            kind = Kind.MEMBERSHIP_CHANGED
-        record(kind, target=instance, target_text=_cheap_text(instance), detail={
-            "group": instance.group_id, "organisation": instance.organisation_id,
-            "kind": instance.kind, "changes": changes})
-    _remember(sender, instance)
+Saved = Callable[[Any, bool, dict[str, list]], None]
 
 
-def _representative_saved(sender, instance, created, raw=False, **kwargs):
-    from members.models import Representative
+def watch(model: type, fields: tuple[str, ...], saved: Saved) -> None:
+    """Compare `fields` of each saved `model` row with the values it was loaded with, and call
+    `saved(instance, created, changes)` (changes: field -> [was, now]) so it can `record()`;
+    changes made anywhere (operations, the shell, a restore) are seen."""
+    label = model._meta.label_lower
+    WATCHED[label] = fields
 
-    if raw:
-        return
-    changes = _changes(instance, created)
-    detail = {"group": instance.group_id, "organisation": instance.organisation_id,
-              "person": instance.person_id, "year": instance.year, "role": instance.role,
-              "editor": instance.role in Representative.EDITOR_ROLES, "changes": changes}
-    text = _cheap_text(instance)
-    if "role" in changes and not created:
-        record(Kind.ROLE_CHANGED, target=instance, target_text=text, detail=detail)
-    if "status" in changes and instance.status == Representative.Status.CONFIRMED:
-        record(Kind.REPRESENTATIVE_CONFIRMED, target=instance, target_text=text, detail=detail)
-    if "ended_on" in changes and instance.ended_on is not None:
-        record(Kind.REPRESENTATIVE_ENDED, target=instance, target_text=text, detail=detail)
-    _remember(sender, instance)
+    def on_save(sender, instance, created, raw=False, **kwargs):
+        if raw:
+            return
+        saved(instance, created, _changes(instance, created))
+        _remember(sender, instance)
 
-
-def _user_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    changes = _changes(instance, created)
-    if created:  # a new account matters here only if it starts with powers
-        changes = {k: v for k, v in changes.items() if k != "is_active" and v[1]}
-    if changes:
-        record(Kind.ACCOUNT_FLAGS, target=instance, target_text=instance.email,
-               detail={"changes": changes, "created": created})
-    _remember(sender, instance)
+    post_init.connect(_remember, sender=model, dispatch_uid=f"talanoa.auditlog.init.{label}")
+    post_save.connect(on_save, sender=model, weak=False,
+                      dispatch_uid=f"talanoa.auditlog.save.{label}")
 
 
 def connect_signals() -> None:
     from axes.signals import user_locked_out
-    from django.apps import apps
 
     user_locked_out.connect(_locked_out, dispatch_uid="talanoa.auditlog.locked_out")
-    for label, saved in (("members.membership", _membership_saved),
-                         ("members.representative", _representative_saved),
-                         ("members.user", _user_saved)):
-        model = apps.get_model(label)
-        post_init.connect(_remember, sender=model, dispatch_uid=f"talanoa.auditlog.init.{label}")
-        post_save.connect(saved, sender=model, dispatch_uid=f"talanoa.auditlog.save.{label}")

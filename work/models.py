@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from meetings.models import Transition
 from talanoa.lib.bilingual import BilingualNameMixin, localized
-from talanoa.lib.models import Archivable, Protected
+from talanoa.lib.models import Archivable, Protected, Transition
 
 # --- Work plan ------------------------------------------------------------------------------
 

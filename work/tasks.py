@@ -39,8 +39,8 @@ def late_alert_recipients(item) -> list:
     """Who is told a milestone is late, among those who may see it: its focal person (else,
     or if they may not see it, the current representatives of its lead organisation in the
     group), and the group's secretariat."""
+    from members.consensus import people_to_tell
     from members.models import Organisation, Representative
-    from talanoa.lib.consensus import people_to_tell
 
     people = []
     if item.owner_person_id is not None:
@@ -200,7 +200,7 @@ def _advisory_mail(advisory, event: str, audience: str, to: str, language: str, 
 def notify_advisory(advisory_id: int, event: str) -> int:
     """Email whoever must know of a step of an advisory request, each in their language; no
     one who may not see the request is ever told of it."""
-    from talanoa.lib.consensus import people_to_tell
+    from members.consensus import people_to_tell
     from work.models import AdvisoryRequest
 
     advisory = (AdvisoryRequest.objects.select_related(
