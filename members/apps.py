@@ -31,8 +31,11 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from members.audit import watch_standings
         from members.models import Organisation, WorkingGroup
+        from members.viewers import signed_in_viewer
+        from talanoa import access
 
         watch_standings()
+        access.register_viewer_source(signed_in_viewer)
         from portal import search
 
         # Public records: everyone finds the live ones.

@@ -17,8 +17,9 @@ may not see is answered with 404, so its existence does not leak.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet, FullResultSet, PermissionDenied
@@ -86,77 +87,25 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
-_STANDING_RANK = {"consultative": 1, "observer": 2, "member": 3, "chair": 5, "secretariat": 5}
+# How a signed-in person's viewer is built (their groups, standings, organisations) is the
+# business of the app that holds memberships and representatives: it registers it here
+# (members.viewers), so the policy itself imports no app.
+ViewerSource = Callable[[Any, frozenset[tuple[int, int]]], Viewer]
+_viewer_source: ViewerSource | None = None
 
 
-def _descendants(groups: Iterable[int], parent_of: dict[int, int | None]) -> set[int]:
-    """The groups given plus every group below them (taskforces, sub-working groups: R6)."""
-    result = set(groups)
-    changed = True
-    while changed:
-        changed = False
-        for child, parent in parent_of.items():
-            if parent in result and child not in result:
-                result.add(child)
-                changed = True
-    return result
+def register_viewer_source(source: ViewerSource) -> None:
+    global _viewer_source
+    _viewer_source = source
 
 
 def build_viewer(user, grants: Iterable[tuple[int, int]] = ()) -> Viewer:
-    from members.models import Membership, Representative, WorkingGroup
-
     grants = frozenset(tuple(g) for g in grants)
     if user is None or not user.is_authenticated:
         return Viewer(grants=grants) if grants else ANONYMOUS
-    person = getattr(user, "person", None)
-    person_id = getattr(person, "pk", None)
-    if person_id is None:
-        return Viewer(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
-
-    standing_of_org = (Membership.objects.active()
-                       .filter(group_id=OuterRef("group_id"),
-                               organisation_id=OuterRef("organisation_id"))
-                       .values("kind")[:1])
-    reps = list(
-        Representative.objects.current()
-        .filter(person_id=person_id)
-        .annotate(membership_kind=standing_of_org)
-        .values_list("group_id", "organisation_id", "role", "membership_kind")
-    )
-    parent_of = dict(WorkingGroup.objects.values_list("id", "parent_id")) if reps else {}
-    org_ids: set[int] = set()
-    member, core, editor, chair = set(), set(), set(), set()
-    standings: dict[int, str] = {}
-    for group_id, org_id, role, membership_kind in reps:
-        if role in Representative.EDITOR_ROLES:
-            editor.add(group_id)
-            own = "secretariat" if role == Representative.Role.SECRETARIAT else "chair"
-            if role != Representative.Role.SECRETARIAT:
-                chair.add(group_id)
-        elif membership_kind:
-            own = membership_kind
-        else:
-            continue  # the organisation's standing in the group has ended
-        org_ids.add(org_id)
-        member.add(group_id)
-        if own in ("member", "chair", "secretariat"):
-            core.add(group_id)
-        for gid in _descendants([group_id], parent_of):
-            if _STANDING_RANK.get(own, 0) > _STANDING_RANK.get(standings.get(gid, ""), 0):
-                standings[gid] = own
-    return Viewer(
-        user_id=user.pk,
-        person_id=person_id,
-        is_superuser=user.is_superuser,
-        org_ids=frozenset(org_ids),
-        member_groups=frozenset(_descendants(member, parent_of)),
-        core_groups=frozenset(_descendants(core, parent_of)),
-        editor_groups=frozenset(_descendants(editor, parent_of)),
-        chair_groups=frozenset(_descendants(chair, parent_of)),
-        standings=standings,
-        grants=grants,
-        time_zone=person.time_zone or None,
-    )
+    if _viewer_source is None:
+        raise RuntimeError("No viewer source is registered (members.apps registers it).")
+    return _viewer_source(user, grants)
 
 
 def viewer_for(request: HttpRequest) -> Viewer:
@@ -465,18 +414,31 @@ def can_author(item: Protected, viewer: Viewer) -> bool:
 # rule, the register's "about" filter and the task page follow from the table.
 
 
+_task_model: type[Model] | None = None
+
+
+def register_task_model(model: type[Model]) -> None:
+    """The app that holds tasks registers their model (with its LINKS) here, so the policy
+    imports no app."""
+    global _task_model
+    _task_model = model
+
+
+def _tasks() -> type[Model]:
+    if _task_model is None:
+        raise RuntimeError("No task model is registered (the tasks app registers it).")
+    return _task_model
+
+
 def task_links() -> list[tuple[str, type[Protected]]]:
     """(field name, model) of every kind of item a task may be about."""
-    from work.models import Task
-
-    return [(name, Task._meta.get_field(name).related_model) for name in Task.LINKS]
+    task = _tasks()
+    return [(name, task._meta.get_field(name).related_model) for name in task.LINKS]
 
 
 def visible_tasks_q(viewer: Viewer) -> Q:
     """A filter selecting the tasks the viewer may see."""
-    from work.models import Task
-
-    return _kept_filter("tasks", Task, viewer, lambda: _build_visible_tasks_q(viewer))
+    return _kept_filter("tasks", _tasks(), viewer, lambda: _build_visible_tasks_q(viewer))
 
 
 def _build_visible_tasks_q(viewer: Viewer) -> Q:

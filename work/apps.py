@@ -19,6 +19,10 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import search
+        from talanoa import access
+        from work.models import Task
+
+        access.register_task_model(Task)
 
         # --- Advisory requests ---
         from work.models import AdvisoryRequest
