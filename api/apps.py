@@ -12,4 +12,18 @@ class ApiConfig(AppConfig):
 
         if requeue_stalled_deliveries not in tasks.DAILY_JOBS:
             tasks.DAILY_JOBS.append(requeue_stalled_deliveries)
+        _send_webhooks_on_events()
         # --- end webhooks ---
+
+
+def _send_webhooks_on_events() -> None:
+    """Partners subscribed to a group hear of its public papers and meetings (api.operations)."""
+    from api import operations
+    from talanoa import events
+
+    events.paper_published.connect(
+        lambda sender, paper, **kwargs: operations.paper_published(paper),
+        weak=False, dispatch_uid="api.webhooks.paper_published")
+    events.meeting_convened.connect(
+        lambda sender, meeting, **kwargs: operations.meeting_convened(meeting),
+        weak=False, dispatch_uid="api.webhooks.meeting_convened")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 def decision_document(decision):
     """Title, reference, text, why it concerns ICT, the assessment and its options."""
     from decisions.operations import searchable_text
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=decision.title_en, title_fr=decision.title_fr,
                           text=searchable_text(decision), date=decision.sitting.starts_on)
@@ -16,7 +16,7 @@ def proposal_document(proposal):
     its authors' work in progress until submitted)."""
     from decisions.models import Proposal
     from decisions.operations import proposal_searchable_text
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     if proposal.status == Proposal.Status.DRAFT:
         return None
@@ -32,7 +32,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions.models import Decision, Proposal
-        from portal import search
+        from talanoa import searchable as search
 
         search.register(Decision, document=decision_document, kind_label=_("Decisions"))
         search.register(Proposal, document=proposal_document, kind_label=_("Proposals"))

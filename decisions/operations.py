@@ -27,6 +27,7 @@ from decisions.models import (
 )
 from members import consensus
 from members.models import Body, Membership, Organisation, Person
+from talanoa import searchable
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
 
@@ -168,9 +169,7 @@ def archive_sitting(sitting: Sitting, archived: bool) -> Sitting:
 
 def reindex(decision: Decision) -> None:
     """Its options changed after the save: what search finds of the decision changes too."""
-    from portal.search import index_object
-
-    transaction.on_commit(lambda: index_object(decision))
+    transaction.on_commit(lambda: searchable.changed([decision]))
 
 
 def searchable_text(decision: Decision) -> str:
@@ -401,9 +400,7 @@ def save_answers(proposal: Proposal, answers: dict[int, str]) -> None:
 
 def reindex_proposal(proposal: Proposal) -> None:
     """Its answers changed after the proposal's own save: what search finds changes too."""
-    from portal.search import index_object
-
-    transaction.on_commit(lambda: index_object(proposal))
+    transaction.on_commit(lambda: searchable.changed([proposal]))
 
 
 def proposal_searchable_text(proposal: Proposal) -> str:

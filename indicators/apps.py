@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 def indicator_document(indicator):
     """An indicator is found by its name, code, unit and definition, in either language."""
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     text = "\n".join([indicator.code, indicator.unit_en, indicator.unit_fr,
                       indicator.definition_en, indicator.definition_fr])
@@ -13,7 +13,7 @@ def indicator_document(indicator):
 
 def economy_document(economy):
     """A country's (or an aggregate's) indicator profile, found by its name or code."""
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=economy.name_en, title_fr=economy.name_fr, text=economy.code)
 
@@ -26,7 +26,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from indicators import operations, series
         from indicators.models import Economy, Indicator
-        from portal import search
+        from talanoa import searchable as search
 
         # Renew this process's cached pages at once when the data changes (other processes see
         # it through the data stamp: indicators.series.data_stamp).

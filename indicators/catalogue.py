@@ -89,7 +89,7 @@ def ensure_catalogue() -> None:
     from indicators.models import Economy, Indicator
     from members.models import Country
     from papers.models import Tag
-    from portal import search
+    from talanoa import searchable
 
     for order, (code, name_en, name_fr, unit_en, unit_fr, decimals, sdgs, definition_en,
                 definition_fr) in enumerate(INDICATORS):
@@ -123,7 +123,7 @@ def ensure_catalogue() -> None:
             new.append(Economy(code=code, name_en=name_en, name_fr=name_fr, kind=row["kind"],
                                comparator_order=order, country=countries.get(code)))
             existing.add(code)
-    search.index_many(Economy.objects.bulk_create(new))  # bulk: no signals to index them
+    searchable.changed(Economy.objects.bulk_create(new))  # bulk: no signals to index them
 
 
 # --- Starter observations (importer) ---

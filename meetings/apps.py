@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 def meeting_document(meeting):
     """Findable once on the calendar: a request is its requester's and the editors' only."""
-    from portal.search import SearchDocument
     from talanoa.lib.markup import markdown_text
+    from talanoa.searchable import SearchDocument
 
     if not meeting.is_scheduled:
         return None
@@ -32,7 +32,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings.models import Meeting
-        from portal import search
+        from talanoa import searchable as search
 
         search.register(Meeting, document=meeting_document, visible=visible_meetings,
                         kind_label=_("Meetings"))

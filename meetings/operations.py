@@ -8,7 +8,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from api import operations as webhooks
 from meetings import tasks
 from meetings.models import (
     Attendance,
@@ -24,6 +23,7 @@ from meetings.models import (
     NoticeTemplate,
 )
 from members.models import Membership, Person, Representative
+from talanoa import events
 from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
 from work import operations as work_operations
@@ -200,7 +200,7 @@ def convene_meeting(meeting: Meeting, by, reason: str = "", *, invitees=None) ->
         invite_group(meeting)
     _announce(meeting, "convened")
     transaction.on_commit(lambda: plan_reminders(meeting))
-    webhooks.meeting_convened(meeting)  # partners subscribed to the group (public ones only)
+    events.meeting_convened.send(sender=Meeting, meeting=meeting)  # webhooks to partners
     return meeting
 
 

@@ -7,7 +7,7 @@ def _named(name: str, acronym: str) -> str:
 
 
 def organisation_document(organisation):
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=_named(organisation.name_en, organisation.acronym),
                           title_fr=_named(organisation.name_fr, organisation.acronym),
@@ -16,7 +16,7 @@ def organisation_document(organisation):
 
 
 def group_document(group):
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=_named(group.name_en, group.acronym),
                           title_fr=_named(group.name_fr, group.acronym),
@@ -36,7 +36,7 @@ class MembersConfig(AppConfig):
 
         watch_standings()
         access.register_viewer_source(signed_in_viewer)
-        from portal import search
+        from talanoa import searchable as search
 
         # Public records: everyone finds the live ones.
         search.register(Organisation, document=organisation_document,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 def paper_document(paper):
     """Title, summary, text, options and the text of its current files: what search finds."""
     from papers.operations import searchable_text
-    from portal.search import SearchDocument
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=paper.title_en, title_fr=paper.title_fr,
                           text=searchable_text(paper),
@@ -19,6 +19,6 @@ class PapersConfig(AppConfig):
 
     def ready(self) -> None:
         from papers.models import Paper
-        from portal import search
+        from talanoa import searchable as search
 
         search.register(Paper, document=paper_document, kind_label=_("Papers"))

@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from api import operations as webhooks
 from members import consensus
 from members.models import Body, Organisation, Person
 from papers import tasks
@@ -24,6 +23,7 @@ from papers.models import (
     Position,
     ReviewComment,
 )
+from talanoa import events, searchable
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
 
@@ -174,9 +174,7 @@ def archive_file(record: PaperFile) -> None:
 
 def reindex(paper: Paper) -> None:
     """Its files changed (or its status did): what search finds of the paper changes too."""
-    from portal.search import index_object
-
-    transaction.on_commit(lambda: index_object(paper))
+    transaction.on_commit(lambda: searchable.changed([paper]))
 
 
 def searchable_text(paper: Paper) -> str:
@@ -325,7 +323,7 @@ def publish_paper(paper: Paper, by) -> Paper:
     paper.published_at = timezone.now()
     _save_step(paper, gettext_noop("Published"))
     _notify(paper, "published")
-    webhooks.paper_published(paper)  # partners subscribed to the group (public papers only)
+    events.paper_published.send(sender=Paper, paper=paper)  # webhooks to partners
     return paper
 
 

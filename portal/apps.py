@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def post_document(post):
-    from portal.search import SearchDocument
     from talanoa.lib.markup import markdown_text
+    from talanoa.searchable import SearchDocument
 
     return SearchDocument(title=post.title_en, title_fr=post.title_fr,
                           text="\n\n".join([markdown_text(post.body_en),
@@ -23,5 +23,6 @@ class PortalConfig(AppConfig):
         from portal.models import Post
 
         search.register(Post, document=post_document, kind_label=_("News and documents"))
+        search.follow_events()
         post_migrate.connect(search.index_unindexed_models, sender=self,
                              dispatch_uid="portal.search.index_unindexed_models")

@@ -58,23 +58,21 @@ import datetime
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import search_sql
-from talanoa import access
+from talanoa import access, events
 from talanoa.lib.bilingual import Localized, localized
-from talanoa.lib.models import Protected
+from talanoa.searchable import Searchable, SearchDocument, lookup, public, register, registered  # noqa: F401 (the registry, as portal.search always said)
 
 logger = logging.getLogger(__name__)
 
@@ -93,83 +91,6 @@ EXCERPT_TOKENS = 24
 # turning them into <mark>.
 MARK_START, MARK_END, ELLIPSIS = "\ue000", "\ue001", "…"
 _MARKERS = str.maketrans({MARK_START: " ", MARK_END: " "})
-
-
-@dataclass(frozen=True)
-class SearchDocument:
-    title: str
-    text: str = ""
-    date: datetime.datetime | datetime.date | None = None
-    title_fr: str = ""
-
-
-Document = Callable[[models.Model], SearchDocument | None]
-Visible = Callable[[access.Viewer], QuerySet]
-
-
-@dataclass(frozen=True)
-class Searchable:
-    model: type[models.Model]
-    document: Document
-    visible: Visible
-    kind_label: str
-
-    @property
-    def key(self) -> str:
-        """The kind in addresses (`?kind=paper`)."""
-        return self.model._meta.model_name
-
-    @property
-    def content_type(self) -> ContentType:
-        return ContentType.objects.get_for_model(self.model)
-
-
-_registry: dict[type[models.Model], Searchable] = {}
-
-
-def _live(model: type[models.Model]) -> QuerySet:
-    manager = model._default_manager
-    return manager.filter(archived_at__isnull=True) if hasattr(model, "archived_at") else (
-        manager.all())
-
-
-def public(model: type[models.Model]) -> Visible:
-    """`visible` for a public record that is not a `Protected` item (organisations, groups):
-    everyone finds its live rows."""
-    return lambda viewer: _live(model)
-
-
-def register(model: type[models.Model], *, document: Document, visible: Visible | None = None,
-             kind_label: str | None = None) -> Searchable:
-    """Make `model` findable (call from its app's ``AppConfig.ready()``); see the module's doc."""
-    if visible is None:
-        if not issubclass(model, Protected):
-            # No silent default: a model outside the policy says who finds it, e.g. public().
-            raise TypeError(f"{model.__name__} is not a Protected item: pass visible=")
-        visible = lambda viewer: access.visible(_live(model), viewer)  # noqa: E731
-    entry = Searchable(model=model, document=document, visible=visible,
-                       kind_label=kind_label or model._meta.verbose_name_plural)
-    clash = [s for m, s in _registry.items() if s.key == entry.key and m is not model]
-    if clash:
-        raise ValueError(f"Two searchable models named {entry.key}")
-    _registry[model] = entry
-    uid = f"portal.search:{model._meta.label_lower}"
-    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
-    post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
-    return entry
-
-
-def registered() -> list[Searchable]:
-    return list(_registry.values())
-
-
-def _saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:  # fixtures: loaddata, then rebuild_search_index
-        index_object(instance)
-
-
-def _deleted(sender, instance, **kwargs) -> None:
-    remove_object(instance)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +133,7 @@ def index_object(obj: models.Model) -> None:
     """Bring `obj`'s index entry up to date (one query)."""
     from portal.models import SearchEntry
 
-    searchable = _registry.get(type(obj))
+    searchable = lookup(type(obj))
     if searchable is None:
         raise LookupError(f"{type(obj).__name__} is not registered for search")
     entry = _entry(searchable, obj)
@@ -228,10 +149,27 @@ def index_object(obj: models.Model) -> None:
 def remove_object(obj: models.Model) -> None:
     from portal.models import SearchEntry
 
-    searchable = _registry.get(type(obj))
+    searchable = lookup(type(obj))
     if searchable is not None:
         SearchEntry.objects.filter(content_type=searchable.content_type,
                                    object_id=obj.pk).delete()
+
+
+def _text_changed(sender, instances, **kwargs) -> None:
+    if len(instances) == 1:
+        index_object(instances[0])
+    else:
+        index_many(instances)
+
+
+def _entry_removed(sender, instance, **kwargs) -> None:
+    remove_object(instance)
+
+
+def follow_events() -> None:
+    """Keep the index in step with what the apps announce (talanoa.events; PortalConfig.ready)."""
+    events.search_text_changed.connect(_text_changed, dispatch_uid="portal.search.changed")
+    events.search_entry_removed.connect(_entry_removed, dispatch_uid="portal.search.removed")
 
 
 def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
@@ -245,7 +183,7 @@ def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
     def flush() -> int:
         entries, gone = [], Q(pk__in=[])
         for obj in batch:
-            searchable = _registry[type(obj)]
+            searchable = lookup(type(obj))
             entry = _entry(searchable, obj)
             if entry is None:
                 gone |= Q(content_type=searchable.content_type, object_id=obj.pk)
@@ -259,7 +197,7 @@ def index_many(objs: Iterable[models.Model], batch_size: int = 1000) -> int:
         return len(entries)
 
     for obj in objs:
-        if type(obj) not in _registry:
+        if lookup(type(obj)) is None:
             raise LookupError(f"{type(obj).__name__} is not registered for search")
         batch.append(obj)
         if len(batch) >= batch_size:
