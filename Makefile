@@ -82,20 +82,20 @@ test: setup chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m talanoa.bench $(BENCH_ARGS)
-	$(PY) -m reports.bench
+	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.report_generation
 
 clean:
 	rm -rf .venv .tools .cache var/test.sqlite3
 
 # --- cluster ---
 # Two app servers and a worker behind nginx, started from deploy/'s units and nginx config, on a
-# fresh PostgreSQL database talanoa_cluster and Redis database 3 (talanoa/cluster_test.py).
+# fresh PostgreSQL database talanoa_cluster and Redis database 3 (deploy/tests/cluster/).
 .PHONY: cluster-test
 cluster-test: setup
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 	@command -v systemd-analyze >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
-	$(PY) -m talanoa.cluster_test $(CLUSTER_ARGS)
+	$(PY) -m deploy.tests.cluster $(CLUSTER_ARGS)
 # --- end cluster ---

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from api.operations import create_token
+from bench.synthetic import TEST_GROWTH, grow
 from decisions.models import Proposal
 from decisions.tests.proposal_helpers import make_proposal, sample_cycle
 from members.models import Organisation
 from papers.models import Tag
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.synthetic import TEST_GROWTH, grow
 from decisions import operations
 from decisions.tests.proposal_helpers import make_proposal, open_cycle
 from members.models import Organisation
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 

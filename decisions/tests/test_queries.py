@@ -3,7 +3,7 @@ actions, steps and linked records there are.
 
 Every case is measured on the demo data with its own few records (`grown`), then the records
 grow once for the module (each case's long record, more decisions, and
-`talanoa.synthetic.grow`), and each case measures its page again and expects the same count.
+`bench.synthetic.grow`), and each case measures its page again and expects the same count.
 Growing once, not once per case, keeps the module fast (talanoa/tests/test_query_counts.py).
 """
 
@@ -15,11 +15,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from bench.synthetic import TEST_GROWTH, grow
 from decisions import operations
 from decisions.models import Decision, DecisionOption, DecisionPosition
 from decisions.tests.conftest import new_decision
 from members.models import Membership, Organisation, Person
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 from work.models import Task

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from bench.synthetic import TEST_GROWTH, grow
 from decisions.models import Decision
 from meetings.models import Meeting, new_uid
 from papers.models import Paper
@@ -25,7 +26,6 @@ from portal.models import Post
 from reports.models import Report
 from reports.tests.samples import sample_report
 from talanoa.access import LEVEL_AUDIENCE, Level
-from talanoa.synthetic import TEST_GROWTH, grow
 
 pytestmark = pytest.mark.django_db
 HIDDEN_LEVELS = [level for level in Level.values if "anonymous" not in LEVEL_AUDIENCE[level]]

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.synthetic import TEST_GROWTH, grow
 from meetings.models import Meeting
 from members.models import Organisation
 from portal import operations, search
 from portal.models import Post, SearchEntry
 from talanoa.access import LEVEL_AUDIENCE, STANDINGS, build_viewer
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db

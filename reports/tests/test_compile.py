@@ -52,7 +52,7 @@ def test_a_report_compiles_in_the_worker_with_its_progress_shown(
     import gzip
     import re
 
-    from talanoa.bench import split_charts
+    from bench.first_view import split_charts
 
     parts = sorted(set(re.findall(r'href="\?part=([\w-]+)', page)))
     assert "country-tables" in parts and len(parts) >= 7

@@ -1,7 +1,7 @@
 """Counting a page's SQL queries, for tests that keep them constant as data grows.
 
     before = count_queries(client, url)
-    grow()                     # talanoa.synthetic: many more rows of everything
+    grow()                     # bench.synthetic: many more rows of everything
     assert count_queries(client, url) == before
 """
 

@@ -54,9 +54,9 @@ def places(settings, tmp_path):
 def data(places):
     """Committed rows in the suite's database: the starter data (if an earlier transactional
     test emptied the database), a synthetic batch of every kind, and a post's attachment."""
+    from bench.synthetic import TEST_GROWTH, grow
     from members.models import Person, WorkingGroup
     from portal.models import Post
-    from talanoa.synthetic import TEST_GROWTH, grow
 
     if not WorkingGroup.objects.filter(slug=places.DEFAULT_GROUP_SLUG).exists():
         call_command("load_starter_data", "--if-empty", verbosity=0)

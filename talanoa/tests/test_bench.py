@@ -3,30 +3,25 @@
 import pytest
 from django.core.management import call_command
 
-from members.models import Membership, Organisation, Person, Representative, WorkingGroup
-from portal.models import Post
-from talanoa.bench import (
-    BUDGET_DASHBOARD_P99_MS,
-    BUDGET_P99_MS,
+from bench.config import BUDGET_DASHBOARD_P99_MS, BUDGET_P99_MS
+from bench.dataset import small_url
+from bench.first_view import compressed_sizes, css_urls, page_assets, split_charts
+from bench.load import parse_wrk
+from bench.measure import credentials
+from bench.pages import MEMBER, PAGES
+from bench.performance_doc import (
     DOCS_BEGIN,
     DOCS_END,
-    MEMBER,
-    PAGES,
-    Result,
-    compressed_sizes,
-    credentials,
-    css_urls,
     growth_ratio,
     markdown_table,
     merge_docs,
-    page_assets,
     page_verdicts,
-    parse_wrk,
     performance_markdown,
-    small_url,
-    split_charts,
 )
-from talanoa.synthetic import BENCH
+from bench.results import Result
+from bench.synthetic import BENCH
+from members.models import Membership, Organisation, Person, Representative, WorkingGroup
+from portal.models import Post
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40703/
   2 threads and 32 connections
@@ -189,9 +184,9 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     small = _run([_page("publications", 20, 12), _page("api papers (member)", 60, 9,
                                                         user=MEMBER, path="/api/papers")],
                  scale=0.01)
-    full["commands"] = ["python -m talanoa.bench --seconds 5",
-                        "python -m talanoa.bench --pages 'api papers (member)'"]
-    small["commands"] = ["python -m talanoa.bench --seconds 5"]
+    full["commands"] = ["python -m bench --seconds 5",
+                        "python -m bench --pages 'api papers (member)'"]
+    small["commands"] = ["python -m bench --seconds 5"]
     lines, over = markdown_table(full, small)
     assert over == 2
     assert lines[0].startswith("| page | user | queries (full / 1%) | KB | 1 conn ms | req/s "
@@ -201,14 +196,14 @@ def test_the_markdown_report_has_a_row_per_page_and_says_over():
     assert lines[3] == ("| api papers (member) | member (token) | 9 / 9 | 9.0 | - | - | 35.0 "
                         "| 70.0 | 60.0 | 1.17 | OVER: p99 > 50 ms |")
     text = performance_markdown({"sqlite": {"full": full, "small": small}},
-                                "python -m talanoa.bench --seconds 5",
+                                "python -m bench --seconds 5",
                                 {"cpus": 2, "cpu": "Test CPU"})
-    assert "on 2 cores (Test CPU); written by `python -m talanoa.bench --seconds 5`" in text
+    assert "on 2 cores (Test CPU); written by `python -m bench --seconds 5`" in text
     assert "## SQLite" in text and "load average before 0.5" in text
     assert "20 groups, 1,500 organisations, 5,000 people" in text
     assert "dataset built in 20 min" in text
-    assert ("made with `python -m talanoa.bench --seconds 5`, then "
-            "`python -m talanoa.bench --pages 'api papers (member)'`") in text
+    assert ("made with `python -m bench --seconds 5`, then "
+            "`python -m bench --pages 'api papers (member)'`") in text
     assert "2 of 2 rows OVER a budget." in text
     alone = performance_markdown({"postgresql": {"full": full, "small": None}}, "x",
                                  {"cpus": 2})

@@ -3,8 +3,9 @@ units' commands exist in this checkout, and the nginx site renders with the test
 
 from pathlib import Path
 
-from talanoa import cluster_test
-from talanoa.cluster_test import BASE_DIR, read_unit, site_http_part
+from deploy.tests.cluster.common import BASE_DIR, INSTALL_DIR
+from deploy.tests.cluster.nginx import site_http_part
+from deploy.tests.cluster.units import read_unit
 
 
 def test_it_reads_the_web_unit_as_the_cluster_test_starts_it():
@@ -50,7 +51,7 @@ def test_it_renders_the_sites_upstream_with_the_tests_ports(tmp_path):
 def test_the_proxy_include_is_the_one_the_site_includes():
     site = (BASE_DIR / "deploy/nginx.conf").read_text()
     include = BASE_DIR / "deploy/nginx-talanoa-proxy.conf"
-    assert f"include {cluster_test.INSTALL_DIR}/deploy/nginx-talanoa-proxy.conf;" in site
+    assert f"include {INSTALL_DIR}/deploy/nginx-talanoa-proxy.conf;" in site
     text = include.read_text()
     assert "proxy_next_upstream error timeout http_502 http_503;" in text
     assert "client_max_body_size 26m;" in text  # MAX_UPLOAD_MB (25) and the form around it

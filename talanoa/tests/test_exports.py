@@ -24,9 +24,9 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from bench.synthetic import TEST_GROWTH, grow
 from talanoa.access import LEVEL_AUDIENCE, STANDINGS
 from talanoa.lib.exports import EXPORT_LIMIT, export_query
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 

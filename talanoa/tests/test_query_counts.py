@@ -1,7 +1,7 @@
 """Every page costs the same number of queries whatever the amount of data (BUDGETS.md).
 
 Every page of PAGES is measured on the demo data, then many more rows of everything are added
-once for the module (`talanoa.synthetic.grow`: posts at every level, organisations, memberships,
+once for the module (`bench.synthetic.grow`: posts at every level, organisations, memberships,
 people, representatives, including more of the member's own), and each case measures its page
 again and expects the same count: no N+1, whatever the lists hold.
 """
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from bench.synthetic import TEST_GROWTH, grow
 from portal.models import Post
 from talanoa.access import STANDINGS
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 

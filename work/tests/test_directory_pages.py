@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from bench.synthetic import TEST_GROWTH, grow
 from members.models import Organisation, Person
 from papers.models import Tag
-from talanoa.synthetic import TEST_GROWTH, grow
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
 from work.models import EngagementLogEntry, FocalPoint, OrganisationProfile

@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from bench.synthetic import BENCH, grow
 from members.models import Person
 from portal import search
-from talanoa.synthetic import BENCH, grow
 
 DEMO_MEMBER = "member@demo.talanoa.test"
 

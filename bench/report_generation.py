@@ -1,8 +1,8 @@
 """Benchmark of report generation (`make bench` runs it after the pages; alone:
-`python -m reports.bench [--database-url URL] [--rebuild]`).
+`python -m bench.report_generation [--database-url URL] [--rebuild]`).
 
 It builds, once, a database where the home group has a year of at least 10,000 records (the
-synthetic data of talanoa.synthetic, one year deep: meetings, papers, decisions, tasks, plan
+synthetic data of bench.synthetic, one year deep: meetings, papers, decisions, tasks, plan
 items, posts…), then times a whole compilation of the annual assessment report of that year,
 as the background worker runs it: the record compiled, then HTML, PDF and DOCX in English and
 French. Budget: 10 s (issue 8). Results go to var/bench/report.json.
@@ -16,10 +16,9 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DIR = BASE_DIR / "var" / "bench"
+from bench.config import BENCH_DIR
+
 BUDGET_SECONDS = 10.0
 DATA_VERSION = 1
 # One year of a very busy group and its neighbours (about two thirds fall to the home group).
@@ -68,10 +67,10 @@ def prepare(database_url: str, rebuild: bool) -> None:
         return
     print("Building the report bench database (a year of records)…", flush=True)
     started = time.monotonic()
-    from talanoa.bench import empty_with_demo_data
+    from bench.dataset import empty_with_demo_data
+    from bench.synthetic import Sizes, grow
 
     empty_with_demo_data()
-    from talanoa.synthetic import Sizes, grow
 
     grow(Sizes(**YEAR), seed=8)
     with connection.cursor() as cursor:
@@ -81,7 +80,7 @@ def prepare(database_url: str, rebuild: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.report_generation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="",
                         help="default: var/bench/report.sqlite3 (EMPTIED when rebuilt)")

@@ -1,6 +1,6 @@
 """Where a page's time goes: pyinstrument over repeated requests, in process.
 
-    python -m talanoa.profile_page PATH [--user EMAIL] [--database-url URL] [--repeat 30]
+    python -m bench.profile_page PATH [--user EMAIL] [--database-url URL] [--repeat 30]
 
 Defaults to the benchmark's database (var/bench/bench.sqlite3, built by `make bench`) with the
 benchmark's production settings, so a page `make bench` finds slow can be profiled on the same
@@ -15,11 +15,11 @@ import os
 import sys
 import time
 
-from talanoa.bench import BENCH_DIR
+from bench.config import BENCH_DIR, configure_environment
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talanoa.profile_page", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.profile_page", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path")
     parser.add_argument("--user", default="", help="the account the requests are signed in as")
@@ -28,9 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", default="", help="also write pyinstrument's HTML report here")
     args = parser.parse_args(argv)
 
-    from talanoa.bench import _configure
-
-    _configure(args.database_url)
+    configure_environment(args.database_url)
     os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 

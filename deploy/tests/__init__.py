@@ -1,0 +1,1 @@
+"""Tests of the deployment as deploy/ describes it, run outside pytest (`make cluster-test`)."""
