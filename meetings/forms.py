@@ -14,6 +14,7 @@ from meetings.models import (
 )
 from members.models import Country, Organisation, Person, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
 from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 
@@ -208,12 +209,9 @@ class MeetingDocumentForm(forms.ModelForm):
         fields = ["title", "file"]
 
     def clean_file(self):
-        from portal.forms import ALLOWED_KINDS
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data.get("file")
         if upload:
-            validate_upload(upload, ALLOWED_KINDS)
+            validate_upload(upload, DOCUMENT_KINDS)
         return upload
 
 

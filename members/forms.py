@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organisation, Person, Representative, WorkingGroup
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
 from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 
@@ -162,12 +163,9 @@ class ReplyForm(forms.Form):
     document = forms.FileField(required=False, label=_("nomination letter or email (file)"))
 
     def clean_document(self):
-        from portal.forms import ALLOWED_KINDS
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data.get("document")
         if upload:
-            validate_upload(upload, ALLOWED_KINDS)
+            validate_upload(upload, DOCUMENT_KINDS)
         return upload
 
 
@@ -199,13 +197,10 @@ class RepresentativeForm(forms.ModelForm):
         fields = ["organisation", "person", "year", "role", "status", "nomination_document"]
 
     def clean_nomination_document(self):
-        from portal.forms import ALLOWED_KINDS
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data.get("nomination_document")
         # Only a new upload is checked: an unchanged field gives back the stored file.
         if upload and hasattr(upload, "content_type"):
-            validate_upload(upload, ALLOWED_KINDS)
+            validate_upload(upload, DOCUMENT_KINDS)
         return upload
 
 

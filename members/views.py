@@ -54,8 +54,8 @@ from members.models import (
     Representative,
     WorkingGroup,
 )
+from members.shortcuts import default_group
 from portal.models import Post
-from portal.views import default_group
 from talanoa.access import (
     get_item_for_user,
     grant_item,

@@ -4,12 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organisation, Person, WorkingGroup
 from portal.models import Post
 from talanoa.lib.editing import VersionedFormMixin
-from talanoa.lib.files import validate_upload
-
-# What posts, meeting documents and nomination replies accept, checked by content
-# (.pdf .docx .xlsx .pptx .odt .ods .csv .txt .png .jpg .jpeg).
-ALLOWED_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png",
-                           "jpeg"})
+from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
 
 
 class PostForm(VersionedFormMixin, forms.ModelForm):
@@ -34,7 +29,7 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload and hasattr(upload, "content_type"):
-            validate_upload(upload, ALLOWED_KINDS)
+            validate_upload(upload, DOCUMENT_KINDS)
         return upload
 
     def clean(self):

@@ -1,6 +1,5 @@
 import html
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import Objective, WorkingGroup
+from members.shortcuts import default_group
 from portal import operations
 from portal import search as site_search
 from portal.forms import PostForm, SearchForm
@@ -25,13 +25,6 @@ from talanoa.lib.files import download
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
-
-
-def default_group() -> WorkingGroup:
-    group = WorkingGroup.objects.filter(slug=settings.DEFAULT_GROUP_SLUG).first()
-    if group is None:
-        raise Http404("No working group is set up yet: run `python manage.py load_starter_data`.")
-    return group
 
 
 def _posts_for(request: HttpRequest):

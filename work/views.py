@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings.models import Meeting
 from members.models import Organisation, WorkingGroup
+from members.shortcuts import default_group
 from papers.models import Paper, Tag
-from portal.views import default_group
 from talanoa.access import (
     Viewer,
     can_change_task,

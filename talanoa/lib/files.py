@@ -84,6 +84,10 @@ MACRO_EXTENSIONS = {".docm", ".dotm", ".xlsm", ".xltm", ".xlsb", ".xlam", ".pptm
 
 # Longer names are refused: Django cuts an uploaded name to 255 characters, so a name it cut
 # (or a 1,000-character one from elsewhere) never passes. Stored names are shorter still.
+# What posts, meeting documents and nomination replies accept, checked by content
+# (.pdf .docx .xlsx .pptx .odt .ods .csv .txt .png .jpg .jpeg).
+DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png",
+                            "jpeg"})
 MAX_NAME_CHARS = 200
 STORED_NAME_CHARS = 150
 MAX_ZIP_MEMBERS = 10_000

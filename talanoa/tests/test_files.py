@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingDocument
-from portal.forms import ALLOWED_KINDS
 from portal.models import Post
 from talanoa.lib import files
+from talanoa.lib.files import DOCUMENT_KINDS
 from talanoa.tests import hostile_files as corpus
 
 VALID = corpus.valid_samples()
@@ -33,7 +33,7 @@ def as_file(sample: corpus.Sample) -> File:
     return File(io.BytesIO(sample.content), name=sample.name)
 
 
-def refusal(upload, allowed=ALLOWED_KINDS) -> str:
+def refusal(upload, allowed=DOCUMENT_KINDS) -> str:
     with pytest.raises(forms.ValidationError) as refused:
         files.validate_upload(upload, allowed)
     return " ".join(refused.value.messages)
@@ -42,7 +42,7 @@ def refusal(upload, allowed=ALLOWED_KINDS) -> str:
 @pytest.mark.parametrize("sample", VALID, ids=repr)
 def test_real_files_are_accepted_as_their_kind(sample):
     upload = as_file(sample)
-    assert files.validate_upload(upload, ALLOWED_KINDS) == sample.message
+    assert files.validate_upload(upload, DOCUMENT_KINDS) == sample.message
     assert upload.read() == sample.content  # rewound, ready to be stored
 
 
@@ -87,7 +87,7 @@ def test_the_size_limit_is_a_setting_and_the_message_says_it(settings):
     upload = File(io.BytesIO(b"x" * (1024 * 1024 + 1)), name="big.txt")
     assert refusal(upload) == "The file is larger than 1 MB."
     upload = File(io.BytesIO(b"x" * (1024 * 1024)), name="just.txt")
-    assert files.validate_upload(upload, ALLOWED_KINDS) == "txt"
+    assert files.validate_upload(upload, DOCUMENT_KINDS) == "txt"
 
 
 def test_the_default_limit_is_25_mb(settings):

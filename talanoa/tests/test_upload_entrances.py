@@ -113,8 +113,8 @@ def _upload(sample: corpus.Sample) -> SimpleUploadedFile:
 
 
 def post_attachment(client_for, people, group) -> Entrance:
-    from portal.forms import ALLOWED_KINDS
     from portal.models import Post
+    from talanoa.lib.files import DOCUMENT_KINDS
 
     client = client_for("chair")
 
@@ -123,12 +123,12 @@ def post_attachment(client_for, people, group) -> Entrance:
             "group": group.pk, "kind": "news", "level": "public", "title_en": "With a file",
             "published_at": "2026-11-28 10:00", "attachment": _upload(sample)})
 
-    return Entrance(ALLOWED_KINDS, post, lambda: Post.objects.count())
+    return Entrance(DOCUMENT_KINDS, post, lambda: Post.objects.count())
 
 
 def meeting_document(client_for, people, group) -> Entrance:
     from meetings.models import Meeting, MeetingDocument
-    from portal.forms import ALLOWED_KINDS
+    from talanoa.lib.files import DOCUMENT_KINDS
 
     meeting = Meeting.objects.filter(group=group, archived_at__isnull=True).first()
     client = client_for("secretariat")
@@ -137,7 +137,7 @@ def meeting_document(client_for, people, group) -> Entrance:
         return client.post(reverse("meetings:document_upload", args=[meeting.pk]),
                            {"title": "Paper", "file": _upload(sample)})
 
-    return Entrance(ALLOWED_KINDS, post, lambda: MeetingDocument.objects.count())
+    return Entrance(DOCUMENT_KINDS, post, lambda: MeetingDocument.objects.count())
 
 
 def paper_file(client_for, people, group) -> Entrance:
@@ -162,7 +162,7 @@ def nomination_reply(client_for, people, group) -> Entrance:
     from members.models import NominationLetter, Person, Representative
     from members.tests.nominations import reply_data
     from members.tests.samples import nomination_sample
-    from portal.forms import ALLOWED_KINDS
+    from talanoa.lib.files import DOCUMENT_KINDS
 
     letter = nomination_sample("letter")
     nominee = Person.objects.filter(organisation=letter.organisation,
@@ -173,7 +173,7 @@ def nomination_reply(client_for, people, group) -> Entrance:
         return client.post(reverse("members:letter_reply", args=[letter.pk]), reply_data(
             {"person": nominee.pk}, note="Letter of 3 March.", document=_upload(sample)))
 
-    return Entrance(ALLOWED_KINDS, post, lambda: (
+    return Entrance(DOCUMENT_KINDS, post, lambda: (
         Representative.objects.count(),
         NominationLetter.objects.filter(status="answered").count()))
 
@@ -306,7 +306,7 @@ def test_the_representative_form_refuses_the_corpus_too(people, samples):
     """No view uses RepresentativeForm yet; whichever does gets its checked file field."""
     from members.forms import RepresentativeForm
     from members.models import Representative
-    from portal.forms import ALLOWED_KINDS
+    from talanoa.lib.files import DOCUMENT_KINDS
 
     representative = Representative.objects.select_related("organisation").first()
     data = {"organisation": representative.organisation_id,
@@ -321,7 +321,7 @@ def test_the_representative_form_refuses_the_corpus_too(people, samples):
         tally("uploads refused" if refused else "uploads accepted")
         said = " ".join(form.errors.get("nomination_document", []))
         if not refused or not names_the_reason(said, sample,
-                                               expected_message(sample, ALLOWED_KINDS)):
+                                               expected_message(sample, DOCUMENT_KINDS)):
             failures.append((sample.why, said))
     assert failures == []
 
