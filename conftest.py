@@ -12,6 +12,9 @@ from django.core.management import call_command
 
 from talanoa.tests.hardening import COUNTS, summary
 
+# Fixtures shared by the work programme apps' tests (plan, tasks, advisory, engagement, …).
+pytest_plugins = ["talanoa.tests.programme_fixtures"]
+
 DEMO = {
     "chair": "chair@demo.talanoa.test",
     "secretariat": "secretariat@demo.talanoa.test",

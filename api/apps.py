@@ -8,10 +8,9 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         # --- webhooks: the daily round also queues deliveries whose task was lost ---
         from api.operations import requeue_stalled_deliveries
-        from work import tasks
+        from talanoa import daily
 
-        if requeue_stalled_deliveries not in tasks.DAILY_JOBS:
-            tasks.DAILY_JOBS.append(requeue_stalled_deliveries)
+        daily.register(requeue_stalled_deliveries)
         _send_webhooks_on_events()
         # --- end webhooks ---
 

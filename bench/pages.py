@@ -158,7 +158,7 @@ def _public_proposal() -> str:
 
 def _public_initiative() -> str:
     """A public initiative of the work plan (a synthetic one, with its outcomes and activities)."""
-    from work.models import PlanItem
+    from plan.models import PlanItem
 
     return str(PlanItem.objects.filter(level=PlanItem.Level.PUBLIC,
                                        kind=PlanItem.Kind.INITIATIVE, archived_at__isnull=True)
@@ -169,7 +169,7 @@ def _member_task() -> str:
     """The newest task the demo member sees (their organisation owns one task in fifty)."""
     from members.models import User
     from talanoa.access import build_viewer, visible_tasks
-    from work.models import Task
+    from tasks.models import Task
 
     viewer = build_viewer(User.objects.get(email=MEMBER))
     return str(visible_tasks(Task.objects.all(), viewer).filter(

@@ -38,8 +38,9 @@ def records_in(group, start: datetime.date, end: datetime.date) -> dict[str, int
     from decisions.models import Decision
     from meetings.models import Meeting
     from papers.models import Paper
+    from plan.models import PlanItem
     from portal.models import Post
-    from work.models import PlanItem, Task
+    from tasks.models import Task
 
     def between(queryset, field):
         return queryset.filter(**{f"{field}__date__gte": start, f"{field}__date__lte": end}) \

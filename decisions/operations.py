@@ -117,7 +117,7 @@ def add_follow_up(decision: Decision, title: str, owner_organisation, by, *,
                   description: str = ""):
     """A follow-up action of the decision: a task about it (work.operations), which reaches
     its owner's tasks like an action agreed at a meeting."""
-    from work.operations import TaskRefused, create_task
+    from tasks.operations import TaskRefused, create_task
 
     if decision.archived_at is not None:
         raise StepRefused(gettext_noop("The decision is archived: restore it first."))

@@ -64,7 +64,7 @@ from talanoa.access import (
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download
-from work.forms import TaskForm
+from tasks.forms import TaskForm
 
 logger = logging.getLogger(__name__)
 

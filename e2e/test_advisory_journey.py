@@ -31,10 +31,10 @@ def _quarter_row(page, label: str) -> list[str]:
 
 
 def test_an_advisory_request_from_intake_to_close(world, new_context, mailoutbox):
+    from advisory.models import AdvisoryRequest
+    from advisory.operations import quarterly_figures
     from members.models import Organisation, Person
     from papers.models import Paper
-    from work.models import AdvisoryRequest
-    from work.operations import quarterly_figures
 
     url = world.url
     pita = Organisation.objects.get(slug="pita")

@@ -17,7 +17,7 @@ EMAIL = "sina@kiribati-net.example.ki"
 
 def test_an_organisation_asks_to_take_part_and_is_approved(world, new_context, mailoutbox,
                                                           run_worker):
-    from work.models import JoinRequest
+    from directory.models import JoinRequest
 
     url = world.url
     applicant = new_context().new_page()

@@ -26,8 +26,8 @@ from members.models import Membership, Person, Representative
 from talanoa import events
 from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
-from work import operations as work_operations
-from work.models import Task
+from tasks import operations as work_operations
+from tasks.models import Task
 
 Status = Meeting.Status
 

@@ -40,8 +40,8 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/new/", views.action_new, name="action_new"),
     # Actions are the group's tasks now (app work): emailed links to the old pages still work.
     path("actions/<int:pk>/status/",
-         RedirectView.as_view(pattern_name="work:task", permanent=True, query_string=True)),
-    path("actions/mine/", RedirectView.as_view(pattern_name="work:my_tasks", permanent=True)),
+         RedirectView.as_view(pattern_name="tasks:task", permanent=True, query_string=True)),
+    path("actions/mine/", RedirectView.as_view(pattern_name="tasks:my_tasks", permanent=True)),
     # Meeting pack, notices and reminders
     path("meetings/<int:pk>/documents/add/", views.document_upload, name="document_upload"),
     path("meetings/<int:pk>/documents/<int:doc_pk>/", views.document_download,

@@ -74,7 +74,7 @@ from talanoa.lib.files import attachment
 from talanoa.lib.models import Protected
 from talanoa.lib.paging import keyset_page
 from talanoa.ratelimit import rate_limited
-from work.forms import TaskForm
+from tasks.forms import TaskForm
 
 logger = logging.getLogger(__name__)
 UPCOMING_SIZE = 30

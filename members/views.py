@@ -55,6 +55,7 @@ from members.models import (
     WorkingGroup,
 )
 from members.shortcuts import default_group
+from portal.digest import papers_awaiting_position
 from portal.models import Post
 from talanoa.access import (
     get_item_for_user,
@@ -69,8 +70,7 @@ from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso
 from talanoa.lib.files import download
 from talanoa.ratelimit import by_user, rate_limited
-from work.digest import papers_awaiting_position
-from work.task_lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
+from tasks.lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
 
 
 @login_required
@@ -208,7 +208,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
     kind = kind if kind in Membership.Kind.values else None
     active = Membership.objects.active().filter(group=group)
-    from work.views import directory_area_filter
+    from directory.views import directory_area_filter
 
     areas, area = directory_area_filter(request)
     if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
@@ -303,7 +303,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     representatives = (Representative.objects.current().filter(
         organisation=organisation, group_id__in=viewer.member_groups | viewer.editor_groups)
         .select_related("person", "group") if viewer.is_authenticated else [])
-    from work.views import organisation_directory_context
+    from directory.views import organisation_directory_context
 
     return render(request, "members/organisation.html", {
         "organisation": organisation, "memberships": memberships,

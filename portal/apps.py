@@ -20,9 +20,12 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from portal import search
+        from portal.digest import send_due_digests
         from portal.models import Post
+        from talanoa import daily
 
         search.register(Post, document=post_document, kind_label=_("News and documents"))
         search.follow_events()
+        daily.register(send_due_digests)
         post_migrate.connect(search.index_unindexed_models, sender=self,
                              dispatch_uid="portal.search.index_unindexed_models")

@@ -48,7 +48,7 @@ class PagesSitemap(PublicSitemap):
     dated = False
     NAMES = ("portal:home", "portal:posts", "portal:governance", "members:directory",
              "meetings:calendar", "meetings:upcoming", "papers:publications",
-             "decisions:decisions", "decisions:sittings", "decisions:cycles", "work:plan",
+             "decisions:decisions", "decisions:sittings", "decisions:cycles", "plan:plan",
              "indicators:dashboard", "reports:index")
 
     def items(self):

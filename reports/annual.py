@@ -106,7 +106,7 @@ def planned_items(objective: Objective, start: datetime.date, end: datetime.date
     end (or undated), and not done before it began."""
     from django.db.models import F
 
-    from work.models import PlanItem
+    from plan.models import PlanItem
 
     return (PlanItem.objects.filter(objectives=objective, archived_at__isnull=True)
             .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=end))
@@ -124,7 +124,7 @@ def _task_listings(group, objective_ids: list[int], start: datetime.date, end: d
     them, for all objectives at once: one query of (task, objective, level, date) per kind and
     one for the names, instead of two per objective and kind (which, with a task's level being
     a large CASE over what it is about, were most of a compilation's time)."""
-    from work.models import Task
+    from tasks.models import Task
 
     about = Task.objects.filter(plan_item__objectives__in=objective_ids)
     listings: dict[str, dict[int, dict]] = {}
@@ -218,7 +218,7 @@ def _flow(report: Report, data: dict) -> list[dict]:
 
 
 def _totals(report: Report, objectives: list[dict]) -> dict:
-    from work.models import Task
+    from tasks.models import Task
 
     start, end = report.period_start, report.period_end
     group_tasks = Task.objects.filter(group=report.group)

@@ -90,7 +90,7 @@ def _per_quarter(queryset: QuerySet, year: int) -> dict[int, int]:
 
 def plan_tasks(group) -> QuerySet:
     """Tasks about a work plan item of the group that serves some objective."""
-    from work.models import Task
+    from tasks.models import Task
 
     return Task.objects.filter(plan_item__group=group, plan_item__objectives__isnull=False)
 
@@ -198,7 +198,7 @@ def cell(group, year: int, objective: Objective, quarter: int, viewer: Viewer) -
         queryset = measure.for_viewer(measure.queryset(group, first, last), viewer)
         groups.append(Group(str(measure.label), queryset.order_by().count(),
                             _entries(measure, queryset, language)))
-    from work.models import Task
+    from tasks.models import Task
 
     about = Task.objects.filter(plan_item__group=group, plan_item__objectives=objective)
     tasks = tasks_done(visible_tasks(about, viewer), first, last)

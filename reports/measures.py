@@ -228,14 +228,14 @@ def _proposals_forwarded(group, start, end):
 # --- Advisory requests (S1, S5, S9) ------------------------------------------------------------
 
 def _advisory_received(group, start, end):
-    from work.models import AdvisoryRequest
+    from advisory.models import AdvisoryRequest
 
     return _dated(_live(AdvisoryRequest, group), F("received_at"), start, end, True)
 
 
 def _advisory_answered(group, start, end):
     """Requests first answered in the period."""
-    from work.models import AdvisoryRequest
+    from advisory.models import AdvisoryRequest
 
     return _dated(_live(AdvisoryRequest, group), F("first_response_at"), start, end, True)
 
@@ -251,8 +251,8 @@ def _response_days(queryset: QuerySet) -> dict:
 # --- Engagement (S7, S8, S12, S14) -------------------------------------------------------------
 
 def _forums_attended(group, start, end):
+    from engagement.models import ForumParticipation
     from meetings.models import Meeting
-    from work.models import ForumParticipation
 
     held = [Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED]
     return _dated(_live(ForumParticipation, group).filter(meeting__status__in=held),
@@ -260,13 +260,13 @@ def _forums_attended(group, start, end):
 
 
 def _positions_submitted(group, start, end):
-    from work.models import GroupPosition
+    from engagement.models import GroupPosition
 
     return _dated(_live(GroupPosition, group), F("submitted_on"), start, end, False)
 
 
 def _engagement_log(group, start, end):
-    from work.models import EngagementLogEntry
+    from directory.models import EngagementLogEntry
 
     return _dated(_live(EngagementLogEntry, group), F("date"), start, end, False)
 
@@ -276,7 +276,7 @@ def _engagement_log(group, start, end):
 def task_level() -> Case:
     """A task's level: the level of the item it is about (restricted while that item is
     archived: only editors see it then); members for a task about nothing."""
-    from work.models import Task
+    from tasks.models import Task
 
     whens = []
     for name in Task.LINKS:
@@ -287,7 +287,7 @@ def task_level() -> Case:
 
 def tasks_done(queryset: QuerySet, start, end) -> QuerySet:
     """Tasks of `queryset` done now and marked done in the period (dated by that step)."""
-    from work.models import Task, TaskTransition
+    from tasks.models import Task, TaskTransition
 
     since, until = period_bounds(start, end)
     step = (TaskTransition.objects.filter(task_id=OuterRef("pk"), to_status=Task.Status.DONE,
@@ -301,7 +301,7 @@ def tasks_done(queryset: QuerySet, start, end) -> QuerySet:
 def tasks_overdue(queryset: QuerySet, start, end) -> QuerySet:
     """Tasks of `queryset` overdue at the end of the period: created by then, due before its
     last day, and not done or dropped by then."""
-    from work.models import Task, TaskTransition
+    from tasks.models import Task, TaskTransition
 
     _since, until = period_bounds(start, end)
     closed = [Task.Status.DONE, Task.Status.DROPPED]
@@ -313,13 +313,13 @@ def tasks_overdue(queryset: QuerySet, start, end) -> QuerySet:
 
 
 def _group_tasks(group) -> QuerySet:
-    from work.models import Task
+    from tasks.models import Task
 
     return Task.objects.filter(group=group)
 
 
 def _plan_items_done(group, start, end):
-    from work.models import PlanItem
+    from plan.models import PlanItem
 
     return _dated(_live(PlanItem, group), F("done_on"), start, end, False)
 
@@ -464,22 +464,22 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
             _("Regional priority proposals submitted"), _proposals_submitted),
     Measure("proposals_forwarded", "decisions.Proposal",
             _("Proposals forwarded by CROP Executives"), _proposals_forwarded),
-    Measure("advisory_received", "work.AdvisoryRequest", _("Advisory requests received"),
+    Measure("advisory_received", "advisory.AdvisoryRequest", _("Advisory requests received"),
             _advisory_received),
-    Measure("advisory_answered", "work.AdvisoryRequest", _("Advisory requests answered"),
+    Measure("advisory_answered", "advisory.AdvisoryRequest", _("Advisory requests answered"),
             _advisory_answered, extras=_response_days),
-    Measure("forums_attended", "work.ForumParticipation",
+    Measure("forums_attended", "engagement.ForumParticipation",
             _("Regional and international forums attended"), _forums_attended,
             related=("meeting",), title=_forum_title),
-    Measure("positions_submitted", "work.GroupPosition", _("Group positions submitted"),
+    Measure("positions_submitted", "engagement.GroupPosition", _("Group positions submitted"),
             _positions_submitted, related=("process__body",)),
-    Measure("tasks_done", "work.Task", _("Tasks done"), _group_tasks_done, policy="task",
+    Measure("tasks_done", "tasks.Task", _("Tasks done"), _group_tasks_done, policy="task",
             title=_task_title),
-    Measure("tasks_overdue", "work.Task", _("Tasks overdue at the end of the period"),
+    Measure("tasks_overdue", "tasks.Task", _("Tasks overdue at the end of the period"),
             _group_tasks_overdue, policy="task", activity=False, title=_task_title),
-    Measure("plan_items_done", "work.PlanItem", _("Work plan items completed"),
+    Measure("plan_items_done", "plan.PlanItem", _("Work plan items completed"),
             _plan_items_done),
-    Measure("engagement_log", "work.EngagementLogEntry", _("Engagement log entries"),
+    Measure("engagement_log", "directory.EngagementLogEntry", _("Engagement log entries"),
             _engagement_log, related=("organisation",), title=_log_title),
     Measure("indicator_imports", "indicators.ImportBatch", _("Indicator data imports applied"),
             _indicator_imports, policy="public", title=_batch_title),

@@ -32,13 +32,13 @@ TRACKED: dict[str, str | None] = {
     "decisions.sitting": None,
     "papers.paper": "group_id",
     "papers.missioncontact": None,
-    "work.planitem": "group_id",
-    "work.advisoryrequest": "group_id",  # work: advisory requests
+    "plan.planitem": "group_id",
+    "advisory.advisoryrequest": "group_id",  # work: advisory requests
     # work: engagement
-    "work.externalbody": None,
-    "work.engagementprocess": None,
-    "work.groupposition": "group_id",
-    "work.forumparticipation": "group_id",
+    "engagement.externalbody": None,
+    "engagement.engagementprocess": None,
+    "engagement.groupposition": "group_id",
+    "engagement.forumparticipation": "group_id",
 }
 
 

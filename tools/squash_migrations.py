@@ -1,6 +1,7 @@
 """Write Talanoa's initial migrations from the current models (how the history was reset, issue 23).
 
     python tools/squash_migrations.py          # rewrites <app>/migrations/0*_initial*.py
+    python tools/squash_migrations.py plan tasks   # only these apps' (new apps, issue 24)
 
 Each model becomes one `CreateModel` with every field, index and constraint inline. Models are
 placed in an order where every model comes after what it refers to (there are no cycles between
@@ -21,8 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talanoa.settings")
 
 # The order apps are taken in when several could go next: the layers, core first.
-APP_ORDER = ["talanoa", "members", "papers", "meetings", "decisions", "work", "indicators",
-             "reports", "portal", "api"]
+APP_ORDER = ["talanoa", "members", "papers", "tasks", "meetings", "decisions", "plan", "advisory",
+             "engagement", "directory", "indicators", "reports", "portal", "api"]
+
+
+def adopted(model) -> bool:
+    """A table named for another app: made when the model was that app's (the work programme's
+    models were `work`'s until issue 24), so a database made before may have it already."""
+    return not model._meta.db_table.startswith(f"{model._meta.app_label}_")
 
 
 def main() -> None:
@@ -39,7 +46,9 @@ def main() -> None:
     base = Path(settings.BASE_DIR)
     project = [label for label in APP_ORDER if Path(apps.get_app_config(label).path).parent
                == base]
-    models = [m for label in project for m in apps.get_app_config(label).get_models()
+    # Only these apps' migrations are written; the others' stay as they are (applied already).
+    chosen = sys.argv[1:] or project
+    models = [m for label in chosen for m in apps.get_app_config(label).get_models()
               if m._meta.managed and not m._meta.proxy and not m._meta.swapped]
     user_label = settings.AUTH_USER_MODEL.lower()
 
@@ -57,7 +66,7 @@ def main() -> None:
 
     external_leaf = {}
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    for app_label in {m._meta.app_label for model in models for m in targets(model)} - set(project):
+    for app_label in {m._meta.app_label for model in models for m in targets(model)} - set(chosen):
         leaves = loader.graph.leaf_nodes(app_label)
         external_leaf[app_label] = leaves[0] if leaves else (app_label, "__first__")
 
@@ -67,11 +76,11 @@ def main() -> None:
     remaining = list(models)
     while remaining:
         progress = False
-        for label in project:
+        for label in chosen:
             batch = []
             while True:  # take every model of this app whose targets are in place
                 ready = [m for m in remaining if m._meta.app_label == label and m not in batch
-                         and all(t in placed or t in batch or t._meta.app_label not in project
+                         and all(t in placed or t in batch or t._meta.app_label not in chosen
                                  for t in targets(m))]
                 if not ready:
                     break
@@ -88,7 +97,7 @@ def main() -> None:
                     target_label = target._meta.app_label
                     if target._meta.label_lower == user_label and target_label != label:
                         dependencies.add("__user__")
-                    elif target_label not in project:
+                    elif target_label not in chosen:
                         dependencies.add(external_leaf[target_label])
                     elif target not in batch:
                         dependencies.add(placed[target])
@@ -101,7 +110,9 @@ def main() -> None:
         if not progress:
             sys.exit("A cycle between models: " + ", ".join(m._meta.label for m in remaining))
 
-    for label in project:
+    for label in chosen:
+        (base / label / "migrations").mkdir(exist_ok=True)
+        (base / label / "migrations" / "__init__.py").touch()
         for path in (base / label / "migrations").glob("0*_initial.py"):
             path.unlink()
     for label, name, batch, dependencies in plan:
@@ -128,6 +139,11 @@ def main() -> None:
                             "from talanoa.lib.migrations import InitialMigration\n", 1)
         text = text.replace("class Migration(migrations.Migration):",
                             "class Migration(InitialMigration):", 1)
+        kept = sorted(model._meta.db_table for model in batch if adopted(model))
+        if kept:
+            text = text.replace("    initial = True\n", "    initial = True\n    # Made when these "
+                                "models were another app's: kept, not made again, where they exist."
+                                "\n    adopted_tables = frozenset(" + repr(kept) + ")\n", 1)
         header = (f"# The tables of {label}'s models ({len(batch)}), written by "
                   "tools/squash_migrations.py.\n")
         (base / label / "migrations" / f"{name}.py").write_text(header + text)

@@ -342,7 +342,7 @@ def test_the_page_queries_stay_constant_as_deliveries_grow(client_for, subscribe
 
 def test_a_delivery_whose_task_was_lost_is_queued_again_by_the_daily_round(
         receiver, subscribe, run_worker, django_capture_on_commit_callbacks):
-    from work.tasks import DAILY_JOBS
+    from talanoa.daily import DAILY_JOBS
 
     assert operations.requeue_stalled_deliveries in DAILY_JOBS
     subscription, secret = subscribe(receiver.url)

@@ -168,7 +168,7 @@ def add_decisions(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
         Sitting,
     )
     from members.models import Body
-    from work.models import Task
+    from tasks.models import Task
 
     if not sizes.decisions:
         return 0

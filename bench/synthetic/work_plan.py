@@ -23,7 +23,8 @@ def add_tasks(rng: random.Random, sizes: Sizes, groups, orgs, people, fiji,
     from decisions.models import Decision
     from meetings.models import Meeting
     from papers.models import Paper
-    from work.models import PlanItem, Task, TaskTransition
+    from plan.models import PlanItem
+    from tasks.models import Task, TaskTransition
 
     if not sizes.tasks:
         return 0
@@ -77,7 +78,7 @@ def add_plan(rng: random.Random, sizes: Sizes, groups, orgs, people) -> int:
     milestones over the years, most of the past ones done, some late."""
     from members.models import Objective
     from papers.models import Tag
-    from work.models import PlanItem
+    from plan.models import PlanItem
 
     if not sizes.initiatives:
         return 0

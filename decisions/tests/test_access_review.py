@@ -91,9 +91,9 @@ def test_an_action_owner_outside_the_group_does_not_see_who_changed_it(people, c
     decision = make_decision(level="public")
     action = operations.add_follow_up(decision, "Do it", Organisation.objects.get(slug="spc"),
                                       people["secretariat"], owner_person=people["outsider"].person)
-    page = client_for("outsider").get(reverse("work:task", args=[action.pk]))
+    page = client_for("outsider").get(reverse("tasks:task", args=[action.pk]))
     assert page.status_code == 200
     assert "secretariat@demo.talanoa.test" not in page.content.decode()
-    editor_page = client_for("secretariat").get(reverse("work:task",
+    editor_page = client_for("secretariat").get(reverse("tasks:task",
                                                         args=[action.pk]))
     assert "secretariat@demo.talanoa.test" in editor_page.content.decode()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from decisions import operations
 from decisions.models import Decision, DecisionPosition
-from work.models import Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_a_follow_up_action_reaches_its_owners_page(client_for, make_decision, p
     home = client_for("member").get("/me/").text
     assert "Draft Fiji&#x27;s input to the framework" in home
     assert decision.get_absolute_url() in home
-    assert "Draft Fiji" in client_for("member").get(reverse("work:my_tasks")).text
+    assert "Draft Fiji" in client_for("member").get(reverse("tasks:my_tasks")).text
     assert "Draft Fiji" in client_for("member").get(decision.get_absolute_url()).text
 
 
@@ -110,7 +110,7 @@ def test_the_owner_moves_a_follow_up_action_through_the_decision(client_for, mak
     action = operations.add_follow_up(decision, "Brief the minister",
                                       people["member"].person.organisation, people["chair"],
                                       owner_person=people["member"].person)
-    url = reverse("work:task", args=[action.pk])
+    url = reverse("tasks:task", args=[action.pk])
     member = client_for("member")
     page = member.get(url)
     assert page.status_code == 200 and decision.get_absolute_url() in page.text
@@ -129,7 +129,7 @@ def test_others_cannot_move_a_follow_up_action(client_for, make_decision, people
     decision = make_decision("members")
     action = operations.add_follow_up(decision, "Brief the minister",
                                       people["member"].person.organisation, people["chair"])
-    url = reverse("work:task", args=[action.pk])
+    url = reverse("tasks:task", args=[action.pk])
     assert client_for(standing).post(url, {"status": "done"}).status_code == code
     action.refresh_from_db()
     assert action.status == "open"
@@ -141,7 +141,7 @@ def test_an_action_of_a_hidden_decision_is_not_found_nor_on_the_home(client_for,
     action = operations.add_follow_up(decision, "Secret follow-up",
                                       people["member"].person.organisation, people["chair"])
     member = client_for("member")
-    assert member.get(reverse("work:task", args=[action.pk])).status_code == 404
+    assert member.get(reverse("tasks:task", args=[action.pk])).status_code == 404
     assert "Secret follow-up" not in member.get("/me/").text
 
 

@@ -22,7 +22,7 @@ from decisions.tests.conftest import new_decision
 from members.models import Membership, Organisation, Person
 from talanoa.tests.module_data import module_transaction, signed_in_clients
 from talanoa.tests.queries import count_queries
-from work.models import Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 

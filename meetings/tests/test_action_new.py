@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Organisation
-from work.models import Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 

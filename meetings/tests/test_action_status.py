@@ -15,7 +15,7 @@ def action(held_meeting, people):
 
 
 def _status(action):
-    return reverse("work:task", args=[action.pk])
+    return reverse("tasks:task", args=[action.pk])
 
 
 def test_the_owner_updates_their_action(client_for, action):
@@ -24,7 +24,7 @@ def test_the_owner_updates_their_action(client_for, action):
     response = client.post(_status(action), {"status": "in_progress", "reason": "Drafting",
                                              "back": "mine"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("work:my_tasks")
+    assert response["Location"] == reverse("tasks:my_tasks")
     action.refresh_from_db()
     assert action.status == "in_progress"
     last = action.transitions.last()

@@ -11,7 +11,7 @@ from meetings.models import (
     MinutesRevision,
 )
 from talanoa.lib.editing import EditConflict
-from work.models import Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 

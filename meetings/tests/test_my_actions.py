@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from meetings import operations
 from members.models import Organisation
-from work.models import Task
-from work.task_lists import MY_TASKS_ON_HOME as MY_ACTIONS_ON_HOME
+from tasks.lists import MY_TASKS_ON_HOME as MY_ACTIONS_ON_HOME
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_my_actions_lists_mine_overdue_first(client_for, held_meeting, people):
     operations.set_action_status(done, Task.Status.DONE, people["member"])
     _add(meeting, "Someone else's", people, person=False,
          org=Organisation.objects.get(slug="usp"), due_in=1)
-    response = client_for("member").get(reverse("work:my_tasks"))
+    response = client_for("member").get(reverse("tasks:my_tasks"))
     ours = {"Overdue", "Fiji's own", "Later", "Undated", "Finished", "Someone else's"}
     assert [a.title for a in response.context["open_tasks"] if a.title in ours] == [
         "Overdue", "Fiji's own", "Later", "Undated"]
@@ -46,7 +46,7 @@ def test_the_member_home_shows_my_open_actions(client_for, held_meeting, people)
     _add(meeting, "Send the cable study", people, due_in=-1)
     home = client_for("member").get(reverse("members:home"))
     assert b"Send the cable study" in home.content
-    assert reverse("work:my_tasks").encode() in home.content
+    assert reverse("tasks:my_tasks").encode() in home.content
     assert b"Send the cable study" not in client_for("observer").get(
         reverse("members:home")).content
 
@@ -65,13 +65,13 @@ def test_actions_on_meetings_i_cannot_see_stay_hidden(client_for, held_meeting, 
     jica = Organisation.objects.get(slug="jica")
     operations.add_action(held_meeting("core", "Members' caucus"), "Caucus follow-up", jica,
                           people["chair"], owner_person=people["observer"].person)
-    for url in (reverse("work:my_tasks"), reverse("members:home")):
+    for url in (reverse("tasks:my_tasks"), reverse("members:home")):
         content = client_for("observer").get(url).content
         assert b"Caucus follow-up" not in content and b"caucus" not in content
 
 
 def test_anonymous_is_sent_to_log_in(client_for):
-    response = client_for("anonymous").get(reverse("work:my_tasks"))
+    response = client_for("anonymous").get(reverse("tasks:my_tasks"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -80,5 +80,5 @@ def test_the_old_addresses_lead_to_the_task_pages(client_for, held_meeting, peop
     client = client_for("member")
     response = client.get(f"/actions/{action.pk}/status/?back=home")
     assert response.status_code == 301
-    assert response["Location"] == reverse("work:task", args=[action.pk]) + "?back=home"
-    assert client.get("/actions/mine/")["Location"] == reverse("work:my_tasks")
+    assert response["Location"] == reverse("tasks:task", args=[action.pk]) + "?back=home"
+    assert client.get("/actions/mine/")["Location"] == reverse("tasks:my_tasks")

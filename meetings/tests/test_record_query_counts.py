@@ -16,7 +16,7 @@ from meetings.models import (
 )
 from members.models import Person
 from talanoa.tests.queries import count_queries
-from work.models import Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_record_costs_the_same_as_it_grows(client_for, minutes_at, people, s
     assert b"Decision 29" in content and b"Action 29" in content
 
 
-@pytest.mark.parametrize("url", ["work:my_tasks", "members:home"])
+@pytest.mark.parametrize("url", ["tasks:my_tasks", "members:home"])
 def test_my_actions_cost_the_same_as_they_grow(client_for, minutes_at, people, url):
     minutes = minutes_at("circulated")
     _seed(minutes, people)
@@ -79,4 +79,4 @@ def test_my_actions_cost_the_same_as_they_grow(client_for, minutes_at, people, u
     _grow(minutes_at("circulated", level="members"), people)
     assert count_queries(client, reverse(url)) == before
     shown = client.get(reverse(url)).context
-    assert len(shown["open_tasks" if url == "work:my_tasks" else "my_actions"]) >= 20
+    assert len(shown["open_tasks" if url == "tasks:my_tasks" else "my_actions"]) >= 20

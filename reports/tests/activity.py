@@ -27,21 +27,16 @@ def _named(item, named: list[Person]) -> None:
 def add_activity(group, copy: int = 0) -> dict[str, list]:
     """One record of each kind at each level, in 2026 (quarters spread), plus work plan items
     serving S2 with a task done and a task overdue. Returns what it made, by kind."""
+    from advisory.models import AdvisoryRequest
     from decisions.models import Decision, Sitting
+    from directory.models import EngagementLogEntry
+    from engagement.models import EngagementProcess, ForumParticipation, GroupPosition
     from meetings.models import Meeting
     from members.models import Body
     from papers.models import Paper, PaperKind, PaperTransition, Tag
+    from plan.models import PlanItem
     from portal.models import Post
-    from work.models import (
-        AdvisoryRequest,
-        EngagementLogEntry,
-        EngagementProcess,
-        ForumParticipation,
-        GroupPosition,
-        PlanItem,
-        Task,
-        TaskTransition,
-    )
+    from tasks.models import Task, TaskTransition
 
     spc = Organisation.objects.get(slug="spc")
     named = list(Person.objects.filter(email__in=["chair@demo.talanoa.test",

@@ -44,18 +44,15 @@ def _compile(report) -> dict:
 
 def _expected(group) -> dict[str, int]:
     """Each measure as a plain query over the records."""
+    from advisory.models import AdvisoryRequest
     from decisions.models import Decision, Proposal
+    from directory.models import EngagementLogEntry
+    from engagement.models import ForumParticipation, GroupPosition
     from meetings.models import Meeting
     from papers.models import Paper
+    from plan.models import PlanItem
     from portal.models import Post
-    from work.models import (
-        AdvisoryRequest,
-        EngagementLogEntry,
-        ForumParticipation,
-        GroupPosition,
-        PlanItem,
-        Task,
-    )
+    from tasks.models import Task
 
     live = {"group": group, "archived_at__isnull": True}
     held = ["held", "minutes_adopted"]
@@ -136,8 +133,8 @@ def test_it_counts_what_a_query_over_the_records_counts(group, made):
 
 
 def test_it_counts_outcomes_and_response_times(group, made):
+    from advisory.models import AdvisoryRequest
     from papers.models import Paper
-    from work.models import AdvisoryRequest
 
     data = _compile(_report(group))
     by_key = {m["key"]: m for o in data["objectives"] for m in o["measures"]}
@@ -157,7 +154,8 @@ def test_it_counts_outcomes_and_response_times(group, made):
 
 
 def test_it_plans_and_counts_the_tasks_of_an_objectives_plan_items(group, made):
-    from work.models import PlanItem, Task
+    from plan.models import PlanItem
+    from tasks.models import Task
 
     data = _compile(_report(group))
     s2 = next(o for o in data["objectives"] if o["code"] == "S2")

@@ -16,8 +16,8 @@ LINKABLE_URLS: dict[str, str] = {
     "papers:paper": "papers.Paper",
     "decisions:decision": "decisions.Decision",
     "decisions:proposal": "decisions.Proposal",
-    "work:plan_item": "work.PlanItem",
-    "work:advisory": "work.AdvisoryRequest",
+    "plan:plan_item": "plan.PlanItem",
+    "advisory:advisory": "advisory.AdvisoryRequest",
 }
 
 

@@ -128,7 +128,7 @@ def test_one_person_sends_a_limited_number_of_invitations(settings, client_for):
     assert refused.status_code == 429 and int(refused["Retry-After"]) <= 3600
     assert Invitation.objects.count() == before + 2
     # The count is the sender's, shared by every kind of invitation, not the others'.
-    assert secretariat.post(reverse("work:advisory_invite"), {}).status_code == 429
+    assert secretariat.post(reverse("advisory:advisory_invite"), {}).status_code == 429
     assert invite(chair, 4).status_code == 302
 
 
@@ -137,8 +137,8 @@ def test_one_person_sends_a_limited_number_of_invitations(settings, client_for):
 PUBLIC_FORMS = {
     "members:invitation": {"token": "not-a-token"},
     "meetings:rsvp": {"token": "not-a-token"},
-    "work:advisory_ministry": {"token": "not-a-token"},
-    "work:take_part_confirm": {"token": "not-a-token"},
+    "advisory:advisory_ministry": {"token": "not-a-token"},
+    "directory:take_part_confirm": {"token": "not-a-token"},
 }
 
 
@@ -159,8 +159,8 @@ def test_each_anonymous_form_is_limited_per_address(settings, name):
 def test_the_429_page_is_in_the_reader_s_language(settings):
     settings.TAKE_PART_RATE = "1/hour"
     client = Client(REMOTE_ADDR="10.5.0.1", HTTP_ACCEPT_LANGUAGE="fr")
-    client.post(reverse("work:take_part"), {})
-    response = client.post(reverse("work:take_part"), {})
+    client.post(reverse("directory:take_part"), {})
+    response = client.post(reverse("directory:take_part"), {})
     assert response.status_code == 429
     assert '<html lang="fr"' in response.content.decode()
     assert "Trop de tentatives" in response.content.decode()

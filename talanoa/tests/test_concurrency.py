@@ -208,7 +208,7 @@ def slow_saves(monkeypatch):
     other thread to get past its own check if nothing made it wait."""
     from meetings.models import Meeting, MinutesRevision
     from papers.models import Paper
-    from work.models import Task
+    from tasks.models import Task
 
     for model in (Paper, Meeting, MinutesRevision, Task):
         original = model.save
@@ -226,8 +226,8 @@ def test_edits_racing_the_same_version_check_one_wins_nothing_lost(tmp_path, slo
     from meetings.models import Meeting, Minutes, MinutesRevision
     from papers import operations as papers_operations
     from papers.models import Paper, PaperKind, PaperTransition
-    from work.models import Task, TaskTransition
-    from work.operations import TaskRefused, set_task_status
+    from tasks.models import Task, TaskTransition
+    from tasks.operations import TaskRefused, set_task_status
 
     base = committed_base()
     group, (ana, ben) = base["group"], base["users"]

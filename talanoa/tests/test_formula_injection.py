@@ -31,7 +31,8 @@ FORMULAS = ["=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "\t=1+1", "\r=1+1",
             '=HYPERLINK("http://x.test","y")']
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
-APPS = ("portal", "papers", "meetings", "decisions", "work", "members", "indicators", "reports")
+APPS = ("portal", "papers", "meetings", "decisions", "plan", "tasks", "advisory", "engagement",
+        "directory", "members", "indicators", "reports")
 TEXT_COLUMN = re.compile(r"^(title|name|acronym|short_name|venue|city|place|ministry|about|"
                          r"contact_name|organisation_name|unit|source|location|label)(_en|_fr)?$")
 

@@ -177,7 +177,7 @@ def test_every_page_has_the_security_headers(client_for, standing, settings, tmp
 
 
 HSTS_SAMPLE = ("portal:home", "portal:feed", "papers:publications", "api:list_papers",
-               "meetings:public_feed", "work:matrix_csv", "healthz")
+               "meetings:public_feed", "plan:matrix_csv", "healthz")
 
 
 @pytest.mark.parametrize("name", HSTS_SAMPLE)

@@ -32,8 +32,8 @@ EXAMPLES = 10
 HYPOTHESIS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                       suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
-APPS = ("portal", "papers", "meetings", "decisions", "work", "members", "indicators", "reports",
-        "api")
+APPS = ("portal", "papers", "meetings", "decisions", "plan", "tasks", "advisory", "engagement",
+        "directory", "members", "indicators", "reports", "api")
 # Written by design whatever the answer: sessions, failed sign-ins (django-axes), rate limits.
 NOT_COMPARED = ("django_session", "axes_", "account_", "django_tasks", "mfa_")
 
@@ -131,8 +131,8 @@ def _draft():
 
 
 def _ministry() -> str:
+    from advisory import operations
     from members.models import Country, WorkingGroup
-    from work import operations
 
     token = operations.ministry_intake_token(
         "minister@example.gov", "A Minister", "Ministry of ICT",

@@ -12,7 +12,7 @@ from papers.models import Paper
 from portal.models import Post
 from talanoa import access
 from talanoa.access import KeptFilter, Viewer, build_viewer, visible, visible_q, visible_tasks_q
-from work.models import Task
+from tasks.models import Task
 
 
 def _sql(q, model=Paper) -> str:

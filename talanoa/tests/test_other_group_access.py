@@ -103,13 +103,14 @@ def _build_other_group() -> dict:
 
 def _other_records(group, items) -> dict:
     """The Gender group's records that the pages about one item name (members level)."""
+    from advisory.models import AdvisoryRequest
+    from advisory.tests.advisory_samples import RESTRICTED_TITLE
     from api.operations import create_subscription
+    from engagement.models import GroupPosition
     from meetings import operations as meeting_operations
     from meetings.models import MeetingDocument, Minutes
     from members.models import Organisation, User
-    from work.models import AdvisoryRequest, GroupPosition
-    from work.operations import create_task
-    from work.tests.advisory_samples import RESTRICTED_TITLE
+    from tasks.operations import create_task
 
     chair = User.objects.get(email="chair@demo.talanoa.test")
     meeting = items["meeting", Level.MEMBERS]
@@ -414,7 +415,7 @@ def test_list_shows_nothing_of_another_group(clients, other_group, name, standin
 
 def test_lists_show_the_other_group_to_its_own_representative(clients, other_group):
     """The traces looked for above are there for Gender's representative (the check can fail)."""
-    for name in ("portal:posts", "papers:in_progress", "work:tasks"):
+    for name in ("portal:posts", "papers:in_progress", "tasks:tasks"):
         page = clients[THEIRS].get(reverse(name)).content.decode()
         assert "[other members]" in page, name
 

@@ -89,7 +89,7 @@ def test_the_heartbeat_is_a_chain_of_one_with_old_results_pruned(run_worker):
 def test_the_worker_command_queues_the_chains_and_runs_what_is_due(monkeypatch):
     from django_tasks_db.management.commands import db_worker
 
-    from work.tasks import pending_rounds
+    from talanoa.daily import pending_rounds
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}

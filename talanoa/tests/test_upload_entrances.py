@@ -196,16 +196,16 @@ def sitting_outcome(client_for, people, group) -> Entrance:
 
 
 def advisory_response(client_for, people, group) -> Entrance:
-    from work import operations
-    from work.forms import ADVISORY_FILE_TYPES
-    from work.models import AdvisoryResponse
-    from work.tests.advisory_helpers import ministry_request
+    from advisory import operations
+    from advisory.forms import ADVISORY_FILE_TYPES
+    from advisory.models import AdvisoryResponse
+    from advisory.tests.advisory_helpers import ministry_request
 
     advisory = operations.triage(ministry_request(group), people["secretariat"], 1)
     client = client_for("secretariat")
 
     def post(sample):
-        return client.post(reverse("work:advisory_step", args=[advisory.pk]), {
+        return client.post(reverse("advisory:advisory_step", args=[advisory.pk]), {
             "action": "respond", "expected_version": advisory.version,
             "respond-text": "Our advice.", "respond-file": _upload(sample)})
 
@@ -264,6 +264,7 @@ def test_every_upload_field_has_an_entrance_here():
     model_fields = sorted(f"{m._meta.label}.{f.name}" for m in apps.get_models()
                           for f in m._meta.get_fields() if isinstance(f, FileField))
     assert model_fields == [
+        "advisory.AdvisoryResponse.file",  # advisory-response-file
         "decisions.Sitting.outcome_file",  # sitting-outcome-file
         "indicators.ImportBatch.file",  # indicator-import-page, api-indicator-import
         "meetings.MeetingDocument.file",  # meeting-document
@@ -272,25 +273,25 @@ def test_every_upload_field_has_an_entrance_here():
         "papers.PaperFile.file",  # paper-file
         "portal.Post.attachment",  # post-attachment
         "reports.ReportFile.file",  # written by the worker (compiled reports), never uploaded
-        "work.AdvisoryResponse.file",  # advisory-response-file
     ] or model_fields
+    import advisory.forms
     import decisions.forms
     import indicators.forms
     import meetings.forms
     import members.forms
     import papers.forms
     import portal.forms
-    import work.forms
 
     form_fields = sorted(
         f"{form.__module__}.{form.__name__}.{name}"
-        for module in (decisions.forms, indicators.forms, meetings.forms, members.forms,
-                       papers.forms, portal.forms, work.forms)
+        for module in (advisory.forms, decisions.forms, indicators.forms, meetings.forms,
+                       members.forms, papers.forms, portal.forms)
         for form in vars(module).values()
         if isinstance(form, type) and issubclass(form, django_forms.BaseForm)
         and form.__module__ == module.__name__
         for name, field in form.base_fields.items() if isinstance(field, django_forms.FileField))
     assert form_fields == [
+        "advisory.forms.RespondForm.file",
         "decisions.forms.SittingForm.outcome_file",
         "indicators.forms.ImportForm.file",
         "meetings.forms.MeetingDocumentForm.file",
@@ -298,7 +299,6 @@ def test_every_upload_field_has_an_entrance_here():
         "members.forms.RepresentativeForm.nomination_document",  # no view: checked below
         "papers.forms.PaperFileForm.file",
         "portal.forms.PostForm.attachment",
-        "work.forms.RespondForm.file",
     ]
 
 
@@ -365,6 +365,8 @@ def _downloads(people, group) -> list[tuple[str, str, str]]:
     """(standing, url, what) for every view that sends a stored file, each holding a file
     stored under a name a browser would render (page.html): stored before the checks existed,
     restored from elsewhere, or put there by hand."""
+    from advisory.models import AdvisoryResponse
+    from advisory.tests.advisory_samples import advisory_sample
     from api.operations import create_token
     from decisions.models import Sitting
     from meetings.models import Meeting, MeetingDocument
@@ -373,8 +375,6 @@ def _downloads(people, group) -> list[tuple[str, str, str]]:
     from portal.models import Post
     from reports.models import ReportFile
     from reports.tests.samples import sample_report, sample_report_file
-    from work.models import AdvisoryResponse
-    from work.tests.advisory_samples import advisory_sample
 
     page = corpus.HTML_PAGE
     out = []
@@ -415,7 +415,7 @@ def _downloads(people, group) -> list[tuple[str, str, str]]:
     kwargs = advisory_sample("advisory_response_file")
     answer = AdvisoryResponse.objects.get(pk=kwargs["response_pk"])
     _stored(answer.file, "page.html", page)  # its download name is the stored name's
-    out.append(("secretariat", reverse("work:advisory_response_file", kwargs=kwargs),
+    out.append(("secretariat", reverse("advisory:advisory_response_file", kwargs=kwargs),
                 "advisory response"))
 
     report = sample_report("members")

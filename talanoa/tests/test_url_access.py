@@ -63,13 +63,13 @@ def _item(sample: str, level: str):
         return Decision.objects.get(title_en__startswith=f"[{level}]")
     # --- work: work plan ---
     if sample.startswith("plan"):
-        from work.models import PlanItem
+        from plan.models import PlanItem
 
         return PlanItem.objects.filter(title_en__startswith=f"[{level}]").order_by("pk").first()
     # --- end work: work plan ---
     # --- work: engagement ---
     if sample.startswith("forum"):
-        from work.tests.engagement_samples import sample_forum
+        from engagement.tests.engagement_samples import sample_forum
 
         return sample_forum(level)
     # --- end work: engagement ---
@@ -163,17 +163,17 @@ def _sample_kwargs(sample: str | None) -> dict:
         return proposal_sample(sample)
     # work: tasks
     if sample.startswith("task_"):
-        from work.tests.samples import task_sample
+        from tasks.tests.samples import task_sample
 
         return task_sample(sample)
     # work: advisory requests
     if sample.startswith("advisory_"):
-        from work.tests.advisory_samples import advisory_sample
+        from advisory.tests.advisory_samples import advisory_sample
 
         return advisory_sample(sample)
     # --- work: engagement ---
     if sample.startswith(("engagement_", "forum_")):
-        from work.tests.engagement_samples import engagement_sample
+        from engagement.tests.engagement_samples import engagement_sample
 
         return engagement_sample(sample)
     # --- end work: engagement ---
@@ -191,11 +191,11 @@ def _sample_kwargs(sample: str | None) -> dict:
         return indicators_sample(sample)
     # work: directory and "take part"
     if sample == "focal_point":
-        from work.models import FocalPoint
+        from directory.models import FocalPoint
 
         return {"pk": FocalPoint.objects.filter(organisation__slug="pita").first().pk}
     if sample == "join_request":
-        from work.models import JoinRequest
+        from directory.models import JoinRequest
 
         return {"pk": JoinRequest.objects.filter(status="received").first().pk}
     # --- webhooks: a subscription of the demo group ---

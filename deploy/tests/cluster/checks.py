@@ -158,7 +158,7 @@ def check_task(c: Cluster) -> None:
     confirmation email (work.tasks.send_join_request_email), which only the worker sends."""
     from django_tasks_db.models import DBTaskResult
 
-    from work.models import JoinRequest
+    from directory.models import JoinRequest
 
     browser = Browser()
     page = browser.get(c.a, "/take-part/")
@@ -176,7 +176,7 @@ def check_task(c: Cluster) -> None:
           f"take-part on A: {answer.status} {answer.text[-1500:]}")
     join_request = JoinRequest.objects.filter(email=address).first()
     check(join_request, "the application was not stored")
-    path = "work.tasks.send_join_request_email"
+    path = "directory.tasks.send_join_request_email"
     deadline = time.monotonic() + 45
     results: list = []
     while time.monotonic() < deadline:

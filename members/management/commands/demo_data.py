@@ -6,10 +6,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from advisory import demo as advisory_demo
+from directory import demo as directory_demo
+from engagement import demo as engagement_demo
 from members.models import Membership, Organisation, Person, Representative, User, WorkingGroup
+from plan import demo as plan_demo
 from portal.models import Post
 from reports import demo as reports_demo
-from work import demo as work_demo
+from tasks import demo as tasks_demo
 
 DEMO_ACCOUNTS = [
     # (email, name, organisation slug, role, membership standing of the organisation)
@@ -166,7 +170,12 @@ class Command(BaseCommand):
         self._papers(group, named)
         self._decisions(group, named)
         self._proposals(group, named, people["secretariat@demo.talanoa.test"].user)
-        work_demo.load(group, people)
+        # The work programme: every view has something to show, at every level.
+        plan_demo.plan(group, people)
+        tasks_demo.tasks(group, people)
+        advisory_demo.advisory(group, people)
+        engagement_demo.engagement(group, people)
+        directory_demo.directory(group, people)
         reports_demo.load(group, people)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready. Accounts (password from DEMO_PASSWORD, default talanoa-demo): "

@@ -8,7 +8,7 @@ from django.db import transaction
 from indicators.catalogue import ensure_catalogue, load_starter_observations
 from members import starter
 from members.models import Country, Membership, Objective, Organisation, WorkingGroup
-from work.plan_seed import seed_regional_ict_initiative
+from plan.seed import seed_regional_ict_initiative
 
 SINCE = datetime.date(2015, 1, 1)
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         seed_regional_ict_initiative(group)
         ensure_catalogue()
         load_starter_observations()  # indicators: the bundled WDI files and their breaks
-        from work.operations import ensure_external_bodies  # work: engagement (S7, S14)
+        from engagement.operations import ensure_external_bodies  # engagement (S7, S14
         ensure_external_bodies()
         from reports.defaults import ensure_defaults  # reports: scale and assessment flow
         ensure_defaults(group)

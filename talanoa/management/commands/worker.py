@@ -7,8 +7,8 @@ safe: each chain is queued only when none waits, and each task is claimed by one
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from talanoa.daily import schedule_daily_round
 from talanoa.tasks import schedule_heartbeat
-from work.tasks import schedule_daily_round
 
 
 class Command(DbWorkerCommand):
