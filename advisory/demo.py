@@ -4,6 +4,8 @@ Idempotent."""
 
 from __future__ import annotations
 
+from members.models import Country, Organisation, Person
+
 # (title_en, title_fr, level, requester org slug or None, ministry, requester email, country,
 #  urgency, days ago received, steps as (status, days after receipt), assigned org slug)
 ADVISORY_DEMO = [
@@ -41,7 +43,6 @@ def advisory(group, people: dict) -> None:
 
     from advisory.models import AdvisoryRequest, AdvisoryResponse, AdvisoryTransition
     from advisory.operations import _name_parties
-    from members.models import Country, Organisation, Person
 
     secretariat = people["secretariat@demo.talanoa.test"].user
     now = timezone.now()

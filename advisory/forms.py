@@ -6,8 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _a
 
 from advisory.models import AdvisoryRequest
-from members.models import Country, Organisation, Person, WorkingGroup
+from members.models import Country, Membership, Organisation, Person, WorkingGroup
+from papers.models import Paper
+from talanoa.access import can_view
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import validate_upload
+from talanoa.lib.linking import item_for_address
 
 # A response's document: what a paper's files may be.
 ADVISORY_FILE_TYPES = {"pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "txt"}
@@ -108,9 +112,6 @@ class AdvisoryEditForm(VersionedFormMixin, AdvisoryRequestForm):
 def linked_papers(text: str, viewer) -> list:
     """The papers named by their addresses, one a line; one the viewer may not see is refused
     as if it did not exist."""
-    from papers.models import Paper
-    from talanoa.access import can_view
-    from talanoa.lib.linking import item_for_address
 
     papers = []
     for address in [a.strip() for a in text.replace(",", "\n").splitlines() if a.strip()]:
@@ -186,7 +187,6 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        from members.models import Membership
 
         # The organisations of the group (and their people): who may be asked to answer.
         orgs = Organisation.objects.current().filter(
@@ -220,8 +220,6 @@ class RespondForm(forms.Form):
         self.viewer = viewer
 
     def clean_file(self):
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data.get("file")
         if upload:
             validate_upload(upload, ADVISORY_FILE_TYPES)

@@ -11,6 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from members.consensus import people_to_tell
+from members.models import Country, WorkingGroup
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,7 +31,6 @@ ADVISORY_EVENTS = {
 
 
 def _advisory_requester_link(advisory) -> str:
-
     from advisory.operations import advisory_read_token
 
     person = advisory.requester_person
@@ -54,7 +56,6 @@ def notify_advisory(advisory_id: int, event: str) -> int:
     """Email whoever must know of a step of an advisory request, each in their language; no
     one who may not see the request is ever told of it."""
     from advisory.models import AdvisoryRequest
-    from members.consensus import people_to_tell
 
     advisory = (AdvisoryRequest.objects.select_related(
         "group", "requester_person", "assigned_person", "assigned_organisation")
@@ -94,7 +95,6 @@ def send_ministry_invitation(token: str, message: str = "", inviter: str = "") -
     from django.urls import reverse
 
     from advisory.operations import ADVISORY_INTAKE_DAYS, read_intake_token
-    from members.models import Country, WorkingGroup
 
     data = read_intake_token(token)
     language = data.get("l") if data.get("l") in ("en", "fr") else "en"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisory import operations
-from members.models import Organisation, WorkingGroup
+from members.models import Country, Organisation, WorkingGroup
 from papers.models import Paper
 from talanoa.access import (
     get_item_for_user,
@@ -51,7 +51,6 @@ _URGENCY_RANK = Case(When(urgency="urgent", then=Value(0)), When(urgency="soon",
 
 
 def _advisory_groups(viewer) -> set[int]:
-
     if viewer.is_superuser:
         return set(WorkingGroup.objects.current().values_list("pk", flat=True))
     return set(viewer.member_groups) | set(viewer.editor_groups)
@@ -371,7 +370,6 @@ def advisory_ministry(request: HttpRequest, token: str) -> HttpResponse:
     from advisory import operations
     from advisory.forms import MinistryAdvisoryForm
     from advisory.models import AdvisoryRequest
-    from members.models import Country
 
     try:
         data = operations.read_intake_token(token)

@@ -22,7 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from api.models import ApiToken, WebhookDelivery, WebhookEvent, WebhookSubscription
+from meetings.models import Meeting
+from papers.models import Paper
 from talanoa import auditlog
+from talanoa.access import ANONYMOUS, can_view
 
 TOKEN_PREFIX = "tal_"
 MAX_ACTIVE_TOKENS = 10
@@ -169,7 +172,6 @@ class _Site:
 
 def _item_data(item) -> dict:
     """The item as the public API shows it (its own schema), with its API address."""
-    from meetings.models import Meeting
 
     if isinstance(item, Meeting):
         from api.routes.meetings import MeetingOut as Out
@@ -205,7 +207,6 @@ def emit_event(item, event: str, occurred_at: datetime.datetime | None = None
     """Record a delivery of the event for each subscription of the item's group that wants it,
     if the item is public, and queue the sends for when the transaction commits. The deliveries
     are written in the caller's transaction: they exist if and only if the change does."""
-    from talanoa.access import ANONYMOUS, can_view
 
     if not can_view(item, ANONYMOUS):
         return []  # partners are outsiders: a members-level item is never announced to them
@@ -277,9 +278,6 @@ def claim_delivery(delivery_id: int, now: datetime.datetime) -> WebhookDelivery 
 
 def _still_public(delivery: WebhookDelivery) -> bool:
     """The item may have been archived or narrowed since the event: then nothing is sent."""
-    from meetings.models import Meeting
-    from papers.models import Paper
-    from talanoa.access import ANONYMOUS, can_view
 
     model = {WebhookEvent.PAPER_PUBLISHED: Paper,
              WebhookEvent.MEETING_CONVENED: Meeting}.get(delivery.event)

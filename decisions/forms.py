@@ -17,6 +17,7 @@ from papers.forms import PositionForm as PaperPositionForm
 from papers.models import Tag
 from talanoa.access import Viewer, can_view
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import validate_upload
 from talanoa.lib.linking import item_for_address
 
 # --- The decision register (G2) ---------------------------------------------------------------
@@ -38,8 +39,6 @@ class SittingForm(VersionedFormMixin, forms.ModelForm):
         self.fields["outcome_file"].help_text = _("PDF, Word (DOCX) or OpenDocument text (ODT).")
 
     def clean_outcome_file(self):
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data.get("outcome_file")
         # Only a new upload is checked: an unchanged field gives back the stored file.
         if upload and hasattr(upload, "content_type"):

@@ -29,7 +29,9 @@ from members import consensus
 from members.models import Body, Membership, Organisation, Person
 from talanoa import searchable
 from talanoa.lib.editing import save_versioned
+from talanoa.lib.markup import markdown_text
 from talanoa.lib.reasons import with_reason
+from tasks.operations import TaskRefused, create_task
 
 REGISTERED = gettext_noop("Registered")
 
@@ -117,7 +119,6 @@ def add_follow_up(decision: Decision, title: str, owner_organisation, by, *,
                   description: str = ""):
     """A follow-up action of the decision: a task about it (work.operations), which reaches
     its owner's tasks like an action agreed at a meeting."""
-    from tasks.operations import TaskRefused, create_task
 
     if decision.archived_at is not None:
         raise StepRefused(gettext_noop("The decision is archived: restore it first."))
@@ -174,7 +175,6 @@ def reindex(decision: Decision) -> None:
 
 def searchable_text(decision: Decision) -> str:
     """What search finds in a decision besides its title."""
-    from talanoa.lib.markup import markdown_text
 
     parts = [decision.reference, decision.text_en, decision.text_fr, decision.ict_reason,
              markdown_text(decision.analysis_en), markdown_text(decision.analysis_fr),
@@ -406,7 +406,6 @@ def reindex_proposal(proposal: Proposal) -> None:
 def proposal_searchable_text(proposal: Proposal) -> str:
     """What search finds in a proposal besides its title: the problem, the initiative, why it
     is a regional public good, and its answers to the criteria."""
-    from talanoa.lib.markup import markdown_text
 
     parts = [markdown_text(proposal.problem), markdown_text(proposal.initiative),
              markdown_text(proposal.public_good)]

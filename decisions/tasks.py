@@ -8,6 +8,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from members.consensus import member_organisations, people_to_tell
+
 # --- The decision register (G2) ---------------------------------------------------------------
 
 
@@ -29,7 +31,6 @@ def notify_proposal(proposal_id: int, event: str) -> int:
     """Email the people who must act next on a proposal (or must know), each in their
     language; people who may not see the proposal are never told of it."""
     from decisions.models import Proposal
-    from members.consensus import member_organisations, people_to_tell
 
     proposal = (Proposal.objects.select_related("group", "cycle", "lead_organisation")
                 .filter(pk=proposal_id, archived_at__isnull=True).first())

@@ -4,6 +4,9 @@ Idempotent."""
 
 from __future__ import annotations
 
+from members.models import Organisation, Person
+from papers.models import Tag
+
 DEMO_AREAS = {
     "spc": ["connectivity", "cybersecurity", "data-statistics"],
     "usp": ["skills", "digital-inclusion"],
@@ -43,8 +46,6 @@ def directory(group, people: dict) -> None:
     from django.utils import timezone
 
     from directory.models import EngagementLogEntry, FocalPoint, OrganisationProfile
-    from members.models import Organisation, Person
-    from papers.models import Tag
 
     areas = {t.code: t for t in Tag.objects.filter(kind=Tag.Kind.AREA)}
     organisations = {o.slug: o for o in Organisation.objects.filter(
@@ -100,7 +101,6 @@ def _demo_join_requests(group, areas: dict, secretariat) -> None:
     from django.utils import timezone
 
     from directory.models import JoinRequest, JoinRequestTransition
-    from members.models import Organisation
 
     steps = {"awaiting_email": ["awaiting_email"], "received": ["awaiting_email", "received"],
              "approved": ["awaiting_email", "received", "approved"],

@@ -19,6 +19,7 @@ from directory.models import (
     OrganisationProfile,
 )
 from members import operations as members_operations
+from members.forms import MembershipForm
 from members.models import Organisation, Person, WorkingGroup
 from talanoa.lib.editing import save_model_form
 
@@ -160,7 +161,6 @@ def approve_join_request(join_request: JoinRequest, kind: str, by=None,
     the organisation (new, or the existing one given), its standing in the group, the contact
     as a person, invited to an account (consultative: to take part, as the chair's invitation
     does), and the applicant is told by email."""
-    from members.forms import MembershipForm
 
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.RECEIVED:

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from members.models import Representative
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,7 +23,6 @@ JOIN_REQUEST_EVENTS = {"confirm": "awaiting_email", "received": "received",
 
 def _secretariat_of(group) -> list[tuple[str, str]]:
     """(email, language) of the group's secretariat; its chair if it has none on record."""
-    from members.models import Representative
 
     reps = (Representative.objects.current().filter(group=group)
             .exclude(person__email="").select_related("person"))

@@ -5,6 +5,7 @@ from directory import views
 app_name = "directory"
 
 urlpatterns = [
+    path("directory/", views.directory, name="directory"),
     path("directory/<slug:slug>/areas/", views.organisation_profile_edit,
          name="organisation_profile_edit"),
     path("directory/<slug:slug>/focal-points/new/", views.focal_point_new,
@@ -17,4 +18,5 @@ urlpatterns = [
     path("join-requests/", views.join_requests, name="join_requests"),
     path("join-requests/<int:pk>/", views.join_request, name="join_request"),
     path("join-requests/<int:pk>/step/", views.join_request_step, name="join_request_step"),
+    path("directory/<slug:slug>/", views.organisation_detail, name="organisation"),
 ]

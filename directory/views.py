@@ -4,12 +4,22 @@ call operations."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +33,11 @@ from directory.forms import (
     TakePartForm,
 )
 from directory.models import EngagementLogEntry, FocalPoint, JoinRequest, OrganisationProfile
-from members.models import Organisation
+from members.models import (
+    Membership,
+    Organisation,
+    Representative,
+)
 from members.shortcuts import default_group
 from papers.models import Tag
 from talanoa.access import (
@@ -258,3 +272,114 @@ def join_request_step(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
     return redirect(join_request)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """The group's organisations by kind; `?kind=` pages through one kind alphabetically."""
+    group = default_group()
+    kind = request.GET.get("kind")
+    kind = kind if kind in Membership.Kind.values else None
+    active = Membership.objects.active().filter(group=group)
+
+    areas, area = directory_area_filter(request)
+    if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
+        active = active.filter(organisation__work_profile__areas=area)
+    if fmt := export_format(request):
+        return _directory_export(request, active.filter(kind=kind) if kind else active, fmt)
+    counts = dict(active.order_by().values_list("kind").annotate(n=Count("pk")))
+    memberships = (active.select_related("organisation")
+                   .only("kind", "organisation__slug", "organisation__name_en",
+                         "organisation__name_fr", "organisation__acronym", "organisation__kind"))
+    next_cursor = None
+    if kind:
+        memberships = memberships.filter(kind=kind).order_by("organisation__name_en", "pk")
+        after = _directory_cursor(request.GET.get("after"))
+        if after is not None:
+            name = Membership.objects.filter(pk=after).values("organisation__name_en")[:1]
+            memberships = memberships.filter(
+                Q(organisation__name_en__gt=Subquery(name))
+                | Q(organisation__name_en=Subquery(name), pk__gt=after))
+        memberships = list(memberships[:DIRECTORY_SECTION_SIZE + 1])
+        if len(memberships) > DIRECTORY_SECTION_SIZE:
+            memberships = memberships[:DIRECTORY_SECTION_SIZE]
+            next_cursor = memberships[-1].pk
+    else:
+        # One small query per kind: each reads only its first rows (a top-N sort, no window).
+        ordered = memberships.order_by("organisation__name_en", "pk")
+        memberships = [membership for value in Membership.Kind.values if counts.get(value)
+                       for membership in ordered.filter(kind=value)[:DIRECTORY_SECTION_SIZE]]
+    # Hundreds of rows: resolve the URL pattern and the kind labels once, not once per row.
+    url_of = reverse("directory:organisation", args=["slug"]).removesuffix("slug/")
+    kind_labels = dict(Organisation.Kind.choices)
+    by_kind: dict[str, list] = {value: [] for value in Membership.Kind.values}
+    for membership in memberships:
+        organisation = membership.organisation
+        by_kind[membership.kind].append({
+            "url": f"{url_of}{organisation.slug}/", "name": organisation.name,
+            "acronym": organisation.acronym, "kind": kind_labels.get(organisation.kind, "")})
+    sections = [
+        DirectorySection(value, label, by_kind[value], counts.get(value, 0))
+        for value, label in Membership.Kind.choices if kind in (None, value)]
+    return render(request, "directory/directory.html", {
+        "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor,
+        "areas": areas, "area": area})
+
+
+def _directory_export(request: HttpRequest, memberships, fmt: str) -> HttpResponse:
+    """The directory as a download (talanoa.lib.exports): the organisations the page lists
+    (the same kind and area filters), members first, then observers, then consultative."""
+    rank = Case(*[When(kind=value, then=Value(n))
+                  for n, value in enumerate(Membership.Kind.values)], output_field=IntegerField())
+    return export_response(request, "directory", [
+        Column(_("Name (English)"), lambda m: m.organisation.name_en),
+        Column(_("Name (French)"), lambda m: m.organisation.name_fr),
+        Column(_("Acronym"), lambda m: m.organisation.acronym),
+        Column(_("Kind of organisation"), lambda m: m.organisation.get_kind_display()),
+        Column(_("Standing"), lambda m: m.get_kind_display()),
+        Column(_("Since"), lambda m: iso(m.start)),
+        Column(_("Country"), lambda m: m.organisation.country.iso3
+               if m.organisation.country else None),
+        Column(_("Website"), lambda m: m.organisation.website),
+        Column("URL", lambda m: request.build_absolute_uri(m.organisation.get_absolute_url())),
+    ], memberships.select_related("organisation__country")
+        .order_by(rank, "organisation__name_en", "pk"), fmt)
+
+
+def _directory_cursor(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request)
+    organisation = get_object_or_404(Organisation.objects.current().select_related("country"),
+                                     slug=slug)
+    memberships = Membership.objects.active().filter(organisation=organisation).select_related(
+        "group")
+    representatives = (Representative.objects.current().filter(
+        organisation=organisation, group_id__in=viewer.member_groups | viewer.editor_groups)
+        .select_related("person", "group") if viewer.is_authenticated else [])
+
+    return render(request, "directory/organisation.html", {
+        "organisation": organisation, "memberships": memberships,
+        "representatives": representatives, "can_edit": viewer.is_editor,
+        "directory": organisation_directory_context(request, organisation)})
+
+
+DIRECTORY_SECTION_SIZE = 50
+
+
+@dataclass
+class DirectorySection:
+    kind: str
+    label: str
+    rows: list
+    count: int
+
+    @property
+    def is_partial(self) -> bool:
+        return len(self.rows) < self.count

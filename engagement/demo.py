@@ -4,6 +4,10 @@ Idempotent."""
 
 from __future__ import annotations
 
+from meetings.models import Meeting, MeetingTransition
+from meetings.operations import invite_people
+from papers.models import Paper, Tag
+
 # (body, kind, days from today to the deadline, title)
 DEMO_PROCESSES = [
     ("itu", "study_group", 40, "ITU-D Study Group 1, Question 5/1: telecommunications for rural "
@@ -49,9 +53,6 @@ def engagement(group, people: dict) -> None:
 
     from engagement.models import EngagementProcess, ExternalBody, ForumParticipation, GroupPosition
     from engagement.operations import ensure_external_bodies
-    from meetings.models import Meeting, MeetingTransition
-    from meetings.operations import invite_people
-    from papers.models import Paper, Tag
 
     ensure_external_bodies()
     today = timezone.localdate()

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from engagement.models import EngagementProcess, ExternalBody, ForumParticipation, GroupPosition
 from meetings.forms import MeetingForm
 from members.models import Organisation, Person, WorkingGroup
-from papers.models import Tag
-from talanoa.access import Viewer
+from papers.models import Paper, Tag
+from talanoa.access import Viewer, can_view
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.linking import item_for_address
 from talanoa.lib.models import Protected
 
 _DATE = {"type": "date"}
@@ -65,9 +66,6 @@ class EngagementProcessForm(VersionedFormMixin, forms.ModelForm):
 
 def _visible_paper(form: forms.Form, field: str, viewer: Viewer):
     """The paper at the address typed in `field`, if the editor may see it; else an error."""
-    from papers.models import Paper
-    from talanoa.access import can_view
-    from talanoa.lib.linking import item_for_address
 
     address = (form.cleaned_data.get(field) or "").strip()
     if not address:

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from meetings.models import Meeting
+from meetings.operations import convene_meeting, invite_people
 from members.models import Organisation
 from talanoa.lib.editing import save_versioned
 from talanoa.lib.reasons import with_reason
@@ -125,7 +127,6 @@ def archive_position(position, archived: bool = True):
 def _sync_forum_meeting(participation) -> None:
     """The calendar entry has the participation's group, level and named organisations and
     people, so whoever sees one sees the other; delegates not yet invited are invited."""
-    from meetings.operations import invite_people
 
     meeting = participation.meeting
     orgs = set(participation.restricted_organisations.values_list("pk", flat=True))
@@ -146,8 +147,6 @@ def create_forum_participation(participation, meeting, by, save_m2m=None):
     """The group takes part in an external forum: the event goes on the calendar as a meeting
     of kind "External forum", convened by meetings.operations (its lifecycle, calendar
     identifier and reminders) with only the delegates invited, never the whole group."""
-    from meetings.models import Meeting
-    from meetings.operations import convene_meeting
 
     meeting.kind = Meeting.Kind.FORUM
     meeting.group_id = participation.group_id

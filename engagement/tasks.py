@@ -12,6 +12,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from members.models import Person, Representative
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +27,6 @@ def alert_engagement_deadlines(today: datetime.date | None = None) -> int:
     from django.db import IntegrityError, transaction
 
     from engagement.models import EngagementDeadlineAlert, EngagementProcess
-    from members.models import Person, Representative
 
     today = today or timezone.localdate()
     due = (EngagementProcess.objects.current()

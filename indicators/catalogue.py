@@ -12,6 +12,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from members.models import Country
+from papers.models import Tag
+from talanoa import searchable
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WDI_FILES = sorted((DATA_DIR / "wdi").glob("wdi_*_data.csv"))
 WDI_SOURCE = "World Bank, World Development Indicators (ITU data)"
@@ -87,9 +91,6 @@ TILES = {
 def ensure_catalogue() -> None:
     """Indicators, economies, comparators and tiles of the starter catalogue."""
     from indicators.models import Economy, Indicator
-    from members.models import Country
-    from papers.models import Tag
-    from talanoa import searchable
 
     for order, (code, name_en, name_fr, unit_en, unit_fr, decimals, sdgs, definition_en,
                 definition_fr) in enumerate(INDICATORS):

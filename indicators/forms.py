@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from papers.models import Tag
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import validate_upload
 
 # --- Pages ---
 
@@ -68,8 +69,6 @@ class ImportForm(forms.Form):
         self.fields["indicator"].queryset = Indicator.objects.all()
 
     def clean_file(self):
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data["file"]
         validate_upload(upload, IMPORT_FILE_TYPES)
         return upload

@@ -13,8 +13,10 @@ from meetings.models import (
     MeetingDocument,
 )
 from members.models import Country, Organisation, Person, WorkingGroup
+from talanoa.access import can_view
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
+from talanoa.lib.linking import item_for_address
 from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 
@@ -164,9 +166,6 @@ class AgendaItemForm(forms.ModelForm):
             self.initial["link"] = item.get_absolute_url()
 
     def clean(self):
-        from talanoa.access import can_view
-        from talanoa.lib.linking import item_for_address
-
         cleaned = super().clean()
         if self.cleaned_data.get("DELETE") or not self.has_changed():
             return cleaned

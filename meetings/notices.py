@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from meetings import ical
 from meetings.models import Invitee, Meeting, NoticeTemplate
+from members.models import Person, WorkingGroup
 from talanoa.lib.bilingual import localized
 
 RSVP_SALT = "meetings.rsvp"
@@ -178,7 +179,6 @@ def sample_meeting(language: str) -> tuple[Meeting, Invitee]:
 
     from django.utils import timezone
 
-    from members.models import Person, WorkingGroup
 
     group = (WorkingGroup.objects.filter(slug=settings.DEFAULT_GROUP_SLUG).first()
              or WorkingGroup(name_en="CROP ICT Working Group",

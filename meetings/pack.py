@@ -25,6 +25,7 @@ from django.utils import formats, timezone, translation
 
 from meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesRevision
 from talanoa.lib.bilingual import reader_language
+from talanoa.lib.markup import render_markdown
 
 PACK_CSS = "pack.css"
 # Raise when the templates or the layout of the pack change, so cached packs are rebuilt.
@@ -170,7 +171,6 @@ def render_pdf(parts: PackParts, *, agenda: bool = False, minutes: bool = False,
     """The agenda, the minutes, or both with the list of documents, as one PDF (WeasyPrint)."""
     import weasyprint
 
-    from talanoa.lib.markup import render_markdown
 
     meeting = parts.meeting
     html = render_to_string("meetings/pack/pack_pdf.html", {

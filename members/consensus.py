@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organisation, Person, Representative
+from talanoa.access import viewer_for
 from talanoa.lib.models import Protected
 
 
@@ -161,7 +162,6 @@ def record_from_post(request, item: Protected, form_class, record, refused=()):
     from django.shortcuts import redirect
     from django.utils.translation import gettext
 
-    from talanoa.access import viewer_for
 
     organisations = speaks_for(item, viewer_for(request).person_id)
     if not organisations:

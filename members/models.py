@@ -110,7 +110,7 @@ class Organisation(BilingualNameMixin, Archivable):
         verbose_name_plural = _("organisations")
 
     def get_absolute_url(self) -> str:
-        return reverse("members:organisation", args=[self.slug])
+        return reverse("directory:organisation", args=[self.slug])
 
     @property
     def short(self) -> str:
@@ -187,7 +187,7 @@ class WorkingGroup(BilingualNameMixin, Archivable):
         verbose_name_plural = _("working groups")
 
     def get_absolute_url(self) -> str:
-        return reverse("members:group", args=[self.slug])
+        return reverse("portal:group", args=[self.slug])
 
     @property
     def description(self):

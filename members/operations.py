@@ -28,6 +28,7 @@ from members.models import (
     User,
     WorkingGroup,
 )
+from talanoa import auditlog
 from talanoa.lib.editing import save_model_form
 from talanoa.lib.files import safe_filename
 from talanoa.lib.reasons import template, with_reason
@@ -324,7 +325,6 @@ def unlock_login(request, attempt) -> int:
     from allauth.account.adapter import get_adapter
     from axes.utils import reset
 
-    from talanoa import auditlog
 
     removed = reset(ip=attempt.ip_address, username=attempt.username)
     # allauth counts failures per account as well (settings.ACCOUNT_RATE_LIMITS); a private

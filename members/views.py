@@ -1,6 +1,4 @@
-import datetime
 from collections import Counter
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,14 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    Exists,
-    F,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -32,7 +25,6 @@ from members.forms import (
     ConsultativeInviteForm,
     GroupForm,
     InvitePersonForm,
-    ItemInviteForm,
     MembershipForm,
     NewOrganisationForm,
     NomineeFormSet,
@@ -54,261 +46,20 @@ from members.models import (
     Representative,
     WorkingGroup,
 )
-from members.shortcuts import default_group
-from portal.digest import papers_awaiting_position
-from portal.models import Post
 from talanoa.access import (
-    get_item_for_user,
     grant_item,
     require_editor,
     require_group_editor,
     require_member,
     viewer_for,
-    visible,
 )
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso
 from talanoa.lib.files import download
 from talanoa.ratelimit import by_user, rate_limited
-from tasks.lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """What needs me: my standing, items for members, and for editors what awaits action."""
-    viewer = viewer_for(request)
-    representations = (Representative.objects.current().filter(person_id=viewer.person_id)
-                       .select_related("group", "organisation"))
-    shared = (visible(Post.objects.select_related("group"), viewer)
-              .filter(archived_at__isnull=True).exclude(level=Post.Level.PUBLIC)[:10])
-    unanswered = NominationLetter.objects.none()
-    pending = Invitation.objects.none()
-    if viewer.is_editor:
-        unanswered = (NominationLetter.objects.filter(round__group_id__in=viewer.editor_groups,
-                                                      round__closed_at__isnull=True)
-                      .exclude(status=NominationLetter.Status.ANSWERED)
-                      .select_related("organisation", "round")[:20])
-        pending = (Invitation.objects.filter(group_id__in=viewer.editor_groups,
-                                             accepted_at__isnull=True, revoked_at__isnull=True)
-                   .order_by("-created_at")[:10])
-    # My tasks, overdue first: one query, one more row than shown to know if there are more.
-    actions = first_rows(open_tasks_of(viewer), MY_TASKS_ON_HOME + 1)
-    for task in actions:
-        task.shows_names = viewer.sees_members_level(task.group_id)
-    return render(request, "members/home.html", {
-        "representations": representations, "shared": shared,
-        "unanswered": unanswered, "pending": pending,
-        "my_meetings": _my_meetings(viewer), "requests": _meeting_requests(viewer),
-        "my_actions": actions[:MY_TASKS_ON_HOME],
-        "more_actions": len(actions) > MY_TASKS_ON_HOME,
-        "papers_awaiting": papers_awaiting_position(viewer, limit=10),
-        "proposals_awaiting": _proposals_awaiting_scores(viewer),
-        "reviews_overdue": _decision_reviews_overdue(viewer)})
-
-
-def _decision_reviews_overdue(viewer) -> list:
-    """For the chair and secretariat: open decisions of their groups whose review date has
-    passed, the longest overdue first (one query)."""
-    from decisions.models import Decision
-
-    if not viewer.is_editor:
-        return []
-    decisions = Decision.objects.filter(status__in=Decision.OPEN_STATUSES,
-                                        review_on__lt=timezone.localdate(),
-                                        archived_at__isnull=True)
-    if not viewer.is_superuser:
-        decisions = decisions.filter(group_id__in=viewer.editor_groups)
-    return list(decisions.select_related("sitting__body").order_by("review_on", "pk")[:20])
-
-
-def _proposals_awaiting_scores(viewer) -> list:
-    """Submitted proposals still in their cycle's scoring period that an organisation I speak
-    for in the proposal's group (`decisions.operations.speaks_for`: I represent it there and it
-    is a member; named on the proposal if restricted) has not scored on every criterion. Two
-    queries: the (group, organisation) pairs I speak for, then the proposals, each annotated
-    with the name of the organisation whose scores are awaited."""
-    from decisions.models import Criterion, Proposal, Score
-
-    if viewer.person_id is None or not viewer.org_ids:
-        return []
-    today = timezone.localdate()
-    member = Membership.objects.active().filter(group_id=OuterRef("group_id"),
-                                                organisation_id=OuterRef("organisation_id"),
-                                                kind=Membership.Kind.MEMBER)
-    pairs = list(Representative.objects.current()
-                 .filter(person_id=viewer.person_id, organisation__archived_at__isnull=True)
-                 .filter(Exists(member))
-                 .values_list("group_id", "organisation_id", "organisation__acronym",
-                              "organisation__name_en").distinct())
-    if not pairs:
-        return []
-    named = Proposal.restricted_organisations.through.objects
-    awaiting, whens = Q(pk__in=[]), []
-    for group_id, org_id, acronym, name in pairs:
-        unscored = Criterion.objects.filter(cycle_id=OuterRef("cycle_id")).exclude(Exists(
-            Score.objects.filter(proposal_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"),
-                                 organisation_id=org_id)))
-        condition = (Q(group_id=group_id) & Exists(unscored)
-                     & (~Q(level=Proposal.Level.RESTRICTED) | Exists(named.filter(
-                         proposal_id=OuterRef("pk"), organisation_id=org_id))))
-        awaiting |= condition
-        whens.append(When(condition, then=Value(acronym or name)))
-    return list(visible(Proposal.objects.select_related("cycle"), viewer).filter(
-        awaiting, status=Proposal.Status.SUBMITTED, archived_at__isnull=True,
-        cycle__archived_at__isnull=True)
-        .filter(Q(cycle__scoring_until__isnull=True) | Q(cycle__scoring_until__gte=today))
-        .annotate(awaiting_organisation=Case(*whens, output_field=CharField()))
-        .order_by(F("cycle__scoring_until").asc(nulls_last=True), "submitted_at", "pk")[:10])
-
-
-def _my_meetings(viewer) -> list:
-    """The coming meetings I am invited to, each with my invitation (two queries).
-
-    From the meetings' side: the start-time index bounds the search to what is still ahead,
-    however many meetings a long-serving representative was invited to over the years."""
-    from meetings.models import Invitee, Meeting
-
-    if viewer.person_id is None:
-        return []
-    now = timezone.now()
-    coming = list(visible(Meeting.objects.all(), viewer).filter(
-        status__in=(Meeting.Status.CONVENED, Meeting.Status.POSTPONED),
-        starts_at__gte=now - datetime.timedelta(days=Meeting.LONGEST_DAYS), ends_at__gte=now,
-        archived_at__isnull=True).filter(Exists(Invitee.objects.filter(
-            meeting=OuterRef("pk"), person_id=viewer.person_id)))
-        .order_by("starts_at", "pk")[:10])
-    invitations = {i.meeting_id: i for i in Invitee.objects.filter(
-        person_id=viewer.person_id, meeting__in=[m.pk for m in coming])}
-    for meeting in coming:
-        invitations[meeting.pk].meeting = meeting
-    return [invitations[meeting.pk] for meeting in coming]
-
-
-def _meeting_requests(viewer):
-    """For the chair and secretariat: meetings members asked for, awaiting a decision."""
-    from meetings.models import Meeting
-
-    if not viewer.is_editor:
-        return []
-    return (Meeting.objects.filter(status=Meeting.Status.REQUESTED, archived_at__isnull=True,
-                                   group_id__in=viewer.editor_groups)
-            .select_related("group", "requested_by").order_by("starts_at")[:20])
-
 
 # Past this many organisations of one kind, the directory shows the first ones and links to
 # that kind's own alphabetical pages: the first view stays within one round trip (BUDGETS.md).
-DIRECTORY_SECTION_SIZE = 50
-
-
-@require_GET
-def directory(request: HttpRequest) -> HttpResponse:
-    """The group's organisations by kind; `?kind=` pages through one kind alphabetically."""
-    group = default_group()
-    kind = request.GET.get("kind")
-    kind = kind if kind in Membership.Kind.values else None
-    active = Membership.objects.active().filter(group=group)
-    from directory.views import directory_area_filter
-
-    areas, area = directory_area_filter(request)
-    if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
-        active = active.filter(organisation__work_profile__areas=area)
-    if fmt := export_format(request):
-        return _directory_export(request, active.filter(kind=kind) if kind else active, fmt)
-    counts = dict(active.order_by().values_list("kind").annotate(n=Count("pk")))
-    memberships = (active.select_related("organisation")
-                   .only("kind", "organisation__slug", "organisation__name_en",
-                         "organisation__name_fr", "organisation__acronym", "organisation__kind"))
-    next_cursor = None
-    if kind:
-        memberships = memberships.filter(kind=kind).order_by("organisation__name_en", "pk")
-        after = _directory_cursor(request.GET.get("after"))
-        if after is not None:
-            name = Membership.objects.filter(pk=after).values("organisation__name_en")[:1]
-            memberships = memberships.filter(
-                Q(organisation__name_en__gt=Subquery(name))
-                | Q(organisation__name_en=Subquery(name), pk__gt=after))
-        memberships = list(memberships[:DIRECTORY_SECTION_SIZE + 1])
-        if len(memberships) > DIRECTORY_SECTION_SIZE:
-            memberships = memberships[:DIRECTORY_SECTION_SIZE]
-            next_cursor = memberships[-1].pk
-    else:
-        # One small query per kind: each reads only its first rows (a top-N sort, no window).
-        ordered = memberships.order_by("organisation__name_en", "pk")
-        memberships = [membership for value in Membership.Kind.values if counts.get(value)
-                       for membership in ordered.filter(kind=value)[:DIRECTORY_SECTION_SIZE]]
-    # Hundreds of rows: resolve the URL pattern and the kind labels once, not once per row.
-    url_of = reverse("members:organisation", args=["slug"]).removesuffix("slug/")
-    kind_labels = dict(Organisation.Kind.choices)
-    by_kind: dict[str, list] = {value: [] for value in Membership.Kind.values}
-    for membership in memberships:
-        organisation = membership.organisation
-        by_kind[membership.kind].append({
-            "url": f"{url_of}{organisation.slug}/", "name": organisation.name,
-            "acronym": organisation.acronym, "kind": kind_labels.get(organisation.kind, "")})
-    sections = [
-        DirectorySection(value, label, by_kind[value], counts.get(value, 0))
-        for value, label in Membership.Kind.choices if kind in (None, value)]
-    return render(request, "members/directory.html", {
-        "group": group, "sections": sections, "kind": kind, "next_cursor": next_cursor,
-        "areas": areas, "area": area})
-
-
-def _directory_export(request: HttpRequest, memberships, fmt: str) -> HttpResponse:
-    """The directory as a download (talanoa.lib.exports): the organisations the page lists
-    (the same kind and area filters), members first, then observers, then consultative."""
-    rank = Case(*[When(kind=value, then=Value(n))
-                  for n, value in enumerate(Membership.Kind.values)], output_field=IntegerField())
-    return export_response(request, "directory", [
-        Column(_("Name (English)"), lambda m: m.organisation.name_en),
-        Column(_("Name (French)"), lambda m: m.organisation.name_fr),
-        Column(_("Acronym"), lambda m: m.organisation.acronym),
-        Column(_("Kind of organisation"), lambda m: m.organisation.get_kind_display()),
-        Column(_("Standing"), lambda m: m.get_kind_display()),
-        Column(_("Since"), lambda m: iso(m.start)),
-        Column(_("Country"), lambda m: m.organisation.country.iso3
-               if m.organisation.country else None),
-        Column(_("Website"), lambda m: m.organisation.website),
-        Column("URL", lambda m: request.build_absolute_uri(m.organisation.get_absolute_url())),
-    ], memberships.select_related("organisation__country")
-        .order_by(rank, "organisation__name_en", "pk"), fmt)
-
-
-@dataclass
-class DirectorySection:
-    kind: str
-    label: str
-    rows: list
-    count: int
-
-    @property
-    def is_partial(self) -> bool:
-        return len(self.rows) < self.count
-
-
-def _directory_cursor(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-@require_GET
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    viewer = viewer_for(request)
-    organisation = get_object_or_404(Organisation.objects.current().select_related("country"),
-                                     slug=slug)
-    memberships = Membership.objects.active().filter(organisation=organisation).select_related(
-        "group")
-    representatives = (Representative.objects.current().filter(
-        organisation=organisation, group_id__in=viewer.member_groups | viewer.editor_groups)
-        .select_related("person", "group") if viewer.is_authenticated else [])
-    from directory.views import organisation_directory_context
-
-    return render(request, "members/organisation.html", {
-        "organisation": organisation, "memberships": memberships,
-        "representatives": representatives, "can_edit": viewer.is_editor,
-        "directory": organisation_directory_context(request, organisation)})
 
 
 @login_required
@@ -325,25 +76,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/person.html", {
         "person": person, "representations": representations,
         "can_edit": bool(shared_groups & viewer.editor_groups) or viewer.is_superuser})
-
-
-GROUP_ORGANISATIONS_PAGE = 60
-
-
-@require_GET
-def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(WorkingGroup.objects.current().select_related("parent"), slug=slug)
-    viewer = viewer_for(request)
-    posts = visible(Post.objects.filter(group=group), viewer).filter(archived_at__isnull=True)[:10]
-    return render(request, "members/group.html", {
-        "group": group, "can_edit": viewer.edits(group.pk),
-        "children": group.children.filter(archived_at__isnull=True),
-        "objectives": group.objectives.all(), "posts": posts,
-        # A regional group has dozens of organisations; a page of them keeps it one round trip.
-        "memberships": Paginator(
-            Membership.objects.active().filter(group=group).select_related("organisation")
-            .order_by("organisation__name_en", "pk"), GROUP_ORGANISATIONS_PAGE,
-        ).get_page(request.GET.get("page"))})
 
 
 REGISTER_PAGE = 100
@@ -401,8 +133,6 @@ def _editable_representative(request: HttpRequest, pk: int) -> Representative:
         Representative.objects.select_related("group", "person", "organisation"), pk=pk)
     require_group_editor(request, representative.group)
     return representative
-
-
 
 
 @login_required
@@ -580,7 +310,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         person = form.person_to_invite()
         operations.invite_person(person, request.user, form.cleaned_data["message"])
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
-        return redirect("members:home")
+        return redirect("portal:member_home")
     return render(request, "members/invite.html", {"form": form, "kind": "account"},
                   status=400 if form.errors else 200)
 
@@ -599,24 +329,8 @@ def invite_consultative(request: HttpRequest) -> HttpResponse:
         operations.invite_consultative(person, form.cleaned_data["group"], request.user,
                                        form.cleaned_data["message"])
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
-        return redirect("members:home")
+        return redirect("portal:member_home")
     return render(request, "members/invite.html", {"form": form, "kind": "consultative"},
-                  status=400 if form.errors else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@rate_limited("invitations", "INVITATION_RATE", key=by_user)
-def invite_to_post(request: HttpRequest, pk: int) -> HttpResponse:
-    """Share one item with someone who has no account."""
-    post = get_item_for_user(request, Post, pk, write=True)
-    form = ItemInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        operations.invite_to_item(post, form.cleaned_data["email"], request.user,
-                                  form.cleaned_data["language"], form.cleaned_data["message"])
-        messages.success(request, _("Invitation sent."))
-        return redirect(post)
-    return render(request, "members/invite.html", {"form": form, "kind": "item", "item": post},
                   status=400 if form.errors else 200)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Body, Country, Organisation, Person, WorkingGroup
 from papers.models import MissionContact, MissionList, Paper, PaperKind, PaperOption, Position, Tag
 from talanoa.lib.editing import VersionedFormMixin
+from talanoa.lib.files import validate_upload
 
 PAPER_FILE_TYPES = {"pdf", "docx", "xlsx", "pptx", "odt"}
 
@@ -100,8 +101,6 @@ class PaperFileForm(forms.Form):
                                        "OpenDocument text (ODT)."))
 
     def clean_file(self):
-        from talanoa.lib.files import validate_upload
-
         upload = self.cleaned_data["file"]
         self.file_type = validate_upload(upload, PAPER_FILE_TYPES)
         return upload

@@ -25,6 +25,8 @@ from papers.models import (
 )
 from talanoa import events, searchable
 from talanoa.lib.editing import save_versioned
+from talanoa.lib.files import extract_text
+from talanoa.lib.markup import markdown_text
 from talanoa.lib.reasons import with_reason
 
 Status = Paper.Status
@@ -139,7 +141,6 @@ def add_file(paper: Paper, upload, title: str, file_type: str, by,
              replaces: PaperFile | None = None) -> PaperFile:
     """Store an uploaded file (already checked by content); a replacement becomes the file's next
     version and the earlier one stays readable."""
-    from talanoa.lib.files import extract_text
 
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -180,7 +181,6 @@ def reindex(paper: Paper) -> None:
 def searchable_text(paper: Paper) -> str:
     """What search finds in a paper besides its title: summary, text, options and the text of its
     current files."""
-    from talanoa.lib.markup import markdown_text
 
     parts = [paper.summary_en, paper.summary_fr, markdown_text(paper.body_en),
              markdown_text(paper.body_fr)]

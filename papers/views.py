@@ -54,6 +54,7 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
+from talanoa.lib.bilingual import reader_language
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, short, url_column
 from talanoa.lib.files import download
@@ -343,7 +344,6 @@ def file_archive(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 @require_GET
 def paper_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from papers.pdf import paper_pdf as render_pdf
-    from talanoa.lib.bilingual import reader_language
 
     paper = get_item_for_user(request, Paper.objects.select_related(
         "group", "kind", "lead_organisation", "submitted_to"), pk)

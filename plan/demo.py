@@ -4,6 +4,10 @@ Idempotent."""
 
 from __future__ import annotations
 
+from members.models import Country, Objective, Organisation
+from papers.models import Tag
+from tasks.models import Task, TaskTransition
+
 # (level, kind, parent title, title, lead, partners, areas, countries, due in days, owner email)
 DEMO_PLAN = [
     ("public", "initiative", None, "[public] Pacific digital resilience programme (demo)", "spc",
@@ -65,11 +69,8 @@ def plan(group, people: dict) -> None:
 
     from django.utils import timezone
 
-    from members.models import Country, Objective, Organisation
-    from papers.models import Tag
     from plan.models import PlanItem
     from plan.seed import seed_regional_ict_initiative
-    from tasks.models import Task, TaskTransition
 
     seed_regional_ict_initiative(group)
     today = timezone.localdate()

@@ -20,6 +20,7 @@ from django.db.models import Count
 from members.models import Country, Organisation
 from papers.models import Tag
 from talanoa.access import Viewer, visible
+from tasks.models import Task
 
 
 @dataclass
@@ -83,7 +84,6 @@ def build_matrix(viewer: Viewer, country: Country | None = None, rows: slice = s
     """The matrix with the organisations of `rows` (alphabetical; all by default) and the first
     `overlaps` overlaps (all by default): a page shows a slice, the CSV everything."""
     from plan.models import PlanItem
-    from tasks.models import Task
 
     areas = list(Tag.objects.filter(kind=Tag.Kind.AREA))
     matrix = Matrix(areas=areas, country=country)

@@ -12,6 +12,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from members.models import Country, Objective, Organisation
+from papers.models import Tag
+from papers.vocabulary import ICT_AREAS
 from talanoa.lib.reasons import with_reason
 
 D = datetime.date
@@ -119,9 +122,6 @@ INITIATIVE = (
 @transaction.atomic
 def seed_regional_ict_initiative(group) -> None:
     """Add the Regional ICT Initiative 2015 and its breakdown to `group`'s work plan."""
-    from members.models import Country, Objective, Organisation
-    from papers.models import Tag
-    from papers.vocabulary import ICT_AREAS
 
     for order, (code, en, fr) in enumerate(ICT_AREAS):  # the areas the plan is tagged with
         Tag.objects.get_or_create(kind=Tag.Kind.AREA, code=code,

@@ -10,6 +10,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from members.models import Country, Objective, Organisation
+from papers.models import Tag
+from tasks.models import Task
+
 
 @transaction.atomic
 def grow_plan(group, initiatives: int = 10, outcomes: int = 5, milestones: int = 6,
@@ -17,10 +21,7 @@ def grow_plan(group, initiatives: int = 10, outcomes: int = 5, milestones: int =
     """Add `initiatives` × (1 + `outcomes` × (1 + `milestones`)) items (with `under`, an
     existing initiative, the outcomes go under it instead of new initiatives) and `tasks` tasks
     about the milestones; return how many of each were added."""
-    from members.models import Country, Objective, Organisation
-    from papers.models import Tag
     from plan.models import PlanItem
-    from tasks.models import Task
 
     rng = random.Random(seed)
     today = timezone.localdate()

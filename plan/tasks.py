@@ -12,6 +12,9 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from members.consensus import people_to_tell
+from members.models import Organisation, Representative
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,8 +34,6 @@ def late_alert_recipients(item) -> list:
     """Who is told a milestone is late, among those who may see it: its focal person (else,
     or if they may not see it, the current representatives of its lead organisation in the
     group), and the group's secretariat."""
-    from members.consensus import people_to_tell
-    from members.models import Organisation, Representative
 
     people = []
     if item.owner_person_id is not None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.models import WorkingGroup
+from members.models import Country, Objective, Organisation, WorkingGroup
 from papers.models import Tag
 from plan import operations
 from plan.forms import PlanFilterForm, PlanItemForm
@@ -39,6 +39,7 @@ from talanoa.lib.exports import (
     iso,
     short,
 )
+from talanoa.lib.tables import csv_safe
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,6 @@ def _plan_editor_groups(viewer) -> set[int]:
 
 def _objective_choices() -> list:
     """The objectives the plan serves, one per code (the groups' generic and specific ones)."""
-    from members.models import Objective
 
     seen, result = set(), []
     for objective in (Objective.objects.exclude(kind=Objective.Kind.GOVERNANCE)
@@ -85,7 +85,6 @@ def _through_ids(field: str, **lookup) -> set[int]:
 def plan(request: HttpRequest) -> HttpResponse:
     """The work programme: its initiatives with their computed health; with a filter, every
     item that matches (an objective, an area, a country, an organisation) and its health."""
-    from members.models import Country
 
     viewer = viewer_for(request)
     today = timezone.localdate()
@@ -117,7 +116,6 @@ def plan(request: HttpRequest) -> HttpResponse:
         narrow(_through_ids("countries", country__iso3=iso3))
     organisation = None
     if slug := filters.get("organisation"):
-        from members.models import Organisation
 
         organisation = Organisation.objects.filter(slug=slug).first()
         led = organisation.pk if organisation is not None else None
@@ -309,7 +307,6 @@ MATRIX_OVERLAPS = 30
 
 
 def _matrix_for(request: HttpRequest, **page):
-    from members.models import Country
     from plan.matrix import build_matrix
 
     countries = list(Country.objects.filter(is_pict=True))
@@ -336,7 +333,6 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def matrix_csv(request: HttpRequest) -> HttpResponse:
     import csv
 
-    from talanoa.lib.tables import csv_safe
 
     table, _countries = _matrix_for(request)
     name = f"who-does-what-{table.country.iso3 if table.country else 'region'}.csv"

@@ -21,11 +21,14 @@ class PortalConfig(AppConfig):
 
         from portal import search
         from portal.digest import send_due_digests
+        from portal.measures import NEWS_PUBLISHED
         from portal.models import Post
+        from reports import measures
         from talanoa import daily
 
         search.register(Post, document=post_document, kind_label=_("News and documents"))
         search.follow_events()
         daily.register(send_due_digests)
+        measures.register(NEWS_PUBLISHED)
         post_migrate.connect(search.index_unindexed_models, sender=self,
                              dispatch_uid="portal.search.index_unindexed_models")

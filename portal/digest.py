@@ -25,7 +25,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from meetings.models import Meeting
 from members.models import Membership, Person
+from papers.models import Paper, Position
 from talanoa.access import Viewer, build_viewer, visible
 from tasks.lists import open_tasks_of
 
@@ -50,7 +52,6 @@ class Digest:
 def papers_awaiting_position(viewer: Viewer, limit: int = DIGEST_PAPERS) -> list:
     """Papers in member review, open for positions, on which an organisation the viewer
     represents as a member has not recorded its position this round (one query)."""
-    from papers.models import Paper, Position
 
     if not viewer.org_ids:
         return []
@@ -66,8 +67,6 @@ def papers_awaiting_position(viewer: Viewer, limit: int = DIGEST_PAPERS) -> list
 
 
 def coming_meetings(viewer: Viewer, now: datetime.datetime, limit: int = DIGEST_MEETINGS):
-    from meetings.models import Meeting
-
     return list(visible(Meeting.objects.select_related("group"), viewer).filter(
         status=Meeting.Status.CONVENED, archived_at__isnull=True, starts_at__gte=now,
         starts_at__lt=now + FORTNIGHT).order_by("starts_at", "pk")[:limit])

@@ -46,7 +46,7 @@ class PagesSitemap(PublicSitemap):
     """Public pages that are not records: lists and dashboards every reader may open."""
 
     dated = False
-    NAMES = ("portal:home", "portal:posts", "portal:governance", "members:directory",
+    NAMES = ("portal:home", "portal:posts", "portal:governance", "directory:directory",
              "meetings:calendar", "meetings:upcoming", "papers:publications",
              "decisions:decisions", "decisions:sittings", "decisions:cycles", "plan:plan",
              "indicators:dashboard", "reports:index")

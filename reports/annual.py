@@ -24,6 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Objective
+from plan.models import PlanItem
 from reports import checks
 from reports.document import Document, Paragraph, Section, Table
 from reports.measures import (
@@ -42,6 +43,7 @@ from reports.models import (
     RatingLevel,
     Report,
 )
+from tasks.models import Task
 
 Progress = Callable[[str], None]
 
@@ -106,7 +108,6 @@ def planned_items(objective: Objective, start: datetime.date, end: datetime.date
     end (or undated), and not done before it began."""
     from django.db.models import F
 
-    from plan.models import PlanItem
 
     return (PlanItem.objects.filter(objectives=objective, archived_at__isnull=True)
             .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=end))
@@ -124,7 +125,6 @@ def _task_listings(group, objective_ids: list[int], start: datetime.date, end: d
     them, for all objectives at once: one query of (task, objective, level, date) per kind and
     one for the names, instead of two per objective and kind (which, with a task's level being
     a large CASE over what it is about, were most of a compilation's time)."""
-    from tasks.models import Task
 
     about = Task.objects.filter(plan_item__objectives__in=objective_ids)
     listings: dict[str, dict[int, dict]] = {}
@@ -218,8 +218,6 @@ def _flow(report: Report, data: dict) -> list[dict]:
 
 
 def _totals(report: Report, objectives: list[dict]) -> dict:
-    from tasks.models import Task
-
     start, end = report.period_start, report.period_end
     group_tasks = Task.objects.filter(group=report.group)
     from reports.measures import period_bounds

@@ -32,6 +32,7 @@ from reports.measures import (
 from reports.models import ObjectiveMeasure
 from talanoa.access import Viewer, visible_tasks
 from talanoa.lib.bilingual import Localized, reader_language
+from tasks.models import Task
 
 QUARTERS = (1, 2, 3, 4)
 # Upper bounds of the colour classes after "none" (0): 1–2, 3–5, 6–9, 10 and more.
@@ -90,7 +91,6 @@ def _per_quarter(queryset: QuerySet, year: int) -> dict[int, int]:
 
 def plan_tasks(group) -> QuerySet:
     """Tasks about a work plan item of the group that serves some objective."""
-    from tasks.models import Task
 
     return Task.objects.filter(plan_item__group=group, plan_item__objectives__isnull=False)
 
@@ -198,7 +198,6 @@ def cell(group, year: int, objective: Objective, quarter: int, viewer: Viewer) -
         queryset = measure.for_viewer(measure.queryset(group, first, last), viewer)
         groups.append(Group(str(measure.label), queryset.order_by().count(),
                             _entries(measure, queryset, language)))
-    from tasks.models import Task
 
     about = Task.objects.filter(plan_item__group=group, plan_item__objectives=objective)
     tasks = tasks_done(visible_tasks(about, viewer), first, last)

@@ -40,7 +40,23 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from advisory.models import AdvisoryRequest
+from decisions.models import (
+    Decision,
+    DecisionOption,
+    DecisionTransition,
+    Proposal,
+    ProposalTransition,
+)
+from directory.models import EngagementLogEntry
+from engagement.models import ForumParticipation, GroupPosition
+from indicators.models import ImportBatch
+from meetings.models import Meeting
+from members.models import Objective
+from papers.models import BriefDelivery, Paper, PaperTransition, Tag
+from plan.models import PlanItem
 from talanoa.access import Viewer, visible, visible_tasks
+from tasks.models import Task, TaskTransition
 
 # Dissemination levels from the widest audience to the narrowest.
 LEVELS = ("public", "members", "core", "restricted")
@@ -86,11 +102,11 @@ def _reached(model: type[Model], transition: type[Model], fk: str, statuses: lis
     return Subquery(steps, output_field=DateTimeField())
 
 
-def _live(model: type[Model], group) -> QuerySet:
+def live(model: type[Model], group) -> QuerySet:
     return model.objects.filter(group=group, archived_at__isnull=True)
 
 
-def _dated(queryset: QuerySet, on, start, end, is_datetime: bool) -> QuerySet:
+def dated(queryset: QuerySet, on, start, end, is_datetime: bool) -> QuerySet:
     """Annotate `on` and keep the records whose `on` falls in the period."""
     return (queryset.annotate(on=on, record_level=F("level"))
             .filter(_in_period("on", start, end, is_datetime)))
@@ -98,7 +114,7 @@ def _dated(queryset: QuerySet, on, start, end, is_datetime: bool) -> QuerySet:
 
 def _by_step(model, transition, fk, statuses):
     def records(group, start, end):
-        return (_live(model, group)
+        return (live(model, group)
                 .annotate(on=_reached(model, transition, fk, statuses, start, end),
                           record_level=F("level"))
                 .filter(on__isnull=False))
@@ -109,10 +125,8 @@ def _by_step(model, transition, fk, statuses):
 
 def _meetings(kinds: list[str]):
     def records(group, start, end):
-        from meetings.models import Meeting
-
         held = [Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED]
-        return _dated(_live(Meeting, group).filter(kind__in=kinds, status__in=held),
+        return dated(live(Meeting, group).filter(kind__in=kinds, status__in=held),
                       F("starts_at"), start, end, True)
     return records
 
@@ -121,21 +135,16 @@ def _meetings(kinds: list[str]):
 
 def _papers_reaching(statuses: list[str], only: Callable[[QuerySet], QuerySet] = lambda q: q):
     def records(group, start, end):
-        from papers.models import Paper, PaperTransition
-
         return only(_by_step(Paper, PaperTransition, "paper", statuses)(group, start, end))
     return records
 
 
 def _papers_submitted(group, start, end):
-    from papers.models import Paper
-
-    return _dated(_live(Paper, group), F("submitted_on"), start, end, False)
+    return dated(live(Paper, group), F("submitted_on"), start, end, False)
 
 
 def _paper_outcomes(queryset: QuerySet) -> dict:
     """Papers submitted in the period by what the body decided (awaiting: no outcome yet)."""
-    from papers.models import Paper
 
     counts = {row["outcome"] or "awaiting": row["n"]
               for row in queryset.order_by().values("outcome").annotate(n=Count("pk"))}
@@ -146,7 +155,6 @@ def _paper_outcomes(queryset: QuerySet) -> dict:
 def _joint_papers(group, start, end):
     """Papers of the group with co-owning groups, and other groups' papers it co-owns (G5),
     cleared, submitted or published in the period."""
-    from papers.models import Paper, PaperTransition
 
     co_owned = Paper.co_groups.through.objects.filter(paper_id=OuterRef("pk"))
     steps = ["cleared", "submitted", "published"]
@@ -160,12 +168,11 @@ def _joint_papers(group, start, end):
 
 def _briefs_sent(group, start, end):
     """Published briefs sent to Pacific Missions (G4), dated by the last address reached."""
-    from papers.models import BriefDelivery, Paper
 
     since, until = period_bounds(start, end)
     sent = BriefDelivery.objects.filter(paper_id=OuterRef("pk"), sent_at__gte=since,
                                         sent_at__lt=until)
-    return (_live(Paper, group)
+    return (live(Paper, group)
             .annotate(on=Subquery(sent.order_by("-sent_at").values("sent_at")[:1],
                                   output_field=DateTimeField()),
                       record_level=F("level"))
@@ -173,8 +180,6 @@ def _briefs_sent(group, start, end):
 
 
 def _addresses_reached(queryset: QuerySet, start, end) -> dict:
-    from papers.models import BriefDelivery
-
     since, until = period_bounds(start, end)
     return {"addresses": BriefDelivery.objects.filter(
         paper__in=queryset.order_by().values("pk"), sent_at__gte=since,
@@ -182,8 +187,6 @@ def _addresses_reached(queryset: QuerySet, start, end) -> dict:
 
 
 def _with_sdg(queryset: QuerySet) -> QuerySet:
-    from papers.models import Paper, Tag
-
     tagged = Paper.tags.through.objects.filter(paper_id=OuterRef("pk"), tag__kind=Tag.Kind.SDG)
     return queryset.filter(Exists(tagged))
 
@@ -197,47 +200,37 @@ def _strategies(queryset: QuerySet) -> QuerySet:
 def _decisions_assessed(group, start, end):
     """Decisions concerning ICT of sittings in the period on which the group wrote its
     assessment (analysis, advice or options)."""
-    from decisions.models import Decision, DecisionOption
 
     options = DecisionOption.objects.filter(decision_id=OuterRef("pk"))
     assessed = (~Q(analysis_en="") | ~Q(analysis_fr="") | ~Q(advice_en="") | ~Q(advice_fr="")
                 | Q(Exists(options)))
-    return _dated(_live(Decision, group).filter(assessed, concerns_ict=True),
+    return dated(live(Decision, group).filter(assessed, concerns_ict=True),
                   F("decided_on"), start, end, False)
 
 
 def _decisions_followed(group, start, end):
-    from decisions.models import Decision, DecisionTransition
-
     statuses = [s for s in Decision.Status.values if s != Decision.Status.NOT_STARTED]
     return _by_step(Decision, DecisionTransition, "decision", statuses)(group, start, end)
 
 
 def _proposals_submitted(group, start, end):
-    from decisions.models import Proposal
-
-    return _dated(_live(Proposal, group), F("submitted_at"), start, end, True)
+    return dated(live(Proposal, group), F("submitted_at"), start, end, True)
 
 
 def _proposals_forwarded(group, start, end):
-    from decisions.models import Proposal, ProposalTransition
-
     return _by_step(Proposal, ProposalTransition, "proposal", ["forwarded"])(group, start, end)
 
 
 # --- Advisory requests (S1, S5, S9) ------------------------------------------------------------
 
 def _advisory_received(group, start, end):
-    from advisory.models import AdvisoryRequest
-
-    return _dated(_live(AdvisoryRequest, group), F("received_at"), start, end, True)
+    return dated(live(AdvisoryRequest, group), F("received_at"), start, end, True)
 
 
 def _advisory_answered(group, start, end):
     """Requests first answered in the period."""
-    from advisory.models import AdvisoryRequest
 
-    return _dated(_live(AdvisoryRequest, group), F("first_response_at"), start, end, True)
+    return dated(live(AdvisoryRequest, group), F("first_response_at"), start, end, True)
 
 
 def _response_days(queryset: QuerySet) -> dict:
@@ -251,24 +244,17 @@ def _response_days(queryset: QuerySet) -> dict:
 # --- Engagement (S7, S8, S12, S14) -------------------------------------------------------------
 
 def _forums_attended(group, start, end):
-    from engagement.models import ForumParticipation
-    from meetings.models import Meeting
-
     held = [Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED]
-    return _dated(_live(ForumParticipation, group).filter(meeting__status__in=held),
+    return dated(live(ForumParticipation, group).filter(meeting__status__in=held),
                   F("meeting__starts_at"), start, end, True)
 
 
 def _positions_submitted(group, start, end):
-    from engagement.models import GroupPosition
-
-    return _dated(_live(GroupPosition, group), F("submitted_on"), start, end, False)
+    return dated(live(GroupPosition, group), F("submitted_on"), start, end, False)
 
 
 def _engagement_log(group, start, end):
-    from directory.models import EngagementLogEntry
-
-    return _dated(_live(EngagementLogEntry, group), F("date"), start, end, False)
+    return dated(live(EngagementLogEntry, group), F("date"), start, end, False)
 
 
 # --- Tasks and the work plan (S2, S3, S6) ------------------------------------------------------
@@ -276,7 +262,6 @@ def _engagement_log(group, start, end):
 def task_level() -> Case:
     """A task's level: the level of the item it is about (restricted while that item is
     archived: only editors see it then); members for a task about nothing."""
-    from tasks.models import Task
 
     whens = []
     for name in Task.LINKS:
@@ -287,7 +272,6 @@ def task_level() -> Case:
 
 def tasks_done(queryset: QuerySet, start, end) -> QuerySet:
     """Tasks of `queryset` done now and marked done in the period (dated by that step)."""
-    from tasks.models import Task, TaskTransition
 
     since, until = period_bounds(start, end)
     step = (TaskTransition.objects.filter(task_id=OuterRef("pk"), to_status=Task.Status.DONE,
@@ -301,7 +285,6 @@ def tasks_done(queryset: QuerySet, start, end) -> QuerySet:
 def tasks_overdue(queryset: QuerySet, start, end) -> QuerySet:
     """Tasks of `queryset` overdue at the end of the period: created by then, due before its
     last day, and not done or dropped by then."""
-    from tasks.models import Task, TaskTransition
 
     _since, until = period_bounds(start, end)
     closed = [Task.Status.DONE, Task.Status.DROPPED]
@@ -313,15 +296,11 @@ def tasks_overdue(queryset: QuerySet, start, end) -> QuerySet:
 
 
 def _group_tasks(group) -> QuerySet:
-    from tasks.models import Task
-
     return Task.objects.filter(group=group)
 
 
 def _plan_items_done(group, start, end):
-    from plan.models import PlanItem
-
-    return _dated(_live(PlanItem, group), F("done_on"), start, end, False)
+    return dated(live(PlanItem, group), F("done_on"), start, end, False)
 
 
 # --- Indicators, reports, the portal (S4, S11, G6, S13) ----------------------------------------
@@ -329,7 +308,6 @@ def _plan_items_done(group, start, end):
 def _indicator_imports(group, start, end):
     """Indicator imports applied (the indicators are shared public statistics: every group's
     record, named by their file)."""
-    from indicators.models import ImportBatch
 
     return (ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED)
             .annotate(on=F("applied_at"), record_level=Value("public", output_field=CharField()))
@@ -340,16 +318,9 @@ def _reports(kind: str):
     def records(group, start, end):
         from reports.models import Report
 
-        return _dated(_live(Report, group).filter(kind=kind), F("paper__submitted_on"),
+        return dated(live(Report, group).filter(kind=kind), F("paper__submitted_on"),
                       start, end, False)
     return records
-
-
-def _news(group, start, end):
-    from portal.models import Post
-
-    return _dated(_live(Post, group).filter(kind=Post.Kind.NEWS), F("published_at"),
-                  start, end, True)
 
 
 # --- Naming records ----------------------------------------------------------------------------
@@ -487,8 +458,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
             _reports("ict")),
     Measure("annual_reports", "reports.Report", _("Annual assessment reports submitted"),
             _reports("annual")),
-    Measure("news_published", "portal.Post", _("News published on the portal"), _news),
 ]}
+
+
+def register(measure: Measure) -> None:
+    """A measure of an app above reports (the portal's news), added by its AppConfig.ready()."""
+    MEASURES.setdefault(measure.key, measure)
 
 # Objective code → measure keys. The G objectives are common to every CROP working group (every
 # group gets them); the S objectives are the ICT group's terms of reference.
@@ -527,7 +502,6 @@ def default_measures_for(group) -> dict[str, list[str]]:
 def ensure_default_measures(group) -> int:
     """Give the group's objectives their default measures, once: a group that has any
     ObjectiveMeasure keeps exactly what the secretariat set. Returns how many were added."""
-    from members.models import Objective
     from reports.models import ObjectiveMeasure
 
     if ObjectiveMeasure.objects.filter(objective__group=group).exists():

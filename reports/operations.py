@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from members.models import Membership
 from papers import operations as papers_operations
 from papers.models import Paper, PaperKind
 from papers.operations import StepRefused
@@ -53,7 +54,6 @@ def _lead_organisation(report: Report, by):
     person = getattr(by, "person", None)
     if person is not None and person.organisation_id:
         return person.organisation
-    from members.models import Membership
 
     membership = (Membership.objects.active().filter(group=report.group, kind="member")
                   .select_related("organisation").order_by("pk").first())

@@ -163,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "members:home"
+LOGIN_REDIRECT_URL = "portal:member_home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Accounts are invitation-only (see members.adapters); login by email.

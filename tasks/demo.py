@@ -4,6 +4,8 @@ Idempotent."""
 
 from __future__ import annotations
 
+from members.models import Organisation
+
 DEMO_TASKS = [
     # (title, about: (model label, level) or None, owner organisation slug, owner email or None,
     #  due in days or None); a title carries the level of whoever may see it (the crawl test).
@@ -31,7 +33,6 @@ def tasks(group, people: dict) -> None:
     from django.apps import apps
     from django.utils import timezone
 
-    from members.models import Organisation
     from tasks.models import Task
     from tasks.operations import create_task
 

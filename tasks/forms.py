@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation, Person, WorkingGroup
-from talanoa.access import Viewer
+from talanoa.access import Viewer, can_view
+from talanoa.lib.linking import item_for_address
 from tasks.models import Task
 
 
@@ -66,9 +67,6 @@ class NewTaskForm(TaskForm):
         self.item = None
 
     def clean_about(self):
-        from talanoa.access import can_view
-        from talanoa.lib.linking import item_for_address
-
         address = self.cleaned_data["about"].strip()
         if not address:
             return ""

@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 
 # Where a status change returns to (never an address taken from the request).
-TASK_RETURNS = {"mine": "tasks:my_tasks", "home": "members:home",
+TASK_RETURNS = {"mine": "tasks:my_tasks", "home": "portal:member_home",
                 "organisation": "tasks:organisation_tasks", "register": "tasks:tasks"}
 
 

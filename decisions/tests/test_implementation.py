@@ -115,7 +115,7 @@ def test_the_owner_moves_a_follow_up_action_through_the_decision(client_for, mak
     page = member.get(url)
     assert page.status_code == 200 and decision.get_absolute_url() in page.text
     response = member.post(url, {"status": "done", "reason": "Briefed.", "back": "home"})
-    assert response.status_code == 302 and response["Location"] == reverse("members:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:member_home")
     action.refresh_from_db()
     assert action.status == "done"
     # editors come back to the decision

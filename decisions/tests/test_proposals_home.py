@@ -28,14 +28,14 @@ GROWN_STANDINGS = ["member", "secretariat"]
 
 
 def _awaiting(client) -> list[str]:
-    return [str(p.title_en) for p in client.get(reverse("members:home"))
+    return [str(p.title_en) for p in client.get(reverse("portal:member_home"))
             .context["proposals_awaiting"]]
 
 
 def test_the_demo_proposals_await_fijis_scores_at_the_levels_fiji_sees(client_for):
     assert sorted(t.split("]")[0] + "]" for t in _awaiting(client_for("member"))) == [
         "[core]", "[members]", "[public]"]
-    page = client_for("member").get(reverse("members:home")).text
+    page = client_for("member").get(reverse("portal:member_home")).text
     assert "Proposals awaiting my organisation" in page and reverse("decisions:cycles") in page
     # Observers and consultative organisations do not score; SPC is named on the restricted one.
     assert _awaiting(client_for("observer")) == []
@@ -109,7 +109,7 @@ def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
             people = {s: User.objects.get(email=e) for s, e in DEMO.items()}
             clients = signed_in_clients(GROWN_STANDINGS, people)
             _more_proposals(people, 2)
-            home = reverse("members:home")
+            home = reverse("portal:member_home")
             before = {s: count_queries(clients[s], home) for s in GROWN_STANDINGS}
             awaiting = {s: _awaiting(clients[s]) for s in GROWN_STANDINGS}
             _more_proposals(people, 24)
@@ -121,5 +121,5 @@ def grown(django_db_setup, django_db_blocker) -> Iterator[Grown]:
 def test_the_list_costs_the_same_as_data_grows(grown, standing):
     client = grown.clients[standing]
     assert grown.awaiting[standing]
-    assert count_queries(client, reverse("members:home")) == grown.before[standing]
+    assert count_queries(client, reverse("portal:member_home")) == grown.before[standing]
     assert len(_awaiting(client)) == 10

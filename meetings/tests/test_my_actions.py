@@ -44,18 +44,18 @@ def test_my_actions_lists_mine_overdue_first(client_for, held_meeting, people):
 def test_the_member_home_shows_my_open_actions(client_for, held_meeting, people):
     meeting = held_meeting()
     _add(meeting, "Send the cable study", people, due_in=-1)
-    home = client_for("member").get(reverse("members:home"))
+    home = client_for("member").get(reverse("portal:member_home"))
     assert b"Send the cable study" in home.content
     assert reverse("tasks:my_tasks").encode() in home.content
     assert b"Send the cable study" not in client_for("observer").get(
-        reverse("members:home")).content
+        reverse("portal:member_home")).content
 
 
 def test_the_home_shows_a_limited_number(client_for, held_meeting, people):
     meeting = held_meeting()
     for i in range(MY_ACTIONS_ON_HOME + 5):
         _add(meeting, f"Action {i}", people, due_in=i - 10)
-    home = client_for("member").get(reverse("members:home"))
+    home = client_for("member").get(reverse("portal:member_home"))
     assert len(home.context["my_actions"]) == MY_ACTIONS_ON_HOME
     assert home.context["more_actions"]
     assert home.context["my_actions"][0].title == "Action 0"
@@ -65,7 +65,7 @@ def test_actions_on_meetings_i_cannot_see_stay_hidden(client_for, held_meeting, 
     jica = Organisation.objects.get(slug="jica")
     operations.add_action(held_meeting("core", "Members' caucus"), "Caucus follow-up", jica,
                           people["chair"], owner_person=people["observer"].person)
-    for url in (reverse("tasks:my_tasks"), reverse("members:home")):
+    for url in (reverse("tasks:my_tasks"), reverse("portal:member_home")):
         content = client_for("observer").get(url).content
         assert b"Caucus follow-up" not in content and b"caucus" not in content
 

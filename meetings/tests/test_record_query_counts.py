@@ -69,7 +69,7 @@ def test_the_record_costs_the_same_as_it_grows(client_for, minutes_at, people, s
     assert b"Decision 29" in content and b"Action 29" in content
 
 
-@pytest.mark.parametrize("url", ["tasks:my_tasks", "members:home"])
+@pytest.mark.parametrize("url", ["tasks:my_tasks", "portal:member_home"])
 def test_my_actions_cost_the_same_as_they_grow(client_for, minutes_at, people, url):
     minutes = minutes_at("circulated")
     _seed(minutes, people)

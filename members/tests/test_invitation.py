@@ -78,7 +78,7 @@ def test_editors_share_an_item_by_email(client_for, mailoutbox,
                                         django_capture_on_commit_callbacks):
     post = Post.objects.get(title_en__startswith="[restricted]")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("chair").post(reverse("members:invite_to_post", args=[post.pk]),
+        response = client_for("chair").post(reverse("portal:invite_to_post", args=[post.pk]),
                                             {"email": "adviser@example.org", "language": "fr"})
     assert response.status_code == 302
     assert "partagé" in mailoutbox[0].body or "shared" in mailoutbox[0].body

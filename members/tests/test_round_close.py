@@ -15,7 +15,7 @@ def test_it_closes_and_still_takes_late_replies(client_for, open_round):
     assert client.post(reverse("members:round_close", args=[round_.pk])).status_code == 302
     round_.refresh_from_db()
     assert round_.closed_at is not None
-    home = client.get(reverse("members:home"))
+    home = client.get(reverse("portal:member_home"))
     assert not list(home.context["unanswered"])  # a closed round no longer waits on anyone
     letter = round_.letters.get(organisation__slug="gov-tuv")
     response = client.post(reverse("members:letter_reply", args=[letter.pk]), reply_data(

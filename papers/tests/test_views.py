@@ -212,13 +212,13 @@ def test_my_page_lists_papers_awaiting_my_organisations_position(client_for, mak
     paper = make_paper("members", title="Digital ID paper awaiting Fiji")
     _open_review(client_for("secretariat"), paper)
     member = client_for("member")
-    assert "Digital ID paper awaiting Fiji" in member.get(reverse("members:home")).text
+    assert "Digital ID paper awaiting Fiji" in member.get(reverse("portal:member_home")).text
     assert "Digital ID paper awaiting Fiji" not in client_for("observer").get(
-        reverse("members:home")).text  # observers give no position
+        reverse("portal:member_home")).text  # observers give no position
     member.post(reverse("papers:position", args=[paper.pk]),
                 {"organisation": Organisation.objects.get(slug="gov-fji").pk,
                  "stance": "no_objection"})
-    assert "Digital ID paper awaiting Fiji" not in member.get(reverse("members:home")).text
+    assert "Digital ID paper awaiting Fiji" not in member.get(reverse("portal:member_home")).text
 
 
 def test_an_agenda_item_links_to_a_paper_by_its_address(client_for, make_paper, group):

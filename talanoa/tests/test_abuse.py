@@ -87,7 +87,7 @@ def test_guessing_one_account_from_many_addresses_is_stopped(settings):
     fresh = Client(REMOTE_ADDR="10.8.0.99")
     response = fresh.post(reverse("account_login"), {"login": MEMBER, "password": PASSWORD})
     assert response.status_code == 200  # the form again, with allauth's message
-    assert fresh.get(reverse("members:home")).status_code == 302  # not signed in
+    assert fresh.get(reverse("portal:member_home")).status_code == 302  # not signed in
 
 
 def test_reset_emails_are_limited_per_address_asked_for(settings, mailoutbox):
@@ -175,7 +175,7 @@ def test_a_locked_out_member_is_unlocked_by_the_secretariat(settings, client_for
         member.post(login, {"login": MEMBER, "password": "wrong-password-1"})
     locked = member.post(login, {"login": MEMBER, "password": PASSWORD})
     assert b"Too many failed" in locked.content
-    assert member.get(reverse("members:home")).status_code == 302  # still signed out
+    assert member.get(reverse("portal:member_home")).status_code == 302  # still signed out
 
     secretariat = client_for("secretariat")
     page = secretariat.get(reverse("members:lockouts"))
@@ -189,7 +189,7 @@ def test_a_locked_out_member_is_unlocked_by_the_secretariat(settings, client_for
                                                           ).content.decode()
 
     assert member.post(login, {"login": MEMBER, "password": PASSWORD}).status_code == 302
-    assert member.get(reverse("members:home")).status_code == 200
+    assert member.get(reverse("portal:member_home")).status_code == 200
 
     events = AuditEvent.objects.order_by("pk")
     failed = [e for e in events if e.kind == "login_failed"]

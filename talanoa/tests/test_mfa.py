@@ -14,7 +14,7 @@ def test_editors_without_totp_must_enrol_first(client, people):
     chair = people["chair"]
     Authenticator.objects.filter(user=chair).delete()
     client.post(reverse("account_login"), {"login": chair.email, "password": "talanoa-demo"})
-    response = client.get(reverse("members:home"))
+    response = client.get(reverse("portal:member_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
     # allauth asks for the password again before enrolling an authenticator.
@@ -25,7 +25,7 @@ def test_editors_without_totp_must_enrol_first(client, people):
 
 
 def test_members_are_not_forced(client_for):
-    assert client_for("member").get(reverse("members:home")).status_code == 200
+    assert client_for("member").get(reverse("portal:member_home")).status_code == 200
 
 
 def test_signup_is_closed(client):
@@ -43,14 +43,14 @@ def test_repeated_failures_lock_the_account(client, settings):
     response = client.post(url, {"login": "member@demo.talanoa.test",
                                  "password": "talanoa-demo"})
     assert b"Too many failed" in response.content
-    assert client.get(reverse("members:home")).status_code == 302  # still signed out
+    assert client.get(reverse("portal:member_home")).status_code == 302  # still signed out
 
 
 def test_the_right_password_signs_in(client):
     response = client.post(reverse("account_login"), {"login": "member@demo.talanoa.test",
                                                       "password": "talanoa-demo"})
     assert response.status_code == 302
-    assert client.get(reverse("members:home")).status_code == 200
+    assert client.get(reverse("portal:member_home")).status_code == 200
 
 
 

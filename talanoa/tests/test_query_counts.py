@@ -174,9 +174,10 @@ def test_grown_lists_are_longer_than_a_page(grown):
 
 def test_the_group_page_and_the_register_show_a_page_of_a_long_list(grown, monkeypatch):
     from members import views
+    from portal import views as portal_views
 
     # The test's group is smaller than a real one: smaller pages.
-    monkeypatch.setattr(views, "GROUP_ORGANISATIONS_PAGE", 25)
+    monkeypatch.setattr(portal_views, "GROUP_ORGANISATIONS_PAGE", 25)
     monkeypatch.setattr(views, "REGISTER_PAGE", 20)
     anonymous, member = grown.clients["anonymous"], grown.clients["member"]
     memberships = anonymous.get("/groups/ict/").context["memberships"]

@@ -41,7 +41,7 @@ def _is_anonymous(session_key: str) -> bool:
     """A browser holding only this session cookie is not signed in."""
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-    response = client.get(reverse("members:home"))
+    response = client.get(reverse("portal:member_home"))
     return response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -75,7 +75,7 @@ def test_login_rotates_the_session_and_logout_kills_it():
     assert Session.objects.filter(session_key=planted).exists()
 
     response = _login(client)
-    assert response.status_code == 302 and response["Location"] == reverse("members:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:member_home")
     signed_in = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert signed_in != planted
     assert not Session.objects.filter(session_key=planted).exists()

@@ -33,7 +33,7 @@ def _tasks(n: int, people, demo_item, group) -> None:
 
 
 @pytest.mark.parametrize("url", ["tasks:my_tasks", "tasks:organisation_tasks", "tasks:tasks",
-                                 "members:home"])
+                                 "portal:member_home"])
 @pytest.mark.parametrize("standing", ["member", "secretariat", "observer"])
 def test_task_lists_cost_the_same_with_ten_times_more_tasks(client_for, people, demo_item,
                                                             group, url, standing):
@@ -42,5 +42,5 @@ def test_task_lists_cost_the_same_with_ten_times_more_tasks(client_for, people, 
     before = count_queries(client, reverse(url))
     _tasks(300, people, demo_item, group)
     assert count_queries(client, reverse(url)) == before
-    if standing == "member" and url != "members:home":
+    if standing == "member" and url != "portal:member_home":
         assert "Bulk task" in client.get(reverse(url)).text

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from members import views
+from directory import views
 from members.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
