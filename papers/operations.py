@@ -25,7 +25,7 @@ from papers.models import (
 )
 from talanoa import events, searchable
 from talanoa.lib.editing import save_versioned
-from talanoa.lib.files import extract_text
+from talanoa.lib.file_text import extract_text
 from talanoa.lib.markup import markdown_text
 from talanoa.lib.reasons import with_reason
 

@@ -149,7 +149,7 @@ class UnsafeFile(Exception):
 
 
 @contextmanager
-def _binary(file: Any) -> Iterator[IO[bytes]]:
+def binary_stream(file: Any) -> Iterator[IO[bytes]]:
     """A readable, seekable binary handle on bytes, a path or a file object (rewound, and
     rewound again afterwards so a caller can still save it)."""
     if isinstance(file, bytes | bytearray):
@@ -176,7 +176,7 @@ def sniff(file: Any) -> str | None:
 
 def identify(file: Any) -> str:
     """The kind of a file from its bytes; raises UnsafeFile saying why it is refused."""
-    with _binary(file) as handle:
+    with binary_stream(file) as handle:
         head = handle.read(SNIFF_BYTES)
         if not head:
             raise UnsafeFile("empty")
@@ -231,7 +231,7 @@ def _safe_member_name(name: str) -> bool:
                 or re.match(r"^[A-Za-z]:", name))
 
 
-def _open_zip(handle: IO[bytes]) -> zipfile.ZipFile:
+def open_zip(handle: IO[bytes]) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
@@ -250,7 +250,7 @@ def _open_zip(handle: IO[bytes]) -> zipfile.ZipFile:
     return archive
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         with archive.open(name) as member:
             data = member.read(limit + 1)
@@ -263,7 +263,7 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 
 def _inspect_zip(handle: IO[bytes]) -> str:
-    archive = _open_zip(handle)
+    archive = open_zip(handle)
     members = archive.infolist()
     names = {member.filename for member in members}
     if members and members[0].filename == "mimetype":
@@ -284,7 +284,7 @@ def _inspect_ooxml(archive: zipfile.ZipFile, names: set[str]) -> str:
             types.append((attrs.get("PartName", ""), attrs.get("ContentType", "")))
 
     try:
-        _parse_xml(_read_member(archive, "[Content_Types].xml", 1024 * 1024), start=start)
+        parse_xml(read_member(archive, "[Content_Types].xml", 1024 * 1024), start=start)
     except XMLRefused as error:
         raise UnsafeFile("unpacked", f"[Content_Types].xml: {error}") from error
     lowered = [content_type.lower() for _, content_type in types]
@@ -308,7 +308,7 @@ def _inspect_odf(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> st
     # The spec wants it first and stored, so that its bytes sit at a fixed offset for sniffers.
     if first.compress_type != zipfile.ZIP_STORED or first.file_size > 100:
         raise UnsafeFile("unknown", "mimetype member malformed")
-    kind = ODF_TYPES.get(_read_member(archive, "mimetype", 100).strip())
+    kind = ODF_TYPES.get(read_member(archive, "mimetype", 100).strip())
     if kind is None:
         raise UnsafeFile("unknown", "not a document type we accept")
     names = {member.filename for member in members}
@@ -327,7 +327,7 @@ class XMLRefused(Exception):
     pass
 
 
-class _Enough(Exception):
+class StopParsing(Exception):
     """Raised from a handler once enough text is collected: it stops expat at once."""
 
 
@@ -335,7 +335,7 @@ def _refuse_dtd(*_args: object) -> None:
     raise XMLRefused("a DTD (entities are not allowed)")
 
 
-def _parse_xml(source: bytes | IO[bytes], *, start: Callable[[str, dict[str, str]], None] | None
+def parse_xml(source: bytes | IO[bytes], *, start: Callable[[str, dict[str, str]], None] | None
                = None, end: Callable[[str], None] | None = None,
                text: Callable[[str], None] | None = None) -> None:
     """Parse with namespaces ("uri local" tags), no DTD, from bytes or a bounded stream."""
@@ -487,161 +487,6 @@ def _refusal(reason: str, claimed: str) -> forms.ValidationError:
     return forms.ValidationError(
         _("This file's content is not %(type)s."), params={"type": KIND_NAMES[claimed]},
         code="file_content")
-
-
-# ---------------------------------------------------------------------------------------------
-# Text
-
-
-def extract_text(path_or_fileobj: Any, kind: str, limit_chars: int = 1_000_000) -> str:
-    """The text of a file of a known kind, for search: whitespace normalised (one space within
-    a line, no empty lines), at most `limit_chars`. Never raises on a damaged, encrypted or
-    hostile file: it logs and returns what it could read, often ""."""
-    collector = _Text(limit_chars)
-    try:
-        with _binary(path_or_fileobj) as handle:
-            if kind == "pdf":
-                _pdf_text(handle, collector)
-            elif kind in ("docx", "xlsx", "pptx", "odt", "ods", "odp"):
-                _zip_text(handle, kind, collector)
-            elif kind in ("txt", "csv"):
-                data = handle.read(limit_chars * 4)
-                collector.add(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
-    except _Enough:
-        pass
-    except Exception as error:  # a hostile file must cost us a log line, never a failed request
-        logger.warning("No text could be read from a %s file: %r", kind, error)
-    return collector.result()
-
-
-class _Text:
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.parts: list[str] = []
-        self.size = 0
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.size += len(text)
-        if self.size > self.limit * 2:  # whitespace is squeezed out later, so keep a margin
-            raise _Enough
-
-    def result(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
-        return "\n".join(line for line in lines if line)[:self.limit]
-
-
-def _pdf_text(handle: IO[bytes], out: _Text) -> None:
-    from pypdf import PdfReader  # imported here: only uploads of PDFs need it
-
-    # pypdf bounds its own decompression and parsing (pypdf.Configuration, 75 MB a stream).
-    reader = PdfReader(handle, strict=False)
-    if reader.is_encrypted:
-        # An empty user password only restricts printing or copying: the text is readable.
-        try:
-            if not reader.decrypt(""):
-                logger.info("An encrypted PDF: no text read")
-                return
-        except Exception:
-            logger.info("An encrypted PDF that could not be opened: no text read",
-                        exc_info=True)
-            return
-    for number, page in enumerate(reader.pages):
-        if number >= MAX_PDF_PAGES:
-            break
-        try:
-            out.add(page.extract_text() + "\n")
-        except _Enough:
-            raise
-        except Exception:
-            logger.info("Page %d of a PDF has no readable text", number + 1, exc_info=True)
-
-
-# The XML elements whose end is a line break, and those that stand for a space or a tab.
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TEXT_ELEMENTS = {f"{W} t", f"{A} t", f"{S} t"}
-_BREAKS = {f"{W} p", f"{W} br", f"{W} cr", f"{A} p", f"{A} br", f"{S} si", f"{S} is",
-           f"{TEXT_NS} p", f"{TEXT_NS} h", f"{TEXT_NS} line-break"}
-_SPACES = {f"{W} tab", f"{TEXT_NS} tab", f"{TEXT_NS} s"}
-
-
-def _ooxml_parts(names: list[str], kind: str) -> list[str]:
-    def numbered(prefix: str) -> list[str]:
-        found = [n for n in names if re.fullmatch(re.escape(prefix) + r"\d+\.xml", n)]
-        return sorted(found, key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[-1])))
-
-    if kind == "docx":
-        return [n for n in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
-                if n in names]
-    if kind == "xlsx":
-        return ["xl/sharedStrings.xml", *numbered("xl/worksheets/sheet")] if (
-            "xl/sharedStrings.xml" in names) else numbered("xl/worksheets/sheet")
-    return numbered("ppt/slides/slide")
-
-
-def _zip_text(handle: IO[bytes], kind: str, out: _Text) -> None:
-    try:
-        archive = _open_zip(handle)
-    except UnsafeFile:
-        logger.info("A %s file that is not a safe zip: no text read", kind)
-        return
-    names = archive.namelist()
-    parts = ["content.xml"] if kind in ("odt", "ods", "odp") else _ooxml_parts(names, kind)
-    budget = MAX_UNPACKED_BYTES
-    for name in parts:
-        if name not in names:
-            continue
-        with archive.open(name) as member:
-            bounded = _Bounded(member, min(MAX_XML_PART_BYTES, budget))
-            _part_text(bounded, kind, out)
-            budget -= bounded.read_so_far
-        if budget <= 0:
-            break
-
-
-class _Bounded:
-    """A reader that stops (with an error) past `limit` bytes."""
-
-    def __init__(self, raw: IO[bytes], limit: int):
-        self.raw, self.limit, self.read_so_far = raw, limit, 0
-
-    def read(self, size: int) -> bytes:
-        data = self.raw.read(min(size, self.limit - self.read_so_far + 1))
-        self.read_so_far += len(data)
-        if self.read_so_far > self.limit:
-            raise XMLRefused(f"a part over {self.limit} bytes")
-        return data
-
-
-def _part_text(source: _Bounded, kind: str, out: _Text) -> None:
-    depth = {"inside": 0}  # how deep in text-bearing elements (ODF: anywhere in office:body)
-    odf = kind in ("odt", "ods", "odp")
-    inside = {f"{OFFICE_NS} body"} if odf else _TEXT_ELEMENTS
-
-    def start(tag: str, _attrs: dict[str, str]) -> None:
-        if tag in inside:
-            depth["inside"] += 1
-        elif tag in _SPACES:
-            out.add(" ")
-
-    def end(tag: str) -> None:
-        if tag in inside:
-            depth["inside"] -= 1
-        if tag in _BREAKS:
-            out.add("\n")
-
-    def text(data: str) -> None:
-        if depth["inside"] > 0:
-            out.add(data)
-
-    try:
-        _parse_xml(source, start=start, end=end, text=text)
-    except XMLRefused:
-        logger.info("An XML part of a %s file could not be read", kind, exc_info=True)
 
 
 def media_root_is_outside(directory: Path | None = None) -> bool:
