@@ -7,7 +7,7 @@ to them through the Framework for Pacific Regionalism (G3).
 - A `Decision` is one decision of a sitting (a communiqué paragraph), with the group's
   assessment of it (analysis, `DecisionOption`s, the advice given to CROP Executives and the
   paper that carried it), and its implementation: a status with history, a review date and
-  follow-up actions (`work.Task` with ``decision`` set).
+  follow-up actions (`tasks.Task` with ``decision`` set).
 - A `Cycle` is one round of the regional prioritisation: a submission window, and the criteria
   (`Criterion`: the regionalism tests and the group's own) proposals answer and members score.
 - A `Proposal` goes draft → submitted → (scored by member organisations) → decided by CROP

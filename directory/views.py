@@ -283,7 +283,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     active = Membership.objects.active().filter(group=group)
 
     areas, area = directory_area_filter(request)
-    if area is not None:  # organisations working in one ICT area (work.OrganisationProfile)
+    if area is not None:  # organisations working in one ICT area (directory.OrganisationProfile)
         active = active.filter(organisation__work_profile__areas=area)
     if fmt := export_format(request):
         return _directory_export(request, active.filter(kind=kind) if kind else active, fmt)

@@ -532,7 +532,7 @@ def record_attendance(meeting: Meeting,
 @transaction.atomic
 def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_person=None,
                due_on: datetime.date | None = None, description: str = "") -> Task:
-    """An action agreed at a held meeting: a task about the meeting (work.operations)."""
+    """An action agreed at a held meeting: a task about the meeting (tasks.operations)."""
     _require_held(meeting)
     return work_operations.create_task(title, owner_organisation, by, about=meeting,
                                        owner_person=owner_person, due_on=due_on,
@@ -540,8 +540,8 @@ def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_pe
 
 
 def set_action_status(action: Task, status: str, by, reason: str = "") -> Task:
-    """Move an action to a new status: work.operations.set_task_status."""
+    """Move an action to a new status: tasks.operations.set_task_status."""
     try:
-        return work_operations.set_task_status(action, status, by, reason)
+        return tasks.operations.set_task_status(action, status, by, reason)
     except work_operations.TaskRefused as exc:
         raise InvalidTransition(str(exc)) from exc

@@ -4,7 +4,7 @@ The minutes inherit the meeting's visibility (the meeting is always fetched thro
 policy first); within it, a draft is for the group's editors, circulated minutes are for the
 group's members (who may comment), and adopted minutes for everyone who may see the meeting.
 Decisions, attendance and actions are part of the minutes and are read with them; actions are
-the group's tasks (app work), which also reach their owners' pages (work.task_lists).
+the group's tasks (the tasks app), which also reach their owners' pages (tasks.lists).
 """
 
 from __future__ import annotations

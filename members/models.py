@@ -139,7 +139,7 @@ class Person(Archivable):
         DAILY = "daily", _("Daily")
         OFF = "off", _("Off")
 
-    # The email of my tasks, coming meetings and papers awaiting my organisation (work.digest).
+    # The email of my tasks, coming meetings and papers awaiting my organisation (portal.digest).
     digest = models.CharField(_("digest email"), max_length=8, choices=Digest.choices,
                               default=Digest.WEEKLY)
     digest_sent_at = models.DateTimeField(_("digest last sent"), null=True, blank=True,

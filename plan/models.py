@@ -22,7 +22,7 @@ class PlanItem(Protected):
     """One item of the group's work plan (S2, S6): an initiative (the Regional ICT Initiative
     endorsed by Forum Leaders in 2015) broken down into outcomes, activities and milestones.
     Its health (on track / at risk / late / done) is computed from the milestones' dates
-    (`work.plan`), never typed in."""
+    (`plan.health`), never typed in."""
 
     class Kind(models.TextChoices):
         INITIATIVE = "initiative", _("Initiative")

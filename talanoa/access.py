@@ -405,10 +405,10 @@ def can_author(item: Protected, viewer: Viewer) -> bool:
             and viewer.sees_members_level(item.group_id) and can_view(item, viewer))
 
 
-# --- Tasks (work.Task) ---------------------------------------------------------------------------
+# --- Tasks (tasks.Task) --------------------------------------------------------------------------
 # A task is visible to whoever may see the item it is about; a task about no item is for the
 # group's members (who see its members-level items); the group's editors see all its tasks.
-# The items a task may be about are `work.Task.LINKS`: each name is a foreign key to a Protected
+# The items a task may be about are `tasks.Task.LINKS`: each name is a foreign key to a Protected
 # model, and the rule below asks `visible()` of that model, one correlated EXISTS per link. A new
 # link (a plan item, an advisory request) is one foreign key on Task and one name in LINKS: this
 # rule, the register's "about" filter and the task page follow from the table.

@@ -108,7 +108,7 @@ def restore_decision(decision: Decision) -> None:
 def add_follow_up(decision: Decision, title: str, owner_organisation, by, *,
                   owner_person=None, due_on: datetime.date | None = None,
                   description: str = ""):
-    """A follow-up action of the decision: a task about it (work.operations), which reaches
+    """A follow-up action of the decision: a task about it (tasks.operations), which reaches
     its owner's tasks like an action agreed at a meeting."""
 
     if decision.archived_at is not None:

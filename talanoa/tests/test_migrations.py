@@ -72,3 +72,49 @@ def test_the_migrated_state_has_every_model():
     rendered = {m._meta.label_lower for m in state.apps.get_models()}
     live = {m._meta.label_lower for m in apps.get_models() if m._meta.managed}
     assert live <= rendered
+
+
+WORK_PROGRAMME = ("plan", "tasks", "advisory", "engagement", "directory")
+
+
+def test_a_database_made_before_the_work_app_split_keeps_every_row(tmp_path):
+    """The work programme's models were one app, `work`, until issue 24. A database made then has
+    their tables (named `work_…`, as they still are) and content types under `work`, and no
+    record of the new apps' migrations. Migrating it adopts the tables, rows and all, and moves
+    the content types (which search entries, grants and permissions point to)."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    database = tmp_path / "before.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE":
+           "talanoa.settings"}
+
+    def manage(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args, "-v0"], cwd=settings.BASE_DIR,
+                       env=env, check=True, capture_output=True, text=True)
+
+    manage("migrate")
+    manage("load_starter_data")  # the work plan's Regional ICT Initiative, external bodies
+    marks = ", ".join(f"'{label}'" for label in WORK_PROGRAMME)
+    with sqlite3.connect(database) as db:  # as the database was before the split
+        db.execute(f"DELETE FROM django_migrations WHERE app IN ({marks})")
+        db.execute("UPDATE django_content_type SET app_label = 'work' "
+                   f"WHERE app_label IN ({marks})")
+        tables = [name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'work_%'")]
+        before = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+        types = db.execute("SELECT COUNT(*) FROM django_content_type WHERE app_label = 'work'"
+                           ).fetchone()[0]
+    assert len(tables) > 20 and before["work_planitem"] > 10 and before["work_externalbody"] > 5
+    assert types > 20
+
+    manage("migrate")
+
+    with sqlite3.connect(database) as db:
+        after = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+        moved = dict(db.execute(f"SELECT app_label, COUNT(*) FROM django_content_type WHERE "
+                                f"app_label IN ('work', {marks}) GROUP BY app_label").fetchall())
+    assert after == before
+    assert "work" not in moved and sum(moved.values()) == types

@@ -155,7 +155,7 @@ def _messages(mail: Path) -> list[str]:
 
 def check_task(c: Cluster) -> None:
     """The public "take part" form: its request stores the application and queues the
-    confirmation email (work.tasks.send_join_request_email), which only the worker sends."""
+    confirmation email (directory.tasks.send_join_request_email), which only the worker sends."""
     from django_tasks_db.models import DBTaskResult
 
     from directory.models import JoinRequest

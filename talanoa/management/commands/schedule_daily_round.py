@@ -1,4 +1,4 @@
-"""Start the chain of daily rounds (work.tasks.daily_round) if none is queued: `make run` calls
+"""Start the chain of daily rounds (talanoa.daily.daily_round) if none is queued: `make run` calls
 it before starting the worker. Idempotent: with a round already waiting it queues nothing."""
 
 from django.core.management.base import BaseCommand

@@ -1,7 +1,7 @@
 """Run the daily jobs of the work programme now (digests due, overdue alerts…): the safety net
 behind the worker's daily round.
 
-The worker normally runs `work.tasks.daily_round` once a day and queues the next. If the worker
+The worker normally runs `talanoa.daily.daily_round` once a day and queues the next. If the worker
 was down, or the chain lost, this sends what is due (run it from cron, e.g. daily). Every job is
 idempotent (each email claims its row first), so it is safe beside the worker, or twice.
 """
