@@ -60,6 +60,21 @@ class PositionBase(models.Model):
         return f"{self.organisation}: {self.get_stance_display()}"
 
 
+def save_position(model: type[PositionBase], organisation: Organisation, stance: str, note: str,
+                  person: Person | None, **item) -> PositionBase:
+    """The organisation's position on the item (`item`: the position's key fields, e.g.
+    `paper=…, review_round=…`); recording again replaces it, and the history keeps the earlier
+    one."""
+    position, created = model.objects.get_or_create(
+        organisation=organisation, **item,
+        defaults={"stance": stance, "note": note.strip(), "person": person})
+    if not created:
+        position.stance, position.note, position.person = stance, note.strip(), person
+        position.recorded_at = timezone.now()
+        position.save()
+    return position
+
+
 def member_organisations(item: Protected) -> QuerySet[Organisation]:
     """The organisations expected to take a position: the item's group's current members, or
     only the named ones for a restricted item."""

@@ -239,13 +239,8 @@ def record_position(paper: Paper, organisation: Organisation, stance: str, note:
     if stance in Position.UNRESOLVED and not note.strip():
         raise StepRefused(gettext_noop("Say what the concern or objection is, so that the group "
                                        "can resolve it."))
-    position, created = Position.objects.get_or_create(
-        paper=paper, review_round=paper.review_round, organisation=organisation,
-        defaults={"stance": stance, "note": note.strip(), "person": person})
-    if not created:
-        position.stance, position.note, position.person = stance, note.strip(), person
-        position.recorded_at = timezone.now()
-        position.save()
+    position = consensus.save_position(Position, organisation, stance, note, person,
+                                       paper=paper, review_round=paper.review_round)
     if not outstanding_organisations(paper):
         _notify(paper, "positions_complete")
     return position

@@ -344,14 +344,8 @@ def record_proposal_position(proposal: Proposal, organisation: Organisation, sta
     if not scoring_organisations(proposal).filter(pk=organisation.pk).exists():
         raise ProposalRefused(gettext_noop("Only member organisations of the group take "
                                            "positions."))
-    position, created = ProposalPosition.objects.get_or_create(
-        proposal=proposal, organisation=organisation,
-        defaults={"stance": stance, "note": note.strip(), "person": person})
-    if not created:
-        position.stance, position.note, position.person = stance, note.strip(), person
-        position.recorded_at = timezone.now()
-        position.save()
-    return position
+    return consensus.save_position(ProposalPosition, organisation, stance, note, person,
+                                   proposal=proposal)
 
 
 @transaction.atomic

@@ -135,14 +135,8 @@ def record_position(decision: Decision, organisation, stance: str, note: str,
     if stance in DecisionPosition.UNRESOLVED and not note.strip():
         raise StepRefused(gettext_noop("Say what the concern or objection is, so that the group "
                                        "can resolve it."))
-    position, created = DecisionPosition.objects.get_or_create(
-        decision=decision, organisation=organisation,
-        defaults={"stance": stance, "note": note.strip(), "person": person})
-    if not created:
-        position.stance, position.note, position.person = stance, note.strip(), person
-        position.recorded_at = timezone.now()
-        position.save()
-    return position
+    return consensus.save_position(DecisionPosition, organisation, stance, note, person,
+                                   decision=decision)
 
 
 @transaction.atomic
