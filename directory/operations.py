@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
-from directory import tasks as work_tasks
+from directory import tasks
 from directory.models import (
     EngagementLogEntry,
     FocalPoint,
@@ -85,7 +85,7 @@ def _join_step(join_request: JoinRequest, to_status: str, by=None, reason: str =
 
 
 def _email(join_request: JoinRequest, event: str) -> None:
-    transaction.on_commit(lambda: work_tasks.send_join_request_email.enqueue(join_request.pk,
+    transaction.on_commit(lambda: tasks.send_join_request_email.enqueue(join_request.pk,
                                                                              event))
 
 

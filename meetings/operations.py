@@ -26,7 +26,7 @@ from members.models import Membership, Person, Representative
 from talanoa import events
 from talanoa.lib.editing import EditConflict, save_versioned
 from talanoa.lib.reasons import with_reason
-from tasks import operations as work_operations
+from tasks import operations as task_operations
 from tasks.models import Task
 
 Status = Meeting.Status
@@ -534,7 +534,7 @@ def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_pe
                due_on: datetime.date | None = None, description: str = "") -> Task:
     """An action agreed at a held meeting: a task about the meeting (tasks.operations)."""
     _require_held(meeting)
-    return work_operations.create_task(title, owner_organisation, by, about=meeting,
+    return task_operations.create_task(title, owner_organisation, by, about=meeting,
                                        owner_person=owner_person, due_on=due_on,
                                        description=description)
 
@@ -542,6 +542,6 @@ def add_action(meeting: Meeting, title: str, owner_organisation, by, *, owner_pe
 def set_action_status(action: Task, status: str, by, reason: str = "") -> Task:
     """Move an action to a new status: tasks.operations.set_task_status."""
     try:
-        return tasks.operations.set_task_status(action, status, by, reason)
-    except work_operations.TaskRefused as exc:
+        return task_operations.set_task_status(action, status, by, reason)
+    except task_operations.TaskRefused as exc:
         raise InvalidTransition(str(exc)) from exc
