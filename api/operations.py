@@ -76,7 +76,8 @@ def token_for_secret(secret: str) -> ApiToken | None:
 # (the portal will POST to an address they give): https only (http only when DEBUG or for the
 # hosts in WEBHOOK_LOCAL_HOSTS), no credentials in the address, no redirect followed, no proxy,
 # and the address must resolve to public IP addresses at each attempt (so "https://10.0.0.5/" or
-# a name pointing at the cloud's metadata address is refused). See README, "Webhooks".
+# a name pointing at the cloud's metadata address is refused). See "Webhooks" in
+# docs/guide-partner-systems.md.
 WEBHOOK_SECRET_PREFIX = "whsec_"
 # After the 1st, 2nd, … failed attempt, wait this long; after the last attempt: failed.
 BACKOFF = (datetime.timedelta(minutes=1), datetime.timedelta(minutes=5),

@@ -95,7 +95,7 @@ def check_rate(request: HttpRequest, found: Caller) -> None:
     """A fixed window counted in the cache (`talanoa.ratelimit`, shared with the pages' limits),
     so several app servers sharing Redis count together. Token calls count per token, the
     others per client address (REMOTE_ADDR: behind the TLS proxy it must pass the real address;
-    see README)."""
+    see docs/operations.md)."""
     if found.token is not None:
         wait = ratelimit.hit("api", f"token:{found.token.pk}", settings.API_RATE_TOKEN)
     else:

@@ -7,7 +7,7 @@ hashed names and brotli/gzip copies), then runs gunicorn (deploy/gunicorn.conf.p
 background worker (`manage.py worker`) side by side. SIGINT/SIGTERM stops both; if either stops
 on its own, the other is stopped too and the exit status is non-zero, so a supervisor (systemd,
 a container runtime) restarts the pair. Larger installations run the two as separate units:
-see deploy/ and the README, "Deployment".
+see deploy/ and docs/operations.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Talanoa settings: one file, read from the environment (see README, "Configuration")."""
+"""Talanoa settings: one file, read from the environment (see docs/configuration.md)."""
 
 import secrets
 from pathlib import Path

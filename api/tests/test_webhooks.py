@@ -98,7 +98,7 @@ def _convene(group, people, capture, level: str) -> Meeting:
 
 
 def _verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """What a partner does (README, "Webhooks")."""
+    """What a partner does (docs/guide-partner-systems.md, "Webhooks")."""
     signed = headers["X-Talanoa-Timestamp"].encode() + b"." + body
     expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, headers["X-Talanoa-Signature"])
