@@ -15,7 +15,6 @@ def advisory_document(advisory):
 class AdvisoryConfig(AppConfig):
     name = "advisory"
     verbose_name = _("Advisory requests")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from advisory.models import AdvisoryRequest

@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Directory")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EngagementConfig(AppConfig):
     name = "engagement"
     verbose_name = _("Engagement")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from engagement.tasks import alert_engagement_deadlines

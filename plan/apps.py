@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlanConfig(AppConfig):
     name = "plan"
     verbose_name = _("Work plan")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from plan.tasks import alert_late_milestones

@@ -4,20 +4,13 @@ from django.views.i18n import set_language
 from api.urls import api_urlpatterns
 from talanoa.health import healthz
 
+# Each app's addresses, at the root. Order matters where two could answer the same address: the
+# first listed wins (members' /directory/new/ before the directory's /directory/<slug>/).
+APPS_AT_ROOT = ("portal", "members", "meetings", "papers", "decisions", "plan", "tasks",
+                "advisory", "engagement", "directory", "indicators", "reports", "api")
+
 urlpatterns = [
-    path("", include("portal.urls")),
-    path("", include("members.urls")),
-    path("", include("meetings.urls")),
-    path("", include("papers.urls")),
-    path("", include("decisions.urls")),
-    path("", include("plan.urls")),
-    path("", include("tasks.urls")),
-    path("", include("advisory.urls")),
-    path("", include("engagement.urls")),
-    path("", include("directory.urls")),
-    path("", include("indicators.urls")),
-    path("", include("reports.urls")),
-    path("", include("api.urls")),
+    *(path("", include(f"{app}.urls")) for app in APPS_AT_ROOT),
     path("", include("api.webhook_urls")),  # --- webhooks --- (one line)
     *api_urlpatterns,
     path("history/", include("talanoa.history_urls")),

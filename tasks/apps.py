@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from talanoa import access, daily
