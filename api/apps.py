@@ -4,13 +4,10 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "API"
+    # --- webhooks: the daily round (talanoa.daily) also queues deliveries whose task was lost ---
+    daily_jobs = ("api.operations.requeue_stalled_deliveries",)
 
     def ready(self) -> None:
-        # --- webhooks: the daily round also queues deliveries whose task was lost ---
-        from api.operations import requeue_stalled_deliveries
-        from talanoa import daily
-
-        daily.register(requeue_stalled_deliveries)
         _send_webhooks_on_events()
         # --- end webhooks ---
 

@@ -15,20 +15,18 @@ def post_document(post):
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+    daily_jobs = ("portal.digest.send_due_digests",)  # run by talanoa.daily
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
         from portal import search
-        from portal.digest import send_due_digests
         from portal.measures import NEWS_PUBLISHED
         from portal.models import Post
         from reports import measures
-        from talanoa import daily
 
         search.register(Post, document=post_document, kind_label=_("News and documents"))
         search.follow_events()
-        daily.register(send_due_digests)
         measures.register(NEWS_PUBLISHED)
         post_migrate.connect(search.index_unindexed_models, sender=self,
                              dispatch_uid="portal.search.index_unindexed_models")

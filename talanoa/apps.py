@@ -7,7 +7,8 @@ class TalanoaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from talanoa import auditlog, pagecache
+        from talanoa import auditlog, daily, pagecache
 
         pagecache.connect_signals()
         auditlog.connect_signals()
+        daily.collect_jobs()

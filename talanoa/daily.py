@@ -2,9 +2,10 @@
 default: early morning across most of the Pacific); each run queues the next.
 
 Its jobs are plain functions (no argument) that must be safe to run twice (each email claims its
-row first). The apps register their own in their `AppConfig.ready()` (`register(job)`: the
-digests, overdue and late alerts, deadline reminders, stalled webhook deliveries), so the
-round knows no app. `manage.py send_work_mail` runs the same jobs from cron, as a safety net.
+row first). Each app names its own on its AppConfig, by dotted path, and the round collects
+them in the order of the apps (`daily_jobs`: the overdue alerts, late milestones, deadline
+reminders, digests, stalled webhook deliveries), so the round knows no app. `manage.py
+send_work_mail` runs the same jobs from cron, as a safety net.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import datetime
 import logging
 from collections.abc import Callable
 
+from django.apps import apps
 from django.tasks import task
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from talanoa.tasks import queue_unless_waiting, waiting
 
@@ -24,10 +27,11 @@ DAILY_ROUND_AT = datetime.time(6, 0)
 DAILY_JOBS: list[Callable[[], object]] = []
 
 
-def register(job: Callable[[], object]) -> None:
-    """Run `job` in every daily round (once, however often the app's ready() runs)."""
-    if job not in DAILY_JOBS:
-        DAILY_JOBS.append(job)
+def collect_jobs() -> None:
+    """The jobs the apps name (`AppConfig.daily_jobs`), in the apps' order (TalanoaConfig.ready,
+    once every app's models are loaded)."""
+    DAILY_JOBS[:] = [import_string(path) for config in apps.get_app_configs()
+                     for path in getattr(config, "daily_jobs", ())]
 
 
 def next_round_at(now: datetime.datetime | None = None) -> datetime.datetime:

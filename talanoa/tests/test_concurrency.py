@@ -277,10 +277,15 @@ def test_edits_racing_the_same_version_check_one_wins_nothing_lost(tmp_path, slo
     # it is when it runs, so an edit saved first is kept, and an edit saved after it conflicts.
     stale = race.read(lambda: Paper.objects.get(pk=paper.pk))
     until = timezone.localdate() + datetime.timedelta(days=14)
-    edit, step = race.run(lambda: save_paper("Edited during the step.", stale.version),
+    # The version the edit page was loaded at, taken now: the step refreshes `stale` in place,
+    # and the edit must not read the version the step has just written.
+    loaded_at = stale.version
+    edit, step = race.run(lambda: save_paper("Edited during the step.", loaded_at),
                           lambda: papers_operations.open_review(stale, ana, until))
     assert isinstance(step, Paper) and step.status == Paper.Status.REVIEW, step
-    body = race.read(lambda: Paper.objects.get(pk=paper.pk).body_en)
+    body, status = race.read(lambda: Paper.objects.values_list("body_en", "status").get(
+        pk=paper.pk))
+    assert status == Paper.Status.REVIEW  # whichever came first, the step is not written over
     if isinstance(edit, Exception):
         assert isinstance(edit, EditConflict) and body == stale.body_en, edit
     else:
