@@ -32,9 +32,10 @@ from bench.dataset import (
     prepare_database,
 )
 from bench.first_view import first_view
-from bench.load import Server, ensure_wrk, free_port, rss_mb, run_wrk
+from bench.load import Server, ensure_wrk, rss_mb, run_wrk
 from bench.pages import PAGES, PLACEHOLDERS, selected_pages
 from bench.results import Result, formatted, print_table
+from talanoa.lib.net import free_port
 
 
 def session_cookie(email: str) -> str:

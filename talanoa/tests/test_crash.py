@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +42,7 @@ from api.operations import create_token
 from conftest import DEMO
 from indicators.models import ImportBatch, ImportTransition, Indicator
 from members.models import User
+from talanoa.lib.net import free_port
 from talanoa.tests.test_settings import run_manage
 
 THREADS = 8
@@ -52,10 +52,6 @@ START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 20.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- The copy of the test database --------------------------------------------------------------
@@ -203,7 +199,7 @@ class Server:
     """gunicorn in a process group of its own, so that one SIGKILL takes master and workers."""
 
     def __init__(self, copy: Copy, tmp_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = tmp_path / "gunicorn.log"
         self.env = {
             **{k: v for k, v in os.environ.items()

@@ -6,7 +6,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from talanoa.lib.net import free_port
 from talanoa.logs import JsonFormatter
 from talanoa.models import Heartbeat
 from talanoa.tasks import HEARTBEAT_EVERY, pending_beats, schedule_heartbeat, worker_heartbeat
@@ -118,10 +118,6 @@ def test_json_log_lines_carry_the_message_extras_and_the_traceback_on_one_line()
     assert "ValueError" in entry["exception"] and re.match(r"\d{4}-\d\d-\d\dT.*Z$", entry["time"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -148,7 +144,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_with_production_static_files(tm
         settings_dict = connection.settings_dict
         database_url = (f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
                         f"{settings_dict['PORT']}/{settings_dict['NAME']}")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
         "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 50,
         "TALANOA_ADMIN_PASSWORD": "serve-test-password", "WEB_CONCURRENCY": "1"}

@@ -3,7 +3,6 @@ fails, and how a deploy file reads on this machine."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -24,10 +23,6 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rendered(text: str) -> str:

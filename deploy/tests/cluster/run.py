@@ -46,7 +46,7 @@ from deploy.tests.cluster.checks import (
     check_upload,
     wait_until_up,
 )
-from deploy.tests.cluster.common import DEPLOY, Failed, check, free_port, say
+from deploy.tests.cluster.common import DEPLOY, Failed, check, say
 from deploy.tests.cluster.failover import check_failover
 from deploy.tests.cluster.nginx import (
     check_example_site,
@@ -56,6 +56,7 @@ from deploy.tests.cluster.nginx import (
 )
 from deploy.tests.cluster.processes import Processes, begin, finish
 from deploy.tests.cluster.units import Unit, read_unit, verify_units
+from talanoa.lib.net import free_port
 
 DB_NAME = "talanoa_cluster"
 PG_URL = "postgres://postgres@127.0.0.1:5432"
