@@ -58,6 +58,7 @@ from talanoa.lib.bilingual import reader_language
 from talanoa.lib.editing import conflict_rows, form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, short, url_column
 from talanoa.lib.files import download
+from talanoa.lib.markup import render_markdown
 from talanoa.lib.paging import keyset_page
 
 PAGE_SIZE = 20
@@ -519,7 +520,8 @@ class PublicationsFeed(Feed):
         return str(item.title)
 
     def item_description(self, item: Paper) -> str:
-        return str(item.summary)
+        # Atom's summary is HTML a feed reader renders: the summary as the page shows it, safe.
+        return render_markdown(str(item.summary))
 
     def item_link(self, item: Paper) -> str:
         return item.get_absolute_url()

@@ -54,6 +54,7 @@ from talanoa.access import (
 from talanoa.lib.editing import form_status, save_form_versioned
 from talanoa.lib.exports import Column, export_format, export_response, iso, url_column
 from talanoa.lib.files import download
+from talanoa.lib.markup import render_markdown
 from talanoa.lib.paging import keyset_page
 from talanoa.ratelimit import by_user, rate_limited
 from tasks.lists import MY_TASKS_ON_HOME, first_rows, open_tasks_of
@@ -138,7 +139,8 @@ class NewsFeed(Feed):
         return str(item.title)
 
     def item_description(self, item: Post) -> str:
-        return str(item.body)
+        # Atom's summary is HTML a feed reader renders: the body as the page shows it, made safe.
+        return render_markdown(str(item.body))
 
     def item_link(self, item: Post) -> str:
         return item.get_absolute_url()

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -334,7 +335,8 @@ class DecisionsFeed(Feed):
         return f"{item.sitting.body.name}: {item.title}"
 
     def item_description(self, item: Decision) -> str:
-        return str(item.text)
+        # Atom's summary is HTML a feed reader renders: the text as the page shows it, escaped.
+        return linebreaks(str(item.text), autoescape=True)
 
     def item_link(self, item: Decision) -> str:
         return item.get_absolute_url()

@@ -281,3 +281,26 @@ def test_a_criterion_question_is_escaped_in_the_proposal_form(client_for):
     assert response.status_code == 200
     assert not found, found
     assert "&lt;img src=x onerror=alert(" in response.content.decode()
+
+
+def test_the_feeds_publish_user_text_inert(client_for):
+    """What a feed says of an item (a news body, a paper's summary, a decision's text) is HTML a
+    feed reader renders (Atom's type="html"): user text must reach it inert, as on the pages."""
+    from decisions.models import Decision
+    from papers.models import Paper
+    from portal.models import Post
+
+    script = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    posts = Post.objects.filter(kind=Post.Kind.NEWS, level="public")
+    papers = Paper.objects.filter(level="public", status=Paper.Status.PUBLISHED)
+    decisions = Decision.objects.filter(level="public")
+    assert posts.update(body_en=script) and papers.update(summary_en=script)
+    assert decisions.update(text_en=script)
+    anonymous = client_for("anonymous")
+    for path in FEEDS:
+        body = anonymous.get(path).content
+        assert b"<entry>" in body, path  # the demo's public items are in it
+        tally("payloads tried")
+        found = feed_dangers(body)
+        tally("payloads unescaped", bool(found))
+        assert not found, (path, found)
