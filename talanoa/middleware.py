@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from talanoa.access import viewer_for
 
@@ -21,9 +22,15 @@ class RequireMFAForEditorsMiddleware:
         user = request.user
         if (user.is_authenticated and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
                 and viewer_for(request).is_editor and not _has_totp(request)):
-            # allauth ignores ?next= after enrolment: the recovery codes page links back instead.
+            # allauth ignores ?next= after enrolment: the recovery codes page links back instead,
+            # to an address of this site only ("//other.example/" is another site's to a browser).
             if request.method == "GET":
-                request.session["talanoa_after_mfa"] = request.get_full_path()
+                wanted = request.get_full_path()
+                if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                    request.session["talanoa_after_mfa"] = wanted
+                else:
+                    request.session.pop("talanoa_after_mfa", None)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

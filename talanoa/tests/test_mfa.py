@@ -72,3 +72,20 @@ def test_after_enrolling_the_editor_is_offered_the_page_they_asked_for(client, p
     assert Authenticator.objects.filter(user=secretariat, type="totp").exists()
     assert f'href="{wanted.replace("&", "&amp;")}"'.encode() in done.content
     assert client.get(wanted).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["//evil.example/login", "///evil.example/login"])
+def test_the_way_back_after_enrolling_never_leads_to_another_site(client, people, address):
+    """An editor sent to enrol from an address that a browser reads as another site's (a link
+    someone sent them) is offered their own page afterwards, not that site."""
+    from allauth.mfa.models import Authenticator
+
+    chair = people["chair"]
+    Authenticator.objects.filter(user=chair).delete()
+    client.post(reverse("account_login"), {"login": chair.email, "password": "talanoa-demo"})
+    # As a browser sends https://portal.example//evil.example/login (the test client would read
+    # the address's "//" as a host of its own).
+    assert client.get("/", PATH_INFO=address)["Location"] == reverse("mfa_activate_totp")
+    assert "talanoa_after_mfa" not in client.session
+    client.get(reverse("tasks:tasks"))  # an ordinary page of the portal is remembered
+    assert client.session["talanoa_after_mfa"] == reverse("tasks:tasks")
