@@ -35,6 +35,10 @@ EXAMPLES = 20  # examples kept per kind of problem: enough to see the pattern
 PREAMBLE_ROWS = 30  # the header must appear within this many rows
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_VALUE_CHARS = 40  # ExactDecimalField's max_length
+# Past this, a value is a mistake in the file: more than any count (people, subscriptions) or any
+# economy's dollars the indicators hold, and enough to overflow the charts' and growth figures'
+# arithmetic. Such a cell is reported like one that is not a number.
+MAX_MAGNITUDE = Decimal(10) ** 18
 MAX_CODE_CHARS = 40  # Indicator.code's
 NO_DATA = {"", ".."}
 # Plain decimal notation, as statistical offices publish: no thousands separators, no "1_000"
@@ -300,20 +304,24 @@ def _value(cell: Any) -> Decimal | None:
     if isinstance(cell, bool):
         return None
     if isinstance(cell, int):
-        return Decimal(cell)
+        return _plausible(Decimal(cell))
     if isinstance(cell, float):
         if cell != cell or cell in (float("inf"), float("-inf")):
             return None
         # A spreadsheet keeps no difference between 5 and 5.0; repr() gives the shortest text
         # that reads back as the same double, which for published figures is what was published.
-        return Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
+        return _plausible(Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell)))
     if not isinstance(cell, str):
         return None  # a date or time in a spreadsheet
     text = cell.strip()
     if not NUMBER.fullmatch(text):
         return None
     value = Decimal(text)
-    return value if len(str(value)) <= MAX_VALUE_CHARS else None
+    return _plausible(value) if len(str(value)) <= MAX_VALUE_CHARS else None
+
+
+def _plausible(value: Decimal) -> Decimal | None:
+    return value if abs(value) < MAX_MAGNITUDE else None
 
 
 def _year(cell: Any) -> int | None:

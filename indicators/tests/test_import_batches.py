@@ -234,3 +234,19 @@ def test_a_preview_whose_file_is_gone_says_so():
     with pytest.raises(ValidationError, match="missing"):
         operations.apply_import(batch)
     assert _tonga().value == Decimal("61.7257858761257")
+
+
+@pytest.mark.parametrize("text", ["1e308", "-1e308", "1E+19", "123456789012345678901234567890"])
+def test_a_value_no_indicator_can_hold_is_refused_and_the_pages_still_answer(client, text):
+    """A value past 10^18 (more than any count of people or subscriptions, or any economy's
+    dollars) is a mistake in the file, and would overflow the charts and growth figures: it is
+    reported like any value that is not a number, stored nowhere, and every page still answers."""
+    batch = _import([f"Tonga,TON,2023,{text}", "Tonga,TON,2022,61.7257858761257"])
+    assert batch.report["non_numeric"] == 1
+    assert batch.report["non_numeric_examples"][0]["text"] == text
+    stored = Observation.objects.filter(economy__code="TON", indicator__code=MOBILE, year=2023)
+    assert all(abs(observation.value) < 10**18 for observation in stored)
+    for path in ["/indicators/", "/indicators/dashboard.csv", "/indicators/map.svg",
+                 f"/indicators/{MOBILE}/", f"/indicators/{MOBILE}.csv", f"/indicators/{MOBILE}.svg",
+                 "/indicators/TON/", "/indicators/TON.csv", f"/indicators/TON/{MOBILE}.svg"]:
+        assert client.get(path).status_code == 200, path
