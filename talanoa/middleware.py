@@ -87,3 +87,26 @@ class PersonTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in person (or a guest holding a link to one item) is shown is theirs: no
+    shared browser cache or proxy keeps it (`Cache-Control: private, no-store`), unless the view
+    said otherwise (a public file, an export). Anonymous pages are left to the page cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and _is_personal(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _is_personal(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    viewer = getattr(request, "_talanoa_viewer", None)  # only if the view asked the policy
+    return viewer is not None and bool(viewer.grants)

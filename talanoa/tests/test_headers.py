@@ -239,3 +239,20 @@ def test_pages_from_the_anonymous_page_cache_have_the_headers(name, settings):
     assert second.get("X-Page-Cache") == "hit", (first.get("X-Page-Cache"), second.headers)
     for response in (first, second):
         assert not header_problems(response), name
+
+
+@pytest.mark.parametrize("standing, path", [
+    ("member", "/me/"), ("member", "/posts/"), ("secretariat", "/audit/"),
+    ("secretariat", "/history/"), ("chair", "/tasks/")])
+def test_signed_in_pages_stay_out_of_shared_caches(client_for, standing, path):
+    """A signed-in page shows what its reader may see: neither a shared computer's browser nor a
+    proxy keeps it (the anonymous pages stay cacheable)."""
+    response = client_for(standing).get(path)
+    assert response.status_code == 200, path
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= control, (path, control)
+
+
+def test_public_pages_for_anonymous_readers_are_not_marked_private(client_for):
+    response = client_for("anonymous").get("/posts/")
+    assert "no-store" not in response.get("Cache-Control", "")
