@@ -3,8 +3,8 @@
 Most readers of the portal are the public: the calendar, publications, decisions, indicators.
 Their pages are the same for every anonymous reader in one language and time zone, so the
 rendered page is kept in the (shared) cache and served in about a millisecond instead of being
-built again. Signed-in readers, sessions holding item invitations, and pages marked private are
-never served from it.
+built again. Signed-in readers, sessions holding item invitations, pages marked private and the
+sign-in and password pages (/accounts/) are never served from it; the host is part of the key.
 
 Correctness rests on one counter, the content generation, which is part of every key:
 - any model saved or deleted (except bookkeeping models: sessions, tasks, heartbeats, login
@@ -97,7 +97,10 @@ def connect_signals() -> None:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
-    if request.method != "GET" or request.path.startswith(("/api/", "/static/", "/healthz")):
+    # Sign-in, sign-up and password pages depend on the reader's session (a reset link's token
+    # is kept there): one reader's "bad token" answer must never reach the person it is for.
+    if request.method != "GET" or request.path.startswith(
+            ("/api/", "/static/", "/healthz", "/accounts/")):
         return False
     if request.user.is_authenticated:
         return False
@@ -119,7 +122,8 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _key(request: HttpRequest, generation_now: int) -> str:
-    parts = "|".join((request.get_full_path(), get_language() or "",
+    # The host too: a page names its own address (robots.txt its sitemap, links in feeds).
+    parts = "|".join((request.get_host(), request.get_full_path(), get_language() or "",
                       timezone.get_current_timezone_name(), str(generation_now)))
     return _KEY_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
 

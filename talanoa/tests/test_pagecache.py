@@ -175,3 +175,27 @@ def test_a_signed_in_viewer_is_kept_and_renewed_when_a_standing_changes(people,
         representative.save()
     renewed = viewer_of_a_request()
     assert renewed != first and not renewed.member_groups
+
+
+def test_the_host_is_part_of_the_key(settings):
+    """A page names its own address (robots.txt its sitemap): one host's answer is never
+    another's."""
+    settings.ALLOWED_HOSTS = ["portal.example", "other.example"]
+    first = Client(HTTP_HOST="portal.example").get("/robots.txt")
+    assert first["X-Page-Cache"] == "miss" and b"portal.example" in first.content
+    other = Client(HTTP_HOST="other.example").get("/robots.txt")
+    assert other["X-Page-Cache"] == "miss" and b"other.example" in other.content
+    assert b"portal.example" not in other.content
+
+
+def test_sign_in_and_password_pages_are_never_kept(people):
+    """A password-reset link's page depends on the reader's session (allauth keeps the token
+    there): one reader's "bad token" answer must never be served to the person the link is
+    for. No page under /accounts/ is kept."""
+    from django.utils.http import int_to_base36
+
+    uid = int_to_base36(people["member"].pk)
+    for path in (reverse("account_login"), reverse("account_reset_password"),
+                 f"/accounts/password/reset/key/{uid}-set-password/"):
+        Client().get(path)
+        assert "X-Page-Cache" not in Client().get(path), path
