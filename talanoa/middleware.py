@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -65,6 +66,11 @@ class PermissionsPolicyMiddleware:
 BROWSER_ZONE_COOKIE = "tz"
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class PersonTimeZoneMiddleware:
     """Show times in the reader's own zone (Apia is UTC+13, Rarotonga UTC-10: the same meeting
     falls on different dates): the person's profile setting, else the browser's zone."""
@@ -79,11 +85,10 @@ class PersonTimeZoneMiddleware:
         # Else the browser's zone, which static/tz.js keeps in a cookie (without JavaScript,
         # the secretariat's zone, and every page says which zone its times are in).
         zone = zone or request.COOKIES.get(BROWSER_ZONE_COOKIE)
-        if zone:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        # Anyone can write the cookie: only a zone's name is looked up (a long or odd one made
+        # the file lookup fail with an error, not "not found").
+        if zone and zone in _known_zones():
+            timezone.activate(zoneinfo.ZoneInfo(zone))
         else:
             timezone.deactivate()
         return self.get_response(request)
