@@ -19,6 +19,10 @@ from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
 from talanoa.lib.linking import item_for_address
 from talanoa.lib.zones import ZoneInput, validate_time_zone
 
+# The years a meeting may fall in: the group's history (a record of an older meeting) to far
+# ahead, and well inside what dates can hold in any zone.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
 
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -72,6 +76,13 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         zone = cleaned.get("time_zone")
         start, end = cleaned.get("local_start"), cleaned.get("local_end")
+        for name, value in (("local_start", start), ("local_end", end)):
+            # Year 1 or 9999 is a slip of the keyboard, and a zone's shift past the first or last
+            # day a date can hold broke the calendar and its feeds.
+            if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                self.add_error(name, _("Enter a date between %(first)s and %(last)s.")
+                               % {"first": FIRST_YEAR, "last": LAST_YEAR})
+                start = end = None
         if zone and start and end:
             cleaned["starts_at"] = to_zone(start, zone)
             cleaned["ends_at"] = to_zone(end, zone)

@@ -234,3 +234,20 @@ def test_the_secretariats_text_is_used_with_its_placeholders_filled(
     assert "{not_a_placeholder} — the secretariat" in message.body
     assert "\n\n\n" not in message.body
     assert "Online: https://meet.example.org/wg" in message.body
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01T09:00", "0001-01-01T17:00"),
+                                        ("9999-12-31T09:00", "9999-12-31T17:00"),
+                                        ("1850-03-02T09:00", "1850-03-02T17:00")])
+def test_a_meeting_far_outside_any_calendar_is_refused_with_a_message(client_for, group, start,
+                                                                      end):
+    """Year 1 and year 9999 are slips of the keyboard; they broke the page, the calendar and
+    every feed (a time zone's shift past the first or last representable day)."""
+    before = Meeting.objects.count()
+    response = client_for("chair").post("/meetings/new/", _form(group, local_start=start,
+                                                                 local_end=end))
+    assert response.status_code == 400
+    assert "between 1900 and 2200" in response.text
+    assert Meeting.objects.count() == before
+    for path in ("/calendar/upcoming/", "/calendar/feed.ics", "/calendar/groups/ict/feed.ics"):
+        assert client_for("anonymous").get(path).status_code == 200
