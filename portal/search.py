@@ -1,10 +1,11 @@
 """The one search (`/search/?q=`): full text over everything apps register, ranked, with
 highlighted excerpts, filtered by the access policy before anything is ranked or counted.
 
-Registering a model (in its app's ``AppConfig.ready()``)::
+Registering a model (in its app's ``AppConfig.ready()``, with the registry in the core, so the
+app never imports this module)::
 
     from django.utils.translation import gettext_lazy as _
-    from portal import search
+    from talanoa import searchable as search
 
     def paper_document(paper) -> search.SearchDocument | None:
         return search.SearchDocument(title=paper.title_en, title_fr=paper.title_fr,
@@ -29,10 +30,11 @@ Registering a model (in its app's ``AppConfig.ready()``)::
   everyone), or a function of its own. Search shows live items only, to editors too.
 - ``kind_label`` names the kind on result lines and facets ("Papers").
 
-The index (`portal.models.SearchEntry`) follows saves and deletes of registered models by
-signal. Code that changes what an object's document says without saving that object (a new file
-on a paper, an agenda item of a meeting) calls ``index_object(obj)``; bulk inserts, which send
-no signals, call ``index_many(objs)``; ``manage.py rebuild_search_index`` rebuilds everything.
+The index (`portal.models.SearchEntry`) follows saves and deletes of registered models through
+`talanoa.events`. An app that changes what an object's document says without saving that object
+(a new file on a paper, a decision's options), or inserts rows in bulk (which sends no signals),
+calls ``talanoa.searchable.changed(objs)``; ``manage.py rebuild_search_index`` rebuilds
+everything.
 After ``migrate``, a registered model with rows but no index entries is indexed, so a newly
 registered model's existing rows become findable without a manual step.
 
