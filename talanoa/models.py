@@ -86,3 +86,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class OutgoingMail(models.Model):
+    """One email Talanoa sends, kept as a row from the moment it is decided until it is sent.
+
+    Written by the outbox mailer (`talanoa.outbox.OutboxMailer`) in the transaction of the change
+    that causes it, so a message exists exactly when its cause does; sent by the worker, which
+    claims one row at a time with a lease that expires, so a sender that dies or stops leaves the
+    row for the next one. The Message-ID and the bytes are fixed when the row is written: a retry
+    sends the same message, which receiving systems recognise.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Refused by the mail relay")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    sender = models.CharField(_("from"), max_length=320)
+    recipients = models.JSONField(_("to"), default=list)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    raw = models.BinaryField(_("message"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Who holds the row now and until when: "host:pid" of a worker process.
+    leased_by = models.CharField(_("held by"), max_length=100, blank=True)
+    lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.status}"
