@@ -211,6 +211,13 @@ AgendaFormSet = forms.inlineformset_factory(Meeting, AgendaItem, form=AgendaItem
                                             can_delete=True, max_num=60)
 
 
+class AgendaStateForm(forms.Form):
+    """The agenda the editor started from (operations.agenda_state), so a save made meanwhile
+    is shown rather than overwritten. Missing, it matches nothing: the save conflicts."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
 class MeetingDocumentForm(forms.ModelForm):
     """A file for the meeting; the portal's upload checks (types, size, not empty) apply."""
 
@@ -230,6 +237,9 @@ class NoticeTextForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+    # The version the editor started from; 0 (or missing) for the default text, before any row,
+    # so that a first text saved meanwhile is shown rather than overwritten.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def _check_placeholders(self, text: str) -> str:
         from meetings.notices import PLACEHOLDERS, placeholders_in
@@ -249,6 +259,12 @@ class NoticeTextForm(forms.Form):
 
     def clean_body(self):
         return self._check_placeholders(self.cleaned_data["body"].replace("\r\n", "\n"))
+
+
+class NoticeRestoreForm(forms.Form):
+    """The version of the text the editor saw when asking for the default back."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class MinutesForm(forms.Form):

@@ -426,6 +426,9 @@ class NoticeTemplate(models.Model):
                                 choices=[("en", "English"), ("fr", "Français")])
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
+    # Two editors of the same text: the save made from an older version conflicts
+    # (talanoa.lib.editing), as for every other record the secretariat edits.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -2,14 +2,18 @@
 
 import datetime
 import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from meetings import tasks
 from meetings.models import (
+    AgendaItem,
     Attendance,
     Invitee,
     Meeting,
@@ -303,6 +307,38 @@ def respond(invitee: Invitee, response: str, apologies: str = "") -> Invitee:
     return invitee
 
 
+# The agenda ----------------------------------------------------------------------------------
+
+class AgendaConflict(EditConflict):
+    """The agenda was saved since this edit began: its items and their state as saved now."""
+
+    def __init__(self, meeting: Meeting, agenda: list[AgendaItem], state: str):
+        super().__init__(meeting)
+        self.agenda, self.state = agenda, state
+
+
+def agenda_state(items: Iterable[AgendaItem]) -> str:
+    """A fingerprint of the agenda as an editor loaded it: every item, its place and its words.
+    Not a counter on the meeting: its whole-row saves (its edit form, a restore from its history)
+    would write back an older count, letting a stale page pass; any change to the items shows."""
+    rows = sorted([item.pk, item.order, item.title_en, item.title_fr, item.presenter_id,
+                   item.minutes_allocated, item.item_type_id, item.item_id] for item in items)
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+@transaction.atomic
+def save_agenda(meeting: Meeting, expected_state: str, write: Callable[[], object]) -> None:
+    """Run `write` (the items' save) only if the agenda is still as the editor loaded it
+    (`expected_state`); else AgendaConflict. The meeting's row is locked first, so two agenda
+    saves at once check one after the other."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    agenda = list(locked.agenda.select_related("presenter"))
+    state = agenda_state(agenda)
+    if state != expected_state:
+        raise AgendaConflict(locked, agenda, state)
+    write()
+
+
 # Documents and notice texts ----------------------------------------------------------------
 
 def add_document(meeting: Meeting, title: str, upload, by) -> MeetingDocument:
@@ -326,23 +362,37 @@ def restore_document(document: MeetingDocument) -> MeetingDocument:
     return document
 
 
-def save_notice_text(kind: str, language: str, subject: str, body: str) -> NoticeTemplate:
-    row, _ = NoticeTemplate.objects.update_or_create(
-        kind=kind, language=language, defaults={"subject": subject, "body": body})
-    return row
+def save_notice_text(kind: str, language: str, subject: str, body: str,
+                     expected_version: int | None) -> NoticeTemplate:
+    """The secretariat's text, saved only if nobody saved one since the editor loaded version
+    `expected_version` (0 or None: the default text, before any row); else EditConflict."""
+    row = NoticeTemplate.objects.filter(kind=kind, language=language).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                return NoticeTemplate.objects.create(kind=kind, language=language,
+                                                     subject=subject, body=body)
+        except IntegrityError:
+            # Another editor's first text was written at the same moment (one row per kind and
+            # language): theirs stays, and this one is shown against it.
+            raise EditConflict(NoticeTemplate.objects.get(kind=kind, language=language)) from None
+    row.subject, row.body = subject, body
+    return save_versioned(row, expected_version)
 
 
-def restore_default_notice(kind: str, language: str) -> NoticeTemplate | None:
+def restore_default_notice(kind: str, language: str,
+                           expected_version: int | None) -> NoticeTemplate | None:
     """Back to the text the portal ships with (notices.DEFAULT_NOTICES). Written as a change of
-    the row, not a deletion, so the edited text stays in its history and can be restored."""
+    the row, not a deletion, so the edited text stays in its history and can be restored.
+    Refused (EditConflict) if the text was saved since the editor loaded `expected_version`:
+    they would throw away a text they have not seen."""
     from meetings.notices import DEFAULT_NOTICES
 
     row = NoticeTemplate.objects.filter(kind=kind, language=language).first()
     if row is None:
         return None
     row.subject, row.body = DEFAULT_NOTICES[(kind, language)]
-    row.save()
-    return row
+    return save_versioned(row, expected_version)
 
 
 MinutesStatus = Minutes.Status

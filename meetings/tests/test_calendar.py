@@ -3,6 +3,7 @@
 import pytest
 
 from meetings.models import AgendaItem, Meeting
+from meetings.operations import agenda_state
 from members.models import WorkingGroup
 from portal.models import Post
 
@@ -80,7 +81,8 @@ def test_an_editor_edits_the_agenda_and_links_an_item_by_its_address(client_for,
             "agenda-MIN_NUM_FORMS": "0", "agenda-MAX_NUM_FORMS": "60",
             "agenda-0-order": "1", "agenda-0-title_en": "Opening",
             "agenda-1-order": "2", "agenda-1-title_en": "Draft agenda",
-            "agenda-1-link": f"http://testserver{post.get_absolute_url()}"}
+            "agenda-1-link": f"http://testserver{post.get_absolute_url()}",
+            "expected_state": agenda_state(meeting.agenda.all())}  # the agenda as loaded
     response = client_for("secretariat").post(f"/meetings/{meeting.pk}/agenda/", data)
     assert response.status_code == 302
     items = list(meeting.agenda.all())

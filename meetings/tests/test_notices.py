@@ -79,7 +79,7 @@ def test_restoring_the_default_keeps_the_edit_in_the_history(client_for):
     restore = reverse("meetings:notice_restore", args=["reminder", "fr"])
     assert client.get(restore).status_code == 405
     assert client_for("member").post(restore).status_code == 404
-    assert client.post(restore).status_code == 302
+    assert client.post(restore, {"expected_version": 1}).status_code == 302
     row = NoticeTemplate.objects.get(kind="reminder", language="fr")
     assert (row.subject, row.body) == DEFAULT_NOTICES[("reminder", "fr")]
     assert row.history.filter(body="Texte du secrétariat").exists()

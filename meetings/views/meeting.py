@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import ical, operations
 from meetings.forms import (
     AgendaFormSet,
+    AgendaStateForm,
     MeetingForm,
     RequestMeetingForm,
     RsvpForm,
@@ -38,7 +39,12 @@ from talanoa.access import (
     viewer_for,
     visible,
 )
-from talanoa.lib.editing import EditConflict, form_status, save_form_versioned
+from talanoa.lib.editing import (
+    CONFLICT_MESSAGE,
+    EditConflict,
+    form_status,
+    save_form_versioned,
+)
 from talanoa.lib.models import Protected
 from talanoa.ratelimit import rate_limited
 
@@ -100,18 +106,34 @@ def agenda_with_links(meeting: Meeting, viewer: Viewer) -> list[AgendaItem]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add, reorder, edit and remove agenda items. A save made from the agenda as it was before
+    someone else's save is refused (409) with their agenda shown; the editor's own stays in the
+    form, to save again once seen."""
     meeting = get_item_for_user(request, Meeting, pk, write=True)
     viewer = viewer_for(request)
     formset = AgendaFormSet(request.POST or None, instance=meeting,
                             queryset=meeting.agenda.select_related("item_type"),
                             form_kwargs={"viewer": viewer})
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        messages.success(request, _("Agenda saved."))
-        return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#agenda")
-    return render(request, "meetings/agenda_form.html", {"meeting": meeting, "formset": formset},
-                  status=400 if formset.is_bound and not formset.is_valid() else 200)
+    # The fingerprint of the very items the forms show (the formset's own query, read once).
+    base = AgendaStateForm(request.POST or None, initial={
+        "expected_state": operations.agenda_state(formset.get_queryset())})
+    theirs = None
+    if request.method == "POST" and all([base.is_valid(), formset.is_valid()]):
+        try:
+            operations.save_agenda(meeting, base.cleaned_data["expected_state"], formset.save)
+        except operations.AgendaConflict as conflict:
+            theirs = conflict.agenda
+            messages.error(request, CONFLICT_MESSAGE)
+            # The next save is a choice made having seen theirs: it starts from their agenda.
+            base.data = base.data.copy()
+            base.data["expected_state"] = conflict.state
+        else:
+            messages.success(request, _("Agenda saved."))
+            return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#agenda")
+    invalid = formset.is_bound and not (base.is_valid() and formset.is_valid())
+    return render(request, "meetings/agenda_form.html",
+                  {"meeting": meeting, "formset": formset, "base": base, "theirs": theirs},
+                  status=409 if theirs is not None else 400 if invalid else 200)
 
 
 @require_GET

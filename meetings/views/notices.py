@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import notices, operations
 from meetings.forms import (
+    NoticeRestoreForm,
     NoticeTextForm,
 )
 from meetings.models import (
@@ -19,7 +20,12 @@ from meetings.models import (
 from talanoa.access import (
     require_editor,
 )
-from talanoa.lib.editing import form_status
+from talanoa.lib.editing import (
+    EditConflict,
+    conflict_rows,
+    form_status,
+    save_form_versioned,
+)
 
 # Notice texts --------------------------------------------------------------------------------
 
@@ -56,21 +62,30 @@ def notice_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse:
     """Edit one text; "Preview" fills it in for a sample meeting without saving it."""
     require_editor(request)
     kind, language = _notice_or_404(kind, language)
-    subject, body = notices.notice_text(kind, language)
-    form = NoticeTextForm(request.POST or None, initial={"subject": subject, "body": body})
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
-        if "preview" not in request.POST:
-            operations.save_notice_text(kind, language, subject, body)
-            messages.success(request, _("Saved: every email of this kind now uses this text."))
-            return redirect("meetings:notice_edit", kind=kind, language=language)
-    if not form.errors:
-        preview = notices.preview(subject, body, language)
+    # The text and its version from one read: the version must be that of the text shown.
     row = NoticeTemplate.objects.filter(kind=kind, language=language).first()
+    subject, body = (row.subject, row.body) if row else notices.DEFAULT_NOTICES[(kind, language)]
+    form = NoticeTextForm(request.POST or None, initial={
+        "subject": subject, "body": body, "expected_version": row.version if row else 0})
+
+    def save(form: NoticeTextForm) -> NoticeTemplate:
+        return operations.save_notice_text(kind, language, form.cleaned_data["subject"],
+                                           form.cleaned_data["body"],
+                                           form.cleaned_data["expected_version"])
+
+    if "preview" in request.POST:
+        form.conflict = None  # a preview saves nothing, so it conflicts with nothing
+    elif save_form_versioned(request, form, save) is not None:
+        messages.success(request, _("Saved: every email of this kind now uses this text."))
+        return redirect("meetings:notice_edit", kind=kind, language=language)
+    if form.is_bound and form.is_valid():
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+    preview = None if form.errors else notices.preview(subject, body, language)
+    row = form.conflict or row  # after a conflict, the page is about the text saved meanwhile
     return render(request, "meetings/notice_form.html", {
         "form": form, "kind": kind, "kind_label": NoticeTemplate.Kind(kind).label,
         "language": language, "preview": preview, "row": row, "edited": _is_edited(row),
+        "conflict": form.conflict, "conflict_rows": conflict_rows(form),
         "placeholders": [(name, notices.PLACEHOLDER_HELP[name])
                          for name in notices.PLACEHOLDERS],
         "previewing": request.method == "POST"}, status=form_status(form))
@@ -81,6 +96,20 @@ def notice_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse:
 def notice_restore(request: HttpRequest, kind: str, language: str) -> HttpResponse:
     require_editor(request)
     kind, language = _notice_or_404(kind, language)
-    operations.restore_default_notice(kind, language)
-    messages.success(request, _("The default text is back. The edited text stays in the history."))
+    form = NoticeRestoreForm(request.POST)
+    # Without the version the editor saw, the text they would throw away is unknown to them.
+    restored = form.is_valid()
+    if restored:
+        try:
+            operations.restore_default_notice(kind, language,
+                                              form.cleaned_data["expected_version"])
+        except EditConflict:
+            restored = False
+    if restored:
+        messages.success(request, _("The default text is back. The edited text stays in the "
+                                    "history."))
+    else:
+        messages.error(request, _("Someone saved this text after you opened the page, so the "
+                                  "default text was not restored. Read the text as saved now, "
+                                  "then restore the default again if you still want it."))
     return redirect("meetings:notice_edit", kind=kind, language=language)
