@@ -12,6 +12,7 @@ from talanoa.access import can_view
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.files import validate_upload
 from talanoa.lib.linking import item_for_address
+from talanoa.lib.markup import text_limit
 
 # A response's document: what a paper's files may be.
 ADVISORY_FILE_TYPES = {"pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "txt"}
@@ -208,7 +209,7 @@ class AssignForm(forms.Form):
 
 class RespondForm(forms.Form):
     text = forms.CharField(label=_a("Response"), widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text=_a("Markdown"))
+                           help_text=_a("Markdown"), validators=text_limit())
     file = forms.FileField(label=_a("Document"), required=False,
                            help_text=_a("PDF, Word, OpenDocument, spreadsheet, slides or text."))
     paper_addresses = forms.CharField(

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Protected, Transition
 
 # The tables keep the names they were made with when these models were part of the `work` app
@@ -68,7 +69,7 @@ class AdvisoryRequest(Protected):
                                 verbose_name=_("country"))
     title_en = models.CharField(_("topic (English)"), max_length=300)
     title_fr = models.CharField(_("topic (French)"), max_length=300, blank=True)
-    details = models.TextField(_("details"), blank=True, help_text=_("Markdown"))
+    details = MarkdownField(_("details"), blank=True, help_text=_("Markdown"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices,
                                default=Urgency.ROUTINE)
     wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
@@ -148,7 +149,7 @@ class AdvisoryResponse(models.Model):
 
     advisory = models.ForeignKey(AdvisoryRequest, on_delete=models.CASCADE,
                                  related_name="responses", verbose_name=_("advisory request"))
-    text = models.TextField(_("response"), help_text=_("Markdown"))
+    text = MarkdownField(_("response"), help_text=_("Markdown"))
     file = models.FileField(_("document"), blank=True, max_length=300,
                             upload_to="work/advisory/%Y/")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -19,6 +19,7 @@ from talanoa.access import Viewer, can_view
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.files import validate_upload
 from talanoa.lib.linking import item_for_address
+from talanoa.lib.markup import text_limit
 
 # --- The decision register (G2) ---------------------------------------------------------------
 
@@ -317,7 +318,8 @@ class ProposalForm(VersionedFormMixin, forms.ModelForm):
             # cycle editor's text, so it is escaped here.
             self.fields[f"answer_{criterion.pk}"] = forms.CharField(
                 label=str(criterion.title), required=False, help_text=escape(criterion.question),
-                initial=answers.get(criterion.pk, ""), widget=forms.Textarea(attrs={"rows": 3}))
+                initial=answers.get(criterion.pk, ""), widget=forms.Textarea(attrs={"rows": 3}),
+                validators=text_limit())
 
     def clean(self):
         cleaned = super().clean()

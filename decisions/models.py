@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 from members.consensus import PositionBase
 from papers.models import OptionBase
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Archivable, Protected, Transition
 
 # A window's dates are inclusive in every member's calendar: it opens when the date begins at
@@ -106,13 +107,13 @@ class Decision(Protected):
     text_fr = models.TextField(_("text (French)"), blank=True)
     concerns_ict = models.BooleanField(_("concerns ICT"), default=True)
     ict_reason = models.TextField(_("why it concerns ICT (or not)"), blank=True)
-    analysis_en = models.TextField(_("analysis (English)"), blank=True,
-                                   help_text=_("Markdown"))
-    analysis_fr = models.TextField(_("analysis (French)"), blank=True, help_text=_("Markdown"))
-    advice_en = models.TextField(_("advice to CROP Executives (English)"), blank=True,
-                                 help_text=_("Markdown"))
-    advice_fr = models.TextField(_("advice to CROP Executives (French)"), blank=True,
-                                 help_text=_("Markdown"))
+    analysis_en = MarkdownField(_("analysis (English)"), blank=True,
+                                help_text=_("Markdown"))
+    analysis_fr = MarkdownField(_("analysis (French)"), blank=True, help_text=_("Markdown"))
+    advice_en = MarkdownField(_("advice to CROP Executives (English)"), blank=True,
+                              help_text=_("Markdown"))
+    advice_fr = MarkdownField(_("advice to CROP Executives (French)"), blank=True,
+                              help_text=_("Markdown"))
     advice_paper = models.ForeignKey("papers.Paper", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="advised_decisions",
                                      verbose_name=_("advice paper"),
@@ -230,8 +231,8 @@ class Cycle(Archivable):
     opens_on = models.DateField(_("submissions open"))
     closes_on = models.DateField(_("submissions close"))
     scoring_until = models.DateField(_("scoring until"), null=True, blank=True)
-    notes_en = models.TextField(_("guidance (English)"), blank=True, help_text=_("Markdown"))
-    notes_fr = models.TextField(_("guidance (French)"), blank=True, help_text=_("Markdown"))
+    notes_en = MarkdownField(_("guidance (English)"), blank=True, help_text=_("Markdown"))
+    notes_fr = MarkdownField(_("guidance (French)"), blank=True, help_text=_("Markdown"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -330,11 +331,11 @@ class Proposal(Protected):
     partners = models.ManyToManyField("members.Organisation", blank=True,
                                       related_name="partner_proposals",
                                       verbose_name=_("partner organisations"))
-    problem = models.TextField(_("the problem"), blank=True, help_text=_("Markdown"))
-    initiative = models.TextField(_("what the initiative would do"), blank=True,
-                                  help_text=_("Markdown"))
-    public_good = models.TextField(_("why it is a regional public good"), blank=True,
-                                   help_text=_("Markdown"))
+    problem = MarkdownField(_("the problem"), blank=True, help_text=_("Markdown"))
+    initiative = MarkdownField(_("what the initiative would do"), blank=True,
+                               help_text=_("Markdown"))
+    public_good = MarkdownField(_("why it is a regional public good"), blank=True,
+                                help_text=_("Markdown"))
     tags = models.ManyToManyField("papers.Tag", blank=True, related_name="proposals",
                                   verbose_name=_("tags"))
     status = models.CharField(_("stage"), max_length=14, choices=Status.choices,
@@ -396,7 +397,7 @@ class Answer(models.Model):
                                  verbose_name=_("proposal"))
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers",
                                   verbose_name=_("criterion"))
-    text = models.TextField(_("answer"), blank=True, help_text=_("Markdown"))
+    text = MarkdownField(_("answer"), blank=True, help_text=_("Markdown"))
     history = HistoricalRecords()
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import BilingualNameMixin, localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Archivable, Protected
 
 # The tables keep the names they were made with when these models were part of the `work` app
@@ -39,10 +40,10 @@ class ExternalBody(BilingualNameMixin, Archivable):
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True,
-                                      help_text=_("Markdown"))
-    description_fr = models.TextField(_("description (French)"), blank=True,
-                                      help_text=_("Markdown"))
+    description_en = MarkdownField(_("description (English)"), blank=True,
+                                   help_text=_("Markdown"))
+    description_fr = MarkdownField(_("description (French)"), blank=True,
+                                   help_text=_("Markdown"))
     organisation = models.ForeignKey("members.Organisation", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="external_bodies",
                                      verbose_name=_("organisation in the directory"),
@@ -102,10 +103,10 @@ class EngagementProcess(Archivable):
     areas = models.ManyToManyField("papers.Tag", blank=True, related_name="engagement_processes",
                                    limit_choices_to={"kind": "area"},
                                    verbose_name=_("ICT areas"))
-    description_en = models.TextField(_("description (English)"), blank=True,
-                                      help_text=_("Markdown"))
-    description_fr = models.TextField(_("description (French)"), blank=True,
-                                      help_text=_("Markdown"))
+    description_en = MarkdownField(_("description (English)"), blank=True,
+                                   help_text=_("Markdown"))
+    description_fr = MarkdownField(_("description (French)"), blank=True,
+                                   help_text=_("Markdown"))
     history = HistoricalRecords(
         excluded_fields=["updated_at"], table_name="work_historicalengagementprocess")
 
@@ -159,13 +160,13 @@ class GroupPosition(Protected):
     title_en = models.CharField(_("title (English)"), max_length=300,
                                 help_text=_("A short name for lists"))
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    text_en = models.TextField(_("position (English)"), blank=True, help_text=_("Markdown"))
-    text_fr = models.TextField(_("position (French)"), blank=True, help_text=_("Markdown"))
+    text_en = MarkdownField(_("position (English)"), blank=True, help_text=_("Markdown"))
+    text_fr = MarkdownField(_("position (French)"), blank=True, help_text=_("Markdown"))
     paper = models.ForeignKey("papers.Paper", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="engagement_positions", verbose_name=_("paper"),
                               help_text=_("The paper that carried the position"))
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome and notes"), blank=True, help_text=_("Markdown"))
+    outcome = MarkdownField(_("outcome and notes"), blank=True, help_text=_("Markdown"))
     history = HistoricalRecords(
         excluded_fields=["updated_at"], table_name="work_historicalgroupposition")
 
@@ -206,10 +207,10 @@ class ForumParticipation(Protected):
     delegates = models.ManyToManyField("members.Person", blank=True,
                                        related_name="forum_delegations",
                                        verbose_name=_("delegates"))
-    position_en = models.TextField(_("Pacific position (English)"), blank=True,
-                                   help_text=_("Markdown"))
-    position_fr = models.TextField(_("Pacific position (French)"), blank=True,
-                                   help_text=_("Markdown"))
+    position_en = MarkdownField(_("Pacific position (English)"), blank=True,
+                                help_text=_("Markdown"))
+    position_fr = MarkdownField(_("Pacific position (French)"), blank=True,
+                                help_text=_("Markdown"))
     report_paper = models.ForeignKey("papers.Paper", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="forum_reports",
                                      verbose_name=_("report back"),

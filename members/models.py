@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import BilingualNameMixin, localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Archivable
 
 
@@ -176,8 +177,8 @@ class WorkingGroup(BilingualNameMixin, Archivable):
                             default=Kind.WORKING_GROUP)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("parent group"))
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = MarkdownField(_("description (English)"), blank=True)
+    description_fr = MarkdownField(_("description (French)"), blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
     history = HistoricalRecords()
 

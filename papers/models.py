@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from members.consensus import PositionBase
 from talanoa.lib.bilingual import BilingualNameMixin, localized
+from talanoa.lib.markup import DOCUMENT_MAX_CHARS, MarkdownField
 from talanoa.lib.models import Archivable, Protected, Transition
 
 
@@ -83,10 +84,12 @@ class Paper(Protected):
     kind = models.ForeignKey(PaperKind, on_delete=models.PROTECT, verbose_name=_("kind"))
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_fr = models.TextField(_("summary (French)"), blank=True)
-    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown"))
-    body_fr = models.TextField(_("text (French)"), blank=True, help_text=_("Markdown"))
+    summary_en = MarkdownField(_("summary (English)"), blank=True)
+    summary_fr = MarkdownField(_("summary (French)"), blank=True)
+    body_en = MarkdownField(_("text (English)"), blank=True, help_text=_("Markdown"),
+                            max_chars=DOCUMENT_MAX_CHARS)
+    body_fr = MarkdownField(_("text (French)"), blank=True, help_text=_("Markdown"),
+                            max_chars=DOCUMENT_MAX_CHARS)
     lead_organisation = models.ForeignKey(
         "members.Organisation", on_delete=models.PROTECT, related_name="led_papers",
         verbose_name=_("lead organisation"))
@@ -188,8 +191,8 @@ class OptionBase(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_en = models.CharField(_("option (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("option (French)"), max_length=300, blank=True)
-    text_en = models.TextField(_("details (English)"), blank=True, help_text=_("Markdown"))
-    text_fr = models.TextField(_("details (French)"), blank=True, help_text=_("Markdown"))
+    text_en = MarkdownField(_("details (English)"), blank=True, help_text=_("Markdown"))
+    text_fr = MarkdownField(_("details (French)"), blank=True, help_text=_("Markdown"))
     recommended = models.BooleanField(_("recommended"), default=False)
 
     class Meta:

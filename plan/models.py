@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Protected
 
 # The tables keep the names they were made with when these models were part of the `work` app
@@ -46,10 +47,10 @@ class PlanItem(Protected):
                                    verbose_name=_("initiative"))
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True,
-                                      help_text=_("Markdown"))
-    description_fr = models.TextField(_("description (French)"), blank=True,
-                                      help_text=_("Markdown"))
+    description_en = MarkdownField(_("description (English)"), blank=True,
+                                   help_text=_("Markdown"))
+    description_fr = MarkdownField(_("description (French)"), blank=True,
+                                   help_text=_("Markdown"))
     lead_organisation = models.ForeignKey("members.Organisation", on_delete=models.PROTECT,
                                           related_name="led_plan_items",
                                           verbose_name=_("lead organisation"))

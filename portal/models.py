@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import MarkdownField
 from talanoa.lib.models import Protected
 
 
@@ -21,8 +22,8 @@ class Post(Protected):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEWS)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown"))
-    body_fr = models.TextField(_("text (French)"), blank=True, help_text=_("Markdown"))
+    body_en = MarkdownField(_("text (English)"), blank=True, help_text=_("Markdown"))
+    body_fr = MarkdownField(_("text (French)"), blank=True, help_text=_("Markdown"))
     attachment = models.FileField(_("file"), upload_to="posts/%Y/", blank=True)
     published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     history = HistoricalRecords(m2m_fields=["restricted_organisations", "restricted_people"])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import DOCUMENT_MAX_CHARS, MarkdownField
 from talanoa.lib.models import Protected
 
 
@@ -134,12 +135,12 @@ class Report(Protected):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     # The introduction (annual) or the narrative (ICT development), in both languages.
-    summary_en = models.TextField(_("summary (English)"), blank=True, help_text=_("Markdown"))
-    summary_fr = models.TextField(_("summary (French)"), blank=True, help_text=_("Markdown"))
-    narrative_en = models.TextField(_("narrative (English)"), blank=True,
-                                    help_text=_("Markdown"))
-    narrative_fr = models.TextField(_("narrative (French)"), blank=True,
-                                    help_text=_("Markdown"))
+    summary_en = MarkdownField(_("summary (English)"), blank=True, help_text=_("Markdown"))
+    summary_fr = MarkdownField(_("summary (French)"), blank=True, help_text=_("Markdown"))
+    narrative_en = MarkdownField(_("narrative (English)"), blank=True,
+                                 help_text=_("Markdown"), max_chars=DOCUMENT_MAX_CHARS)
+    narrative_fr = MarkdownField(_("narrative (French)"), blank=True,
+                                 help_text=_("Markdown"), max_chars=DOCUMENT_MAX_CHARS)
     # The papers lifecycle: draft → member review → cleared → submitted → outcome.
     paper = models.OneToOneField("papers.Paper", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="report",
@@ -180,12 +181,12 @@ class ObjectiveAssessment(models.Model):
                                   related_name="+", verbose_name=_("objective"))
     rating = models.ForeignKey(RatingLevel, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("rating"))
-    outcomes_en = models.TextField(_("outputs and outcomes (English)"), blank=True)
-    outcomes_fr = models.TextField(_("outputs and outcomes (French)"), blank=True)
-    lessons_en = models.TextField(_("lessons (English)"), blank=True)
-    lessons_fr = models.TextField(_("lessons (French)"), blank=True)
-    recommendations_en = models.TextField(_("recommendations (English)"), blank=True)
-    recommendations_fr = models.TextField(_("recommendations (French)"), blank=True)
+    outcomes_en = MarkdownField(_("outputs and outcomes (English)"), blank=True)
+    outcomes_fr = MarkdownField(_("outputs and outcomes (French)"), blank=True)
+    lessons_en = MarkdownField(_("lessons (English)"), blank=True)
+    lessons_fr = MarkdownField(_("lessons (French)"), blank=True)
+    recommendations_en = MarkdownField(_("recommendations (English)"), blank=True)
+    recommendations_fr = MarkdownField(_("recommendations (French)"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
