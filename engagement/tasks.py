@@ -44,12 +44,7 @@ def alert_engagement_deadlines(today: datetime.date | None = None) -> int:
         archived_at__isnull=True).exclude(email=""))
     sent = 0
     for process in processes:
-        try:
-            with transaction.atomic():
-                alert = EngagementDeadlineAlert.objects.create(process=process,
-                                                               deadline=process.deadline)
-        except IntegrityError:
-            continue  # told already (another run)
+        messages = []
         for person in secretariat:
             language = person.language if person.language in ("en", "fr") else "en"
             with translation.override(language):
@@ -59,10 +54,17 @@ def alert_engagement_deadlines(today: datetime.date | None = None) -> int:
                 subject = render_to_string("engagement/email/engagement_deadline_subject.txt",
                                            context).strip()
                 body = render_to_string("engagement/email/engagement_deadline.txt", context)
-            EmailMessage(subject[:200], body, to=[person.email]).send()
-            sent += 1
-        alert.recipients = len(secretariat)
-        alert.save(update_fields=["recipients"])
+            messages.append(EmailMessage(subject[:200], body, to=[person.email]))
+        # The alert's row and the messages in one transaction: all queued once, or none.
+        try:
+            with transaction.atomic():
+                EngagementDeadlineAlert.objects.create(process=process, deadline=process.deadline,
+                                                       recipients=len(messages))
+                for message in messages:
+                    message.send()
+        except IntegrityError:
+            continue  # told already (another run)
+        sent += len(messages)
     return sent
 
 

@@ -138,12 +138,6 @@ def claim_notice(invitee: Invitee, sequence: int) -> bool:
                 .update(notified_sequence=sequence))
 
 
-def release_notice(invitee: Invitee, sequence: int, previous: int) -> None:
-    """Give a claimed notice back when it could not be sent, so a run of the task sends it."""
-    Invitee.objects.filter(pk=invitee.pk, notified_sequence=sequence).update(
-        notified_sequence=previous)
-
-
 def plan_reminders(meeting: Meeting) -> int:
     """Queue a reminder for each configured day before the start; each checks, when it runs,
     that it still applies (`tasks.due_reminder`)."""

@@ -13,7 +13,7 @@ from meetings.models import Invitee, Meeting, ReminderSent
 def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
     """Email every invitee who has not had this revision (SEQUENCE) of the meeting yet."""
     from meetings.notices import notice_message
-    from meetings.operations import claim_notice, entitled_invitees, release_notice
+    from meetings.operations import claim_notice, entitled_invitees
 
     meeting = Meeting.objects.select_related("group", "country").filter(pk=meeting_id).first()
     if meeting is None:
@@ -29,19 +29,18 @@ def send_notices(meeting_id: int, kind: str, reason: str = "") -> int:
                 .filter(notified_sequence__lt=meeting.sequence).exclude(person__email=""))
     for invitee in invitees:
         previous = invitee.notified_sequence
-        # Claimed before sending: the same task queued twice (a meeting convened, then changed
-        # at once) and run by two workers at the same moment sends each notice once.
-        if not claim_notice(invitee, meeting.sequence):
-            continue
         if cancelled and previous < 0:
             continue  # never told of the meeting: nothing to take out of their calendar
         # Whoever has not had the meeting yet gets it whole, whatever changed since.
         now_kind = "convened" if previous < 0 else ("updated" if kind == "convened" else kind)
-        try:
-            notice_message(meeting, invitee, now_kind, reason=reason).send()
-        except BaseException:
-            release_notice(invitee, meeting.sequence, previous)  # the task run again sends it
-            raise
+        message = notice_message(meeting, invitee, now_kind, reason=reason)
+        # The claim and the message's row in one transaction: a notice is queued exactly when
+        # it is marked sent, whenever the worker dies. The claim makes the same task queued
+        # twice, or run by two workers at once, write each notice once.
+        with transaction.atomic():
+            if not claim_notice(invitee, meeting.sequence):
+                continue
+            message.send()
         sent += 1
     return sent
 
@@ -74,15 +73,16 @@ def send_reminder(meeting_id: int, days_before: int, for_start: str) -> int:
             or meeting.starts_at <= timezone.now()
             or due_reminder(meeting, timezone.now()) != days_before):
         return 0
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(meeting=meeting, days_before=days_before, for_start=start)
-    except IntegrityError:
-        return 0  # already sent (by the sweep, or a task run twice)
-    sent = 0
     invitees = (entitled_invitees(meeting).select_related("person").exclude(person__email="")
                 .exclude(response=Invitee.Response.DECLINED))
-    for invitee in invitees:
-        notice_message(meeting, invitee, "reminder", days=days_before).send()
-        sent += 1
-    return sent
+    messages = [notice_message(meeting, invitee, "reminder", days=days_before)
+                for invitee in invitees]
+    try:
+        # The mark and the messages in one transaction: all are queued, or none and not marked.
+        with transaction.atomic():
+            ReminderSent.objects.create(meeting=meeting, days_before=days_before, for_start=start)
+            for message in messages:
+                message.send()
+    except IntegrityError:
+        return 0  # already sent (by the sweep, or a task run twice)
+    return len(messages)

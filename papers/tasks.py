@@ -3,6 +3,7 @@ sending briefs to the missions (G4)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -59,7 +60,7 @@ def notify(paper_id: int, event: str, review_round: int | None = None) -> int:
 @task()
 def send_briefs(paper_id: int) -> int:
     """Send every queued delivery of the brief: a link and the PDF, in the contact's language."""
-    from papers.operations import claim_delivery, release_delivery
+    from papers.operations import claim_delivery
     from papers.pdf import paper_pdf
 
     paper = Paper.objects.select_related("group", "kind", "lead_organisation").get(pk=paper_id)
@@ -68,10 +69,6 @@ def send_briefs(paper_id: int) -> int:
     pending = (BriefDelivery.objects.filter(paper=paper, sent_at__isnull=True)
                .select_related("contact"))
     for delivery in pending:
-        # Claimed before sending: "Send brief" pressed twice queues two tasks, and two workers
-        # running them at once send each delivery once.
-        if not claim_delivery(delivery):
-            continue
         language = delivery.contact.language if delivery.contact else "en"
         if language not in pdfs:
             pdfs[language] = paper_pdf(paper, language)
@@ -82,10 +79,11 @@ def send_briefs(paper_id: int) -> int:
             body = render_to_string("papers/email/brief.txt", context)
         message = EmailMessage(subject[:200], body, to=[delivery.email])
         message.attach(f"talanoa-paper-{paper.pk}.pdf", pdfs[language], "application/pdf")
-        try:
+        # Claimed with the message's row in one transaction: "Send brief" pressed twice queues
+        # two tasks, and two workers running them at once write each delivery's message once.
+        with transaction.atomic():
+            if not claim_delivery(delivery):
+                continue
             message.send()
-        except BaseException:
-            release_delivery(delivery)  # not sent: a run of the task again sends it
-            raise
         sent += 1
     return sent

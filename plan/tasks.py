@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -60,6 +61,7 @@ def alert_late_milestones(today: datetime.date | None = None) -> int:
         # The initiative is named only to who may see it: the same people, since a milestone
         # is never more widely seen than the items above it.
         initiative = item.initiative if item.initiative_id != item.pk else None
+        messages = []
         for person in late_alert_recipients(item):
             language = person.language if person.language in ("en", "fr") else "en"
             with translation.override(language):
@@ -67,10 +69,16 @@ def alert_late_milestones(today: datetime.date | None = None) -> int:
                            "initiative": initiative}
                 subject = render_to_string("plan/email/plan_late_subject.txt", context).strip()
                 body = render_to_string("plan/email/plan_late.txt", context)
-            EmailMessage(subject[:200], body, to=[person.email]).send()
-            sent += 1
-        # Bookkeeping, not an edit: no new version, no history row.
-        PlanItem.objects.filter(pk=item.pk).update(late_alert_sent_for=item.due_on)
+            messages.append(EmailMessage(subject[:200], body, to=[person.email]))
+        # The mark and the messages in one transaction: all queued once, or none and not
+        # marked. Bookkeeping, not an edit: no new version, no history row.
+        with transaction.atomic():
+            if not PlanItem.objects.filter(pk=item.pk).exclude(
+                    late_alert_sent_for=item.due_on).update(late_alert_sent_for=item.due_on):
+                continue  # another run told them already
+            for message in messages:
+                message.send()
+        sent += len(messages)
     return sent
 
 

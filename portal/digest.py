@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -122,17 +123,18 @@ def send_digest(person: Person, now: datetime.datetime | None = None) -> bool:
     digest = digest_for(viewer, now)
     if digest.is_empty:
         return False
-    # Claim the send: a concurrent round that read the same date updates nothing and sends
-    # nothing.
-    if not Person.objects.filter(pk=person.pk, digest_sent_at=person.digest_sent_at).update(
-            digest_sent_at=now):
-        return False
     with translation.override(_language(person)), timezone.override(_zone(person)):
         context = {"person": person, "digest": digest, "site": settings.SITE_URL,
                    "today": timezone.localdate(now)}
         subject = render_to_string("tasks/email/tasks_digest_subject.txt", context).strip()
         body = render_to_string("tasks/email/tasks_digest.txt", context)
-    EmailMessage(subject[:200], body, to=[person.email]).send()
+    # The claim and the message's row in one transaction: a concurrent round that read the same
+    # date updates nothing and writes nothing; a worker that dies leaves both or neither.
+    with transaction.atomic():
+        if not Person.objects.filter(pk=person.pk, digest_sent_at=person.digest_sent_at).update(
+                digest_sent_at=now):
+            return False
+        EmailMessage(subject[:200], body, to=[person.email]).send()
     return True
 
 

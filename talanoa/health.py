@@ -1,18 +1,22 @@
 """/healthz: what a load balancer, nginx or a monitor asks each app server."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from talanoa.tasks import HEARTBEAT_LATE, worker_state
+from talanoa.outbox import waiting_mail
+from talanoa.tasks import HEARTBEAT_LATE, stuck_tasks, worker_state
 
 
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when this server reaches the database and a worker beat recently; 503 otherwise,
-    naming the failing part. Public, and says nothing about content: only the state of parts."""
+    """200 when this server reaches the database, a worker beat recently, no email has waited
+    longer than MAIL_LATE_MINUTES and no task has run longer than TASK_STUCK_MINUTES; 503
+    otherwise, naming the failing part. Public, and says nothing about content: only the state
+    of parts (counts and ages)."""
     state: dict[str, object] = {}
     try:
         with connection.cursor() as cursor:
@@ -28,10 +32,18 @@ def healthz(request):
     if age is not None:
         state["worker_seen_seconds_ago"] = round(age, 1)
     state["worker_late_after_seconds"] = int(HEARTBEAT_LATE.total_seconds())
+    waiting, oldest = waiting_mail()
+    late = oldest is not None and oldest > settings.MAIL_LATE_MINUTES * 60
+    state["mail"] = "late" if late else "ok"
+    state["mail_waiting"] = waiting
+    if oldest is not None:
+        state["mail_oldest_seconds"] = round(oldest, 1)
+    stuck = stuck_tasks()
+    state["tasks"] = f"stuck: {stuck}" if stuck else "ok"
     return _answer(state)
 
 
 def _answer(state: dict[str, object]) -> JsonResponse:
-    healthy = state.get("database") == "ok" and state.get("worker") == "ok"
+    healthy = all(state.get(part) == "ok" for part in ("database", "worker", "mail", "tasks"))
     return JsonResponse({"status": "ok" if healthy else "failing", **state},
                         status=200 if healthy else 503)

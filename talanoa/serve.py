@@ -4,10 +4,11 @@
 
 Prepares (migrations, the starter data on an empty database, static files collected with
 hashed names and brotli/gzip copies), then runs gunicorn (deploy/gunicorn.conf.py) and the
-background worker (`manage.py worker`) side by side. SIGINT/SIGTERM stops both; if either stops
-on its own, the other is stopped too and the exit status is non-zero, so a supervisor (systemd,
-a container runtime) restarts the pair. Larger installations run the two as separate units:
-see deploy/ and docs/operations.md.
+background worker (`manage.py worker`) side by side. SIGINT/SIGTERM stops both (the worker
+finishes the email in hand). A worker that dies is started again, and the pages go on; if
+gunicorn stops on its own, the worker is stopped too and the exit status is non-zero, so a
+supervisor (systemd, a container runtime) restarts the pair. Larger installations run the two
+as separate units: see deploy/ and docs/operations.md.
 """
 
 from __future__ import annotations
@@ -43,12 +44,22 @@ def prepare(env: dict[str, str]) -> None:
         subprocess.run(manage + command, env=env, cwd=BASE_DIR, check=True)
 
 
+# A stopping worker finishes the email in hand; the relay's timeout is 30 s per operation.
+WORKER_STOP_SECONDS = 60
+WEB_STOP_SECONDS = 25
+LONGEST_RESTART_WAIT = 60.0
+
+
 def serve(env: dict[str, str]) -> int:
+    """Run gunicorn and the worker until a signal; restart the worker whenever it dies (waiting
+    longer each time it dies young), so that a worker's crash never stops the pages. If gunicorn
+    stops on its own, stop the worker too and exit non-zero for the supervisor."""
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "deploy/gunicorn.conf.py"),
                 "talanoa.wsgi"]
-    worker = [sys.executable, str(BASE_DIR / "manage.py"), "worker", "--interval", "1"]
-    processes = [subprocess.Popen(gunicorn, env=env, cwd=BASE_DIR),
-                 subprocess.Popen(worker, env=env, cwd=BASE_DIR)]
+    worker_command = [sys.executable, str(BASE_DIR / "manage.py"), "worker", "--interval", "1"]
+    web = subprocess.Popen(gunicorn, env=env, cwd=BASE_DIR)
+    worker = subprocess.Popen(worker_command, env=env, cwd=BASE_DIR)
+    started, wait = time.monotonic(), 1.0
     stopping = False
 
     def stop(signum, frame) -> None:
@@ -58,16 +69,25 @@ def serve(env: dict[str, str]) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        while not stopping and all(p.poll() is None for p in processes):
+        while not stopping and web.poll() is None:
+            if worker.poll() is not None:
+                wait = 1.0 if time.monotonic() - started > LONGEST_RESTART_WAIT else wait
+                print(f"Talanoa: the worker stopped (status {worker.returncode}); starting it "
+                      f"again in {wait:.0f} s", file=sys.stderr, flush=True)
+                time.sleep(wait)
+                wait = min(LONGEST_RESTART_WAIT, wait * 2)
+                if stopping:
+                    break
+                worker = subprocess.Popen(worker_command, env=env, cwd=BASE_DIR)
+                started = time.monotonic()
             time.sleep(0.5)
     finally:
-        for process in processes:
+        for process in (web, worker):
             if process.poll() is None:
                 process.terminate()
-        deadline = time.monotonic() + 25
-        for process in processes:
+        for process, seconds in ((web, WEB_STOP_SECONDS), (worker, WORKER_STOP_SECONDS)):
             try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                process.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

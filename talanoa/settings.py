@@ -271,7 +271,15 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # filemail:///path/to/dir: one file per message (a staging server, the cluster test).
     # (django-environ drops the path's leading slash: the path is always absolute.)
     _mail_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
+# Every message is a row first (talanoa/outbox.py), written with the change that causes it; the
+# worker sends the rows through "delivery", the relay EMAIL_URL names.
+MAILERS = {"default": {"BACKEND": "talanoa.outbox.OutboxMailer"},
+           "delivery": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
+# The domain of Message-IDs (default: this machine's name).
+MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="") or None
+# /healthz fails when a message waits longer than this, or a task runs longer than that.
+MAIL_LATE_MINUTES = env.int("MAIL_LATE_MINUTES", default=15)
+TASK_STUCK_MINUTES = env.int("TASK_STUCK_MINUTES", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Talanoa <talanoa@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -14,6 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -67,11 +68,7 @@ def overdue_tasks(today: datetime.date | None = None):
 
 def send_overdue_alert(task: Task) -> int:
     """Alert one overdue task's owner and secretariat, once for its due date; emails sent."""
-    if not Task.objects.filter(pk=task.pk, due_on=task.due_on).filter(
-            Q(overdue_alert_sent_for__isnull=True)
-            | ~Q(overdue_alert_sent_for=task.due_on)).update(overdue_alert_sent_for=task.due_on):
-        return 0
-    sent = 0
+    messages = []
     for person, viewer in overdue_alert_recipients(task):
         with translation.override(_language(person)):
             context = {"person": person, "task": task, "item": task.linked_item,
@@ -80,9 +77,17 @@ def send_overdue_alert(task: Task) -> int:
                        "link": settings.SITE_URL + task.get_absolute_url()}
             subject = render_to_string("tasks/email/tasks_overdue_subject.txt", context).strip()
             body = render_to_string("tasks/email/tasks_overdue.txt", context)
-        EmailMessage(subject[:200], body, to=[person.email]).send()
-        sent += 1
-    return sent
+        messages.append(EmailMessage(subject[:200], body, to=[person.email]))
+    # The mark and the messages in one transaction: all queued once, or none and not marked.
+    with transaction.atomic():
+        if not Task.objects.filter(pk=task.pk, due_on=task.due_on).filter(
+                Q(overdue_alert_sent_for__isnull=True)
+                | ~Q(overdue_alert_sent_for=task.due_on)).update(
+                    overdue_alert_sent_for=task.due_on):
+            return 0
+        for message in messages:
+            message.send()
+    return len(messages)
 
 
 def send_overdue_alerts(today: datetime.date | None = None) -> int:
