@@ -77,6 +77,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _search_index_at_once(monkeypatch):
+    """A test runs in a transaction that is never committed, where callbacks after commit never
+    run: there the search index follows each save at once, inside the save's transaction
+    (`portal.search.AFTER_COMMIT`; `portal/tests/test_search_after_commit.py` checks the
+    deferral itself)."""
+    from portal import search
+
+    monkeypatch.setattr(search, "AFTER_COMMIT", False)
+
+
 @pytest.fixture
 def people(db):
     from members.models import User

@@ -64,7 +64,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
@@ -149,23 +149,47 @@ def index_object(obj: models.Model) -> None:
 
 
 def remove_object(obj: models.Model) -> None:
+    _remove(type(obj), obj.pk)
+
+
+def _remove(model: type[models.Model], pk) -> None:
     from portal.models import SearchEntry
 
-    searchable = lookup(type(obj))
+    searchable = lookup(model)
     if searchable is not None:
-        SearchEntry.objects.filter(content_type=searchable.content_type,
-                                   object_id=obj.pk).delete()
+        SearchEntry.objects.filter(content_type=searchable.content_type, object_id=pk).delete()
+
+
+# The index follows a save after its transaction commits, not inside it: an entry's document
+# renders Markdown and gathers the text of files, and on SQLite a write transaction holds the
+# whole database's write lock for as long as it runs, so a long text stopped every other
+# writer (issue 25, H1). Removals wait too, so that a save and a delete in one transaction end
+# in that order. Outside a transaction, the callback runs at once. The suite's tests run inside a
+# transaction that is never committed, where callbacks after commit never run: its conftest sets
+# this to False (and a test of the deferral sets it back).
+AFTER_COMMIT = True
+
+
+def _after_commit(callback) -> None:
+    if AFTER_COMMIT:
+        # robust: the save is done; an index that failed to follow is logged (Django's own
+        # message), not made the editor's error. `rebuild_search_index` repairs it.
+        transaction.on_commit(callback, robust=True)
+    else:
+        callback()
 
 
 def _text_changed(sender, instances, **kwargs) -> None:
+    instances = list(instances)
     if len(instances) == 1:
-        index_object(instances[0])
+        _after_commit(lambda: index_object(instances[0]))
     else:
-        index_many(instances)
+        _after_commit(lambda: index_many(instances))
 
 
 def _entry_removed(sender, instance, **kwargs) -> None:
-    remove_object(instance)
+    model, pk = type(instance), instance.pk  # a deleted instance's pk is None once deleted
+    _after_commit(lambda: _remove(model, pk))
 
 
 def follow_events() -> None:
