@@ -171,3 +171,31 @@ def test_the_suite_sends_straight_to_its_outbox_unless_a_test_asks_for_the_rows(
     """Django's test runner makes every mailer the in-memory outbox; the rows are tested here."""
     _message().send()
     assert len(mail.outbox) == 1 and not OutgoingMail.objects.exists()
+
+
+def test_the_worker_waits_out_a_locked_database_instead_of_dying(monkeypatch):
+    """SQLite answers "database is locked" when a write holds the lock past the busy timeout:
+    the worker waits, takes up the task it could not finish, and goes on."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from talanoa.management.commands import worker as command
+
+    calls: list[str] = []
+
+    def run_once_locked(self) -> None:
+        calls.append("run")
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Worker, "run", run_once_locked)
+    monkeypatch.setattr(command.time, "sleep", lambda seconds: calls.append(f"wait {seconds}"))
+    stuck = outbox.deliver_mail.enqueue()
+    DBTaskResult.objects.filter(pk=stuck.id).update(status=TaskResultStatus.RUNNING,
+                                                    worker_ids=[this_process()])
+    worker = command.RecoveringWorker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id=this_process(), excluded_queue_names=[])
+    worker.run()
+    assert calls == ["run", "wait 0.5", "run"]
+    assert DBTaskResult.objects.get(pk=stuck.id).status == TaskResultStatus.READY

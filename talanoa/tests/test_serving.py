@@ -129,11 +129,24 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def _worker_of(parent: int) -> int | None:
+    """The pid of the `manage.py worker` that `parent` started and that still runs, if any."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z" and b"worker" in command:
+            return int(stat.parent.name)
+    return None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_make_serve_runs_gunicorn_and_the_worker_with_production_static_files(tmp_path):
     """`python -m talanoa.serve` on the suite's own database: /healthz turns 200 once its worker
-    beats; static files are hashed, pre-compressed and cached for a year; logs are JSON lines;
-    SIGTERM stops both processes."""
+    beats; a worker killed is started again while the pages go on; static files are hashed,
+    pre-compressed and cached for a year; logs are JSON lines; SIGTERM stops both processes."""
     if connection.vendor == "sqlite":  # the suite's database is in memory: serve a copy
         database = tmp_path / "serve.sqlite3"
         connection.ensure_connection()
@@ -168,6 +181,16 @@ def test_make_serve_runs_gunicorn_and_the_worker_with_production_static_files(tm
             time.sleep(0.3)
         assert status == 200, (status, Path(log.name).read_text()[-3000:])
         assert json.loads(body)["worker"] == "ok"
+
+        # A worker that dies is started again, and the pages go on meanwhile.
+        first_worker = _worker_of(server.pid)
+        os.kill(first_worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _worker_of(server.pid) in (None, first_worker):
+            assert _get(url + "/robots.txt")[0] == 200
+            time.sleep(0.2)
+        assert _worker_of(server.pid) not in (None, first_worker), Path(log.name).read_text()
+        assert server.poll() is None
 
         status, _, page = _get(url + "/")
         assert status == 200
