@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -72,6 +73,51 @@ def test_after_enrolling_the_editor_is_offered_the_page_they_asked_for(client, p
     assert Authenticator.objects.filter(user=secretariat, type="totp").exists()
     assert f'href="{wanted.replace("&", "&amp;")}"'.encode() in done.content
     assert client.get(wanted).status_code == 200
+
+
+def test_an_editor_who_reset_their_password_can_enrol_and_use_the_portal(client, people,
+                                                                         mailoutbox, run_worker):
+    """Issue 25, M1: making the reset link adds the account's address to allauth's table as
+    unverified, and allauth refused to enrol an authenticator for such an account, so the
+    portal's "enrol first" and allauth's "verify your address first" sent a chair who had asked
+    for a reset round in a loop for good. The whole way, as the person takes it."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    chair = people["chair"]
+    Authenticator.objects.filter(user=chair).delete()
+    assert client.post(reverse("account_reset_password"),
+                       {"email": chair.email}).status_code == 302
+    run_worker()
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200 and b'name="password1"' in form_page.content
+    done = client.post(form_page.redirect_chain[-1][0], {"password1": "lagoon-sunrise-2027",
+                                                         "password2": "lagoon-sunrise-2027"})
+    assert done["Location"] == reverse("account_reset_password_from_key_done")
+    signed_in = client.post(reverse("account_login"), {"login": chair.email,
+                                                       "password": "lagoon-sunrise-2027"},
+                            follow=True)
+    # Signed in and sent to enrol, where allauth asks for the password again first.
+    assert [url for url, _ in signed_in.redirect_chain][:2] == [reverse("portal:member_home"),
+                                                                reverse("mfa_activate_totp")]
+    reauthenticate = signed_in.redirect_chain[-1][0]
+    assert reauthenticate.startswith(reverse("account_reauthenticate"))
+    # The form's own way on (the language switcher above it has a "next" too).
+    way_on = re.findall(rb'name="next" value="([^"]+)"', signed_in.content)[-1].decode()
+    enrol = client.post(reverse("account_reauthenticate"),
+                        {"password": "lagoon-sunrise-2027", "next": way_on}, follow=True)
+    # The enrolment form itself, not allauth's "verify your address first" on the list of
+    # authenticators (where the portal sent the person back to enrol, for ever).
+    assert enrol.redirect_chain == [(reverse("mfa_activate_totp"), 302)]
+    assert enrol.status_code == 200 and b'name="code"' in enrol.content
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    enrolled = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert enrolled["Location"] == reverse("mfa_view_recovery_codes")
+    assert Authenticator.objects.filter(user=chair, type="totp").exists()
+    for page in (reverse("portal:member_home"), reverse("portal:posts")):
+        assert client.get(page).status_code == 200, page
 
 
 @pytest.mark.parametrize("address", ["//evil.example/login", "///evil.example/login"])
