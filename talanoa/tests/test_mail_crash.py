@@ -1,9 +1,10 @@
-"""Durable mail (issue 25): a real worker (`manage.py worker`) sends a meeting's 12 invitations
-through a slow SMTP relay (`smtp_sink`), on a copy of the suite's database and its engine
-(SQLite, or PostgreSQL when the suite runs on it, as CI does).
+"""Durable mail (issue 25): a real worker (`manage.py worker`) sends a meeting's 12 invitations,
+or the daily round's digests, through a slow SMTP relay (`smtp_sink`), on a copy of the suite's
+database and its engine (SQLite, or PostgreSQL when the suite runs on it, as CI does).
 
 - Killed with SIGKILL after 3 invitations were delivered, then started again: all 12 are
   delivered, none twice, and nothing is left running or held.
+- The same, killed while sending the daily round's digests: every digest once.
 - Stopped gracefully (SIGTERM) after 3: it finishes the message in hand and exits at once; what
   it had not sent waits, unheld, and the next start sends it; none is lost or sent twice.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import datetime
 import os
 import signal
 import subprocess
@@ -53,6 +55,21 @@ people = [Person.objects.create(name=f"Drill invitee {{n}}", email=f"drill-{{n}}
 meeting.restricted_people.add(*people)
 Invitee.objects.bulk_create(Invitee(meeting=meeting, person=p) for p in people)
 tasks.send_notices.enqueue(meeting.pk, "convened")
+"""
+
+
+# Every account's digest due today; the daily round queued to run now.
+DIGESTS = """
+from django_tasks_db.models import DBTaskResult
+from members.models import Person
+from talanoa.daily import daily_round
+from talanoa.models import OutgoingMail
+
+DBTaskResult.objects.all().delete()
+OutgoingMail.objects.update(status="sent")  # earlier tests' mail is not this test's
+Person.objects.filter(user__isnull=False).exclude(email="").update(
+    digest=Person.Digest.DAILY, digest_sent_at=None)
+daily_round.enqueue()
 """
 
 
@@ -189,3 +206,37 @@ def test_a_graceful_stop_finishes_the_message_in_hand_and_loses_none(drill):
     time.sleep(RELAY_DELAY * 2)
     worker.signal(signal.SIGTERM)
     _assert_each_delivered_once(copy, sink, worker)
+
+
+def test_a_worker_killed_while_sending_the_digests_sends_each_once_after_restart(copy, tmp_path):
+    sink = Sink(delay=RELAY_DELAY / 3).start()
+    worker = Worker(copy, sink, tmp_path)
+    started = time.time()
+    worker.manage("shell", "--no-imports", "-c", DIGESTS)
+    try:
+        worker.start()
+        assert sink.wait_for(3, 60), worker.output()
+        time.sleep(sink.delay / 3)
+        worker.signal(signal.SIGKILL)
+        assert sink.count() == 3
+        worker.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and copy.query(
+                "SELECT COUNT(*) FROM talanoa_outgoingmail WHERE status = 'queued'") != [(0,)]:
+            time.sleep(0.2)
+        time.sleep(sink.delay * 3)  # anything sent twice would arrive now
+        worker.signal(signal.SIGTERM)
+    finally:
+        if worker.process is not None:
+            worker.signal(signal.SIGKILL)
+        sink.stop()
+    ids = collections.Counter(message.message_id for message in sink.received)
+    assert [i for i, times in ids.items() if times > 1] == []
+    placeholder = "%s" if "postgres" in copy.url else "?"
+    rows = copy.query("SELECT message_id, status, subject FROM talanoa_outgoingmail "
+                      f"WHERE created_at >= {placeholder}",
+                      (datetime.datetime.fromtimestamp(started - 5, datetime.UTC),))
+    digests = [row for row in rows if "your tasks, meetings" in row[2] or "vos tâches" in row[2]]
+    assert len(digests) >= 3, rows  # the round wrote digests, the kill fell among them
+    assert {status for _, status, _ in rows} == {"sent"}
+    assert set(ids) == {message_id for message_id, _, _ in rows}
