@@ -17,6 +17,7 @@ from talanoa.access import can_view
 from talanoa.lib.editing import VersionedFormMixin
 from talanoa.lib.files import DOCUMENT_KINDS, validate_upload
 from talanoa.lib.linking import item_for_address
+from talanoa.lib.markup import document_limit
 from talanoa.lib.zones import ZoneInput, validate_time_zone
 
 # The years a meeting may fall in: the group's history (a record of an older meeting) to far
@@ -272,7 +273,7 @@ class MinutesForm(forms.Form):
     revision saved meanwhile is shown rather than overwritten."""
 
     text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 24}),
-                           max_length=200_000, help_text=_("Markdown"))
+                           help_text=_("Markdown"), validators=document_limit())
     reason = forms.CharField(label=_("What changed (optional)"), required=False,
                              max_length=300)
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

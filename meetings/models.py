@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from talanoa.lib.bilingual import localized
+from talanoa.lib.markup import DOCUMENT_MAX_CHARS, MarkdownField
 from talanoa.lib.models import Archivable, Protected, Transition
 from talanoa.lib.zones import validate_time_zone
 
@@ -71,8 +72,8 @@ class Meeting(Protected):
                             default=Kind.WORKING_GROUP)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    description_en = models.TextField(_("purpose (English)"), blank=True, help_text=_("Markdown"))
-    description_fr = models.TextField(_("purpose (French)"), blank=True, help_text=_("Markdown"))
+    description_en = MarkdownField(_("purpose (English)"), blank=True, help_text=_("Markdown"))
+    description_fr = MarkdownField(_("purpose (French)"), blank=True, help_text=_("Markdown"))
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Pacific/Fiji",
@@ -333,7 +334,7 @@ class MinutesRevision(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions",
                                 verbose_name=_("minutes"))
     number = models.PositiveIntegerField(_("revision"))
-    text = models.TextField(_("text"), help_text=_("Markdown"))
+    text = MarkdownField(_("text"), help_text=_("Markdown"), max_chars=DOCUMENT_MAX_CHARS)
     reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
     is_correction = models.BooleanField(_("correction after adoption"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

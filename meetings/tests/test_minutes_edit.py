@@ -99,3 +99,18 @@ def test_members_cannot_edit(client_for, minutes_at, standing):
 def test_a_members_level_meeting_is_hidden_from_outsiders(client_for, minutes_at):
     minutes = minutes_at("draft", level="members")
     assert client_for("outsider").get(_edit(minutes.meeting)).status_code == 404
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 1_200_000, b"This text has 1,200,000 characters; at most 200,000 are allowed here."),
+    ("[" * 200_000, b"This text has too much Markdown to be laid out in time"),
+])
+def test_minutes_too_long_or_too_intricate_to_lay_out_are_refused(client_for, minutes_at, text,
+                                                                   message):
+    """Issue 25, H1: the minutes are a document of 200,000 characters at most, laid out within
+    the renderer's budget (talanoa.lib.markup)."""
+    minutes = minutes_at("draft", text="Same")
+    response = client_for("chair").post(_edit(minutes.meeting), {"text": text,
+                                                                 "expected_revision": 1})
+    assert response.status_code == 400 and message in response.content
+    assert list(minutes.revisions.values_list("text", flat=True)) == ["Same"]
