@@ -189,6 +189,8 @@ def test_the_worker_waits_out_a_locked_database_instead_of_dying(monkeypatch):
             raise OperationalError("database is locked")
 
     monkeypatch.setattr(Worker, "run", run_once_locked)
+    # The test's transaction is its connection: keep it (the worker closes a broken one).
+    monkeypatch.setattr(command, "close_old_connections", lambda: None)
     monkeypatch.setattr(command.time, "sleep", lambda seconds: calls.append(f"wait {seconds}"))
     stuck = outbox.deliver_mail.enqueue()
     DBTaskResult.objects.filter(pk=stuck.id).update(status=TaskResultStatus.RUNNING,
