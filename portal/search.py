@@ -31,10 +31,11 @@ app never imports this module)::
 - ``kind_label`` names the kind on result lines and facets ("Papers").
 
 The index (`portal.models.SearchEntry`) follows saves and deletes of registered models through
-`talanoa.events`. An app that changes what an object's document says without saving that object
-(a new file on a paper, a decision's options), or inserts rows in bulk (which sends no signals),
-calls ``talanoa.searchable.changed(objs)``; ``manage.py rebuild_search_index`` rebuilds
-everything.
+`talanoa.events`, once the transaction that made them has committed (`AFTER_COMMIT`), so the
+work of an entry (its document's Markdown, files' text) never holds the database's write lock.
+An app that changes what an object's document says without saving that object (a new file on a
+paper, a decision's options), or inserts rows in bulk (which sends no signals), calls
+``talanoa.searchable.changed(objs)``; ``manage.py rebuild_search_index`` rebuilds everything.
 After ``migrate``, a registered model with rows but no index entries is indexed, so a newly
 registered model's existing rows become findable without a manual step.
 
