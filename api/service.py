@@ -92,8 +92,8 @@ def require_token(request: HttpRequest) -> Viewer:
 
 
 def check_rate(request: HttpRequest, found: Caller) -> None:
-    """A fixed window counted in the cache (`talanoa.ratelimit`, shared with the pages' limits),
-    so several app servers sharing Redis count together. Token calls count per token, the
+    """A fixed window counted by `talanoa.ratelimit` (shared with the pages' limits) where every
+    app server process sees it: Redis, else the database. Token calls count per token, the
     others per client address (REMOTE_ADDR: behind the TLS proxy it must pass the real address;
     see docs/operations.md)."""
     if found.token is not None:

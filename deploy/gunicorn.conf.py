@@ -3,10 +3,13 @@
 Read from the environment, so `make serve`, the systemd unit and the cluster test share them:
 BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default 2: one per core on
 the 2-core machines the group runs on), WEB_TIMEOUT (seconds, default 30), MAX_REQUESTS (a
-worker is replaced after about this many requests, default 5000; 0 never).
+worker is replaced after about this many requests, default 5000; 0 never), TRUSTED_PROXY and
+FORWARDED_ALLOW_IPS (the proxy in front, as the app reads them).
 """
 
 import os
+
+import environ
 
 # The app's own logs as JSON lines too (talanoa.settings reads it when the app loads, below).
 os.environ.setdefault("LOG_FORMAT", "json")
@@ -28,8 +31,11 @@ preload_app = True
 # gunicorn 27's control socket (`gunicornc`) is one file per user by default, which two
 # instances on one host would share; Talanoa does not use it.
 control_socket_disable = True
-# Behind nginx on the same machine: trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# X-Forwarded-* headers are trusted from the proxies the app believes X-Real-IP from, on the
+# same condition (talanoa.settings: TRUSTED_PROXY, FORWARDED_ALLOW_IPS, read here the same way):
+# with no proxy declared, from nobody, since a client could write them itself.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if environ.Env().bool("TRUSTED_PROXY", default=False) else "")
 
 # Structured logs on stdout: JSON lines, the access log's fields as values (talanoa.logs).
 logger_class = "talanoa.logs.GunicornLogger"

@@ -126,3 +126,21 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.status}"
+
+
+class RateCount(models.Model):
+    """One rate limit window's count when the cache is one per process (no Redis): every app
+    server process adds to the same row (`talanoa.ratelimit`), so a limit holds whatever the
+    number of workers. A row is useless once its window has ended, and is then deleted."""
+
+    # "scope:who:window:start" (ratelimit.hit), one row per window.
+    key = models.CharField(_("key"), max_length=255, primary_key=True)
+    # When the window ends (Unix seconds): what the purge of ended windows compares.
+    ends_at = models.BigIntegerField(_("window ends"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate limit count")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

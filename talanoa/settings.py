@@ -146,6 +146,9 @@ else:
 # must be shared by every process, so it is on by default only with Redis.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Rate limit counts (talanoa.ratelimit) must be shared by every process too, or each gunicorn
+# worker lets a limit through: in Redis when there is one, else in the database (RateCount).
+RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 # Background work (meeting notices, reminders) runs in `manage.py db_worker`, which `make run`
 # starts beside the web server; the queue is a table in the same database.
@@ -222,7 +225,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",  # invitation-only: allauth's own signup is closed (members.adapters)
 }
 
-# Our own limits (talanoa.ratelimit: a fixed window in the cache, "N/s|min|hour|day").
+# Our own limits (talanoa.ratelimit: a fixed window, "N/s|min|hour|day", RATE_LIMIT_STORE).
 # Invitations sent by one person (accounts, consultative, one item, a ministry's advisory link).
 INVITATION_RATE = env.str("INVITATION_RATE", default="30/hour")
 # Anonymous forms, per form and client address: "take part" (anyone may post it) and the
@@ -352,9 +355,9 @@ DEFAULT_GROUP_SLUG = env.str("DEFAULT_GROUP_SLUG", default="ict")
 MEETING_REMINDER_DAYS = env.str("MEETING_REMINDER_DAYS", default="14,1")
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR / "members" / "data")))
 
-# The API's rate limits (django-ninja throttles, counted in the cache: use Redis with several
-# app servers so they share the counts). Anonymous calls count per client address, token calls
-# per token; above the limit the answer is 429 with Retry-After.
+# The API's rate limits (django-ninja throttles, counted by talanoa.ratelimit: RATE_LIMIT_STORE).
+# Anonymous calls count per client address, token calls per token; above the limit the answer is
+# 429 with Retry-After.
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="120/min")
 API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
 
@@ -366,9 +369,15 @@ WEBHOOK_LOCAL_HOSTS = env.list("WEBHOOK_LOCAL_HOSTS", default=[])
 # --- end webhooks ---
 
 # --- cluster ---
-# Behind nginx the app server's peer is the proxy: the client's address comes in X-Real-IP,
-# believed only from these proxies (the list gunicorn trusts X-Forwarded-Proto from). Set it to
-# the proxy's address when nginx runs on another host.
+# Behind nginx the app server's peer is the proxy: the client's address comes in X-Real-IP.
+# Any client can send that header, so it is believed only when TRUSTED_PROXY says a proxy that
+# overwrites it is in front (deploy/nginx-talanoa-proxy.conf does), and only from that proxy's
+# addresses or networks, FORWARDED_ALLOW_IPS (also the list gunicorn trusts X-Forwarded-Proto
+# from, deploy/gunicorn.conf.py). Off by default: a client of a proxy that passes the header on
+# would otherwise choose the address the sign-in lockout and the rate limits count. With it on,
+# only the proxy may reach the app server (BIND), since whoever connects from those addresses is
+# believed. Set FORWARDED_ALLOW_IPS to the proxy's address when nginx runs on another host.
+TRUSTED_PROXY = env.bool("TRUSTED_PROXY", default=False)
 FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 MIDDLEWARE.insert(0, "talanoa.proxy.RealClientAddressMiddleware")
 # --- end cluster ---

@@ -29,6 +29,7 @@ def test_it_passes_check_deploy_with_production_settings(tmp_path):
         "WARNING",
         DEBUG="0",
         HTTPS="1",
+        TRUSTED_PROXY="1",  # behind nginx, as deploy/env.example says (else a warning)
         SECRET_KEY="x" * 20 + "production-secret-key-with-entropy-0123456789",
         ALLOWED_HOSTS="talanoa.example.org",
         EMAIL_URL="smtp+tls://talanoa:pw@smtp.example.org:587",

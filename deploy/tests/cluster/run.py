@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             "MEDIA_ROOT": str(media), "STATIC_ROOT": str(static),
             "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
             "EMAIL_URL": f"filemail://{mail}", "WEB_CONCURRENCY": "2", "LOG_FORMAT": "json",
+            # nginx on this host (FORWARDED_ALLOW_IPS's default), as deploy/env.example says.
+            "TRUSTED_PROXY": "1",
         }
 
         def env_for(unit: Unit, var: str, **more: str) -> dict[str, str]:
