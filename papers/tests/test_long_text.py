@@ -67,7 +67,7 @@ def test_a_text_within_the_size_too_intricate_to_lay_out_is_refused(client_for, 
 def test_a_long_text_is_rendered_once_when_saved_and_never_for_its_readers(
         client_for, make_paper, monkeypatch):
     paper = make_paper("members", lead="gov-fji")
-    body = _real_text(150_000)
+    body = _real_text(100_000)
     rendered = []
     real = markup._render
     monkeypatch.setattr(markup, "_render", lambda text: rendered.append(text) or real(text))
