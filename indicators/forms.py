@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.importing import check_size
 from indicators.models import Indicator
 from papers.models import Tag
 from talanoa.lib.editing import VersionedFormMixin
@@ -70,6 +71,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        # An import's own size limit, below the site's, asked first: before the file is opened.
+        check_size(upload.size)
         validate_upload(upload, IMPORT_FILE_TYPES)
         return upload
 

@@ -14,6 +14,11 @@ What the files look like (see `indicators/data/wdi/README.md`):
 
 Values stay as published: an empty cell or ``..`` is no data (never zero), a number keeps its
 text ("123.8", "0"), anything else is reported and skipped.
+
+A file beyond the limits of one import (`limits()`: bytes, rows, values) is refused with a
+message saying so, and read no further than the limit: a 300,000-row workbook once took a
+minute of reading and answered 500. A workbook's rows are counted in its unpacked XML before
+openpyxl opens it (opening a sheet that declares no size makes openpyxl read all of it).
 """
 
 from __future__ import annotations
@@ -23,13 +28,17 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from talanoa.lib.files import CHUNK
 
 EXAMPLES = 20  # examples kept per kind of problem: enough to see the pattern
 PREAMBLE_ROWS = 30  # the header must appear within this many rows
@@ -46,6 +55,21 @@ NO_DATA = {"", ".."}
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 LONG_COLUMNS = ("country name", "country code", "year", "value")
 WIDE_COLUMNS = ("country name", "country code", "indicator name", "indicator code")
+
+# The most one import takes, each overridable in settings (INDICATOR_IMPORT_MAX_BYTES, _ROWS,
+# _VALUES). Real files sit well inside: the World Bank's file of one indicator for every economy
+# since 1960 is about 17,000 rows long (the bundled one 13,018 rows, 440 KB) or 266 rows of
+# 17,000 values wide; the 22 Pacific economies over six decades are 1,500 rows an indicator.
+# Past them a file is a whole database export: its reading alone would outlast the request
+# (openpyxl reads about 10,000 rows a second), and its writing hold SQLite's only write lock
+# too long (applying 25,000 new values holds it 1 to 2 s on a busy test machine).
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000  # rows of the file, preamble and header included: what a spreadsheet numbers
+MAX_VALUES = 25_000  # numbers read, duplicates included
+# A row's start tag in a worksheet's XML, with or without a namespace prefix. Nothing else in a
+# workbook's parts starts so ("<rowFields" does not match; text holds "<" only as "&lt;").
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s/>]")
+_ROW_TAG_CHARS = 50  # the longest such tag
 
 Key = tuple[str, str, int]  # (indicator code, economy code, year)
 
@@ -70,8 +94,15 @@ class Table:
     duplicates: int = 0
     conflicting_duplicates: int = 0
     duplicate_examples: list[dict] = field(default_factory=list)
+    max_values: int = MAX_VALUES
 
     def add(self, key: Key, value: Decimal, row: int) -> None:
+        self.values_read += 1
+        if self.values_read > self.max_values:
+            raise _too_large(
+                _("This file holds more than %(limit)s values; an import takes at most that "
+                  "many. Split it (by indicator or by years) and import the parts one by one. "
+                  "Nothing was imported."), self.max_values, "too_many_values")
         if key not in self.values:
             self.values[key] = value
             return
@@ -102,12 +133,91 @@ def read_table(data: bytes, file_name: str, *, known_indicators: Iterable[str],
     with that column to one indicator. Raises ValidationError when the file cannot be read."""
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
+    check_size(len(data))
+    _bytes, max_rows, max_values = limits()
     if data.startswith(b"PK\x03\x04"):
-        table = Table(layout="XLSX")
-        rows = _xlsx_rows(data)
+        table = Table(layout="XLSX", max_values=max_values)
+        _check_xlsx_rows(data, max_rows)
+        rows = _xlsx_rows(data, max_rows)
     else:
-        table = Table(layout="CSV")
-        rows = _csv_rows(data)
+        table = Table(layout="CSV", max_values=max_values)
+        rows = _csv_rows(data, max_rows)
+    try:
+        return _read_rows(rows, table, file_name, known_indicators, indicator_code)
+    finally:
+        rows.close()  # closes the workbook now, not when the generator is collected
+
+
+def limits() -> tuple[int, int, int]:
+    """The most one import takes: (bytes, rows, values); see MAX_BYTES."""
+    return (getattr(settings, "INDICATOR_IMPORT_MAX_BYTES", MAX_BYTES),
+            getattr(settings, "INDICATOR_IMPORT_MAX_ROWS", MAX_ROWS),
+            getattr(settings, "INDICATOR_IMPORT_MAX_VALUES", MAX_VALUES))
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than an import takes (the upload form asks before reading it)."""
+    max_bytes = limits()[0]
+    if size > max_bytes:
+        megabytes = max_bytes / (1024 * 1024)
+        raise ValidationError(
+            _("This file is larger than %(limit)s MB; an indicator import takes at most that. "
+              "Split it (by indicator or by years) and import the parts one by one."),
+            params={"limit": number_format(megabytes,
+                                           decimal_pos=0 if megabytes.is_integer() else 1)},
+            code="file_size")
+
+
+def _too_large(message: str, limit: int, code: str) -> ValidationError:
+    return ValidationError(message, params={"limit": number_format(limit, force_grouping=True)},
+                           code=code)
+
+
+def _too_many_rows(limit: int) -> ValidationError:
+    return _too_large(
+        _("This file has more than %(limit)s rows; an import takes at most that many. Split it "
+          "(by indicator or by years) and import the parts one by one. Nothing was imported."),
+        limit, "too_many_rows")
+
+
+def _check_xlsx_rows(data: bytes, limit: int) -> None:
+    """Refuse a workbook with a part of more than `limit` rows before openpyxl opens it.
+
+    Opening a sheet whose XML declares no size (openpyxl's own write-only files declare none)
+    makes openpyxl parse all of it to find one: a minute for 300,000 rows. Counting row tags in
+    the unpacked XML takes a few milliseconds for the limit's worth, and stops past it. Every
+    part is counted, whatever its name or declared type: openpyxl finds sheets through the
+    workbook's relationships, not through their names."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as part:
+                    if _row_tags(part, limit) > limit:
+                        raise _too_many_rows(limit)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as error:  # RuntimeError: an encrypted part
+        raise ValidationError(
+            _("This file cannot be read as an Excel workbook (.xlsx)."), code="xlsx") from error
+
+
+def _row_tags(part: io.BufferedIOBase, limit: int) -> int:
+    """How many row start tags the part holds, counted up to one past `limit`."""
+    count, tail = 0, b""
+    while chunk := part.read(CHUNK):
+        block = tail + chunk
+        # A tag starts at "<" and holds no other: all before the last "<" is complete.
+        cut = block.rfind(b"<")
+        if cut < 0 or len(block) - cut > _ROW_TAG_CHARS:
+            cut = len(block)
+        count += len(_ROW_TAG.findall(block, 0, cut))
+        if count > limit:
+            return count
+        tail = block[cut:]
+    return count + len(_ROW_TAG.findall(tail))
+
+
+def _read_rows(rows: Iterator[tuple[int, list[Any]]], table: Table, file_name: str,
+               known_indicators: Iterable[str], indicator_code: str | None) -> Table:
     number, header = _find_header(rows, table)
     columns = [_column_name(cell) for cell in header]
     if all(name in columns for name in LONG_COLUMNS):
@@ -137,7 +247,8 @@ def read_table(data: bytes, file_name: str, *, known_indicators: Iterable[str],
     return table
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(data: bytes, max_rows: int) -> Generator[tuple[int, list[Any]]]:
+    """The rows with their line numbers, refused at the first past `max_rows`."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -150,7 +261,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             code="markup")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
+            if count > max_rows:
+                raise _too_many_rows(max_rows)
             yield reader.line_num, cells
     except csv.Error as error:
         raise ValidationError(
@@ -158,7 +271,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             params={"line": reader.line_num, "error": error}, code="csv") from error
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(data: bytes, max_rows: int) -> Generator[tuple[int, list[Any]]]:
+    """The first sheet's rows (or the "Data" sheet's), refused at the first past `max_rows`:
+    the count before (`_check_xlsx_rows`) is of the XML's row tags, this one of the rows."""
     import openpyxl
 
     try:
@@ -169,7 +284,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         # The World Bank's workbooks hold the table in "Data" beside sheets of metadata.
         sheet = workbook["Data"] if "Data" in workbook.sheetnames else workbook.worksheets[0]
+        # Rows as long as their cells, not padded to the size the sheet declares: a declared
+        # A1:XFD20000 would make every row 16,384 cells.
+        sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > max_rows:
+                raise _too_many_rows(max_rows)
             yield number, list(cells)
     finally:
         workbook.close()
@@ -252,7 +372,6 @@ def _read_long(rows, table: Table, columns: list[str], header: list[Any],
         if year is None:
             table.note_bad_year(number, year_label, _text(cells[year_at]))
             continue
-        table.values_read += 1
         table.add((indicator, economy, year), value, number)
 
 
@@ -291,7 +410,6 @@ def _read_wide(rows, table: Table, columns: list[str], header: list[Any], header
             if value is None:
                 table.note_non_numeric(number, label, _text(cell))
                 continue
-            table.values_read += 1
             table.add((indicator, economy, year), value, number)
 
 
