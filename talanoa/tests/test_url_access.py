@@ -287,7 +287,9 @@ def test_access_matrix(matrix_clients, name, standing, level):
         response = client.get(reverse(name))
         assert response.status_code in (200, 503)
         assert set(response.json()) <= {"status", "database", "worker",
-                                         "worker_seen_seconds_ago", "worker_late_after_seconds"}
+                                         "worker_seen_seconds_ago", "worker_late_after_seconds",
+                                         "mail", "mail_waiting", "mail_oldest_seconds",
+                                         "tasks"}
         return
     if isinstance(rule, Redirects):
         response = client.get(reverse(name))
