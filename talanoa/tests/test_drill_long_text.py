@@ -109,10 +109,14 @@ class Browser:
         self.cookies = {"sessionid": session} if session else {}
         self.token: str | None = None
 
-    def request(self, method: str, path: str, data: dict | None = None) -> Answer:
+    def request(self, method: str, path: str, data: dict | None = None,
+                files: dict[str, tuple[str, bytes]] | None = None) -> Answer:
+        """`files`: field name → (file name, content), sent with `data` as a form of files."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
-        if data is not None:
+        if files:
+            body, headers["Content-Type"] = _multipart(data or {}, files)
+        elif data is not None:
             body = urlencode(data).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=TIMEOUT)
@@ -129,7 +133,8 @@ class Browser:
         finally:
             conn.close()
 
-    def post_form(self, path: str, data: dict) -> Answer:
+    def post_form(self, path: str, data: dict,
+                  files: dict[str, tuple[str, bytes]] | None = None) -> Answer:
         """POST the data with a CSRF token, read from the form's page the first time (a token
         stays good for the session, as a browser's open tabs rely on)."""
         if self.token is None:
@@ -138,7 +143,19 @@ class Browser:
             found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
             assert found, path
             self.token = found[1].decode()
-        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.token})
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.token}, files)
+
+
+def _multipart(data: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A form with files as a browser sends it: the body and its Content-Type."""
+    boundary = secrets.token_hex(16)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+             f"{value}\r\n".encode() for name, value in data.items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+              f'filename="{file_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+              .encode() + content + b"\r\n" for name, (file_name, content) in files.items()]
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def _paper_data(title: str, body: str, version: int | None = None) -> dict:
@@ -183,9 +200,88 @@ class Loop:
         return sorted(seconds for _status, seconds, started in self.answers
                       if since <= started < until)
 
+    def stopped(self, name: str, drill: float, since: float, until: float
+                ) -> tuple[float, str]:
+        """How long a request begun between `since` and `until` was stopped at most: the time
+        it took beyond the loop's usual time (its median before `drill`), with the figures."""
+        before, during = self.times(0, drill), self.times(since, until)
+        usual = _p(before, 0.5)
+        return ((max(during) - usual) if during else 0.0,
+                f"{name} {len(during)} requests, p99 {_p(during, 0.99):.3f} s, max "
+                f"{max(during, default=0):.3f} s (usual {usual:.3f} s, p99 before "
+                f"{_p(before, 0.99):.3f} s)")
+
 
 def _p(times: list[float], fraction: float) -> float:
     return times[min(len(times) - 1, int(len(times) * fraction))] if times else 0.0
+
+
+@dataclass
+class Traffic:
+    """Other people's requests during a drill (`_traffic`); `drill` is when their usual time
+    ends (the drill begins)."""
+
+    reader: Loop
+    writer: Loop
+    drill: float
+
+    def stopped(self, since: float, until: float) -> tuple[dict[str, float], str]:
+        """Each loop's longest stop between `since` and `until` (`Loop.stopped`), and the
+        figures."""
+        found = {name: loop.stopped(name, self.drill, since, until)
+                 for name, loop in (("reader", self.reader), ("writer", self.writer))}
+        return ({name: stop for name, (stop, _text) in found.items()},
+                "; ".join(text for _stop, text in found.values()))
+
+    def check(self, until: float) -> None:
+        """Every request of both loops answered as it should be, some of each during the drill
+        (before `until`)."""
+        assert not self.reader.errors and not self.writer.errors, (self.reader.errors[:3],
+                                                                   self.writer.errors[:3])
+        assert self.reader.times(self.drill, until) and self.writer.times(self.drill, until)
+        assert {status for status, *_ in self.reader.answers} == {200}
+        assert {status for status, *_ in self.writer.answers} == {302}
+
+
+@contextlib.contextmanager
+def _traffic(server: Server, copy: Copy) -> Iterator[Traffic]:
+    """For the block, an anonymous reader of the publications list every 10 ms and the member
+    saving a small edit of a paper of theirs every 100 ms, begun two seconds before (their usual
+    time here). A sync worker serves one request at a time: the drill's own posts take one of
+    the two while the other serves these."""
+    neighbour_writer = Browser(server, _sign_in(copy, DEMO["member"]))
+    other = neighbour_writer.post_form("/papers/new/", _paper_data("Drill neighbour",
+                                                                   "Small text."))
+    assert other.status == 302, other.body[:500]
+    neighbour = other.location  # /papers/<pk>/
+    version = {"n": 1}
+    # The form's choices are read here: a query in the loop's thread would leave a connection to
+    # the test database open, and PostgreSQL would not drop the database after the tests.
+    data = _paper_data("Drill neighbour", "")
+
+    def small_edit() -> Answer:
+        answer = neighbour_writer.post_form(
+            f"{neighbour}edit/", {**data, "body_en": f"Small text {version['n']}.",
+                                  "expected_version": version["n"]})
+        if answer.status == 302:
+            version["n"] += 1
+        return answer
+
+    reader, writer = Loop(), Loop()
+    anonymous = Browser(server)
+    stop = threading.Event()
+    loops = [threading.Thread(target=reader.run,
+                              args=(stop, lambda: anonymous.request("GET", "/papers/"), 0.01)),
+             threading.Thread(target=writer.run, args=(stop, small_edit, 0.1))]
+    for loop in loops:
+        loop.start()
+    try:
+        time.sleep(2)  # how long the two loops' requests take here before the drill
+        yield Traffic(reader, writer, time.monotonic())
+    finally:
+        stop.set()
+        for loop in loops:
+            loop.join(timeout=TIMEOUT + 5)
 
 
 @contextlib.contextmanager
@@ -221,76 +317,36 @@ def test_the_findings_paper_text_stops_no_other_request(copy, server):
     server.wait_until_serving("/papers/")
     member = Browser(server, _sign_in(copy, DEMO["member"]))
     drafted = member.post_form("/papers/new/", _paper_data("Drill target", "## First words"))
-    other = member.post_form("/papers/new/", _paper_data("Drill neighbour", "Small text."))
-    assert drafted.status == other.status == 302, (drafted.body[:500], other.body[:500])
-    target, neighbour = drafted.location, other.location  # /papers/<pk>/
+    assert drafted.status == 302, drafted.body[:500]
+    target = drafted.location  # /papers/<pk>/
 
-    reader, writer = Loop(), Loop()
-    version = {"n": 1}
-    neighbour_writer = Browser(server, _sign_in(copy, DEMO["member"]))
-
-    def small_edit() -> Answer:
-        answer = neighbour_writer.post_form(
-            f"{neighbour}edit/", _paper_data("Drill neighbour", f"Small text {version['n']}.",
-                                             version["n"]))
-        if answer.status == 302:
-            version["n"] += 1
-        return answer
-
-    anonymous = Browser(server)
-    stop = threading.Event()
-    # A reader every 10 ms, a save every 100 ms: a sync worker serves one request at a time,
-    # and the member's own posts take one of the two while the other serves these.
-    loops = [threading.Thread(target=reader.run,
-                              args=(stop, lambda: anonymous.request("GET", "/papers/"), 0.01)),
-             threading.Thread(target=writer.run, args=(stop, small_edit, 0.1))]
     posts: dict[str, Answer] = {}
-    with _longest_write(copy) as longest:
-        for loop in loops:
-            loop.start()
-        try:
-            time.sleep(2)  # how long the two loops' requests take here before the drill
-            drill = time.monotonic()
-            edit = f"{target}edit/"
-            posts["1.2 MB of ["] = member.post_form(edit, _paper_data("Drill target",
-                                                                      "[" * 1_200_000, 1))
-            posts["200,000 ["] = member.post_form(
-                edit, _paper_data("Drill target", "[" * DOCUMENT_MAX_CHARS, 1))
-            posts["100,000 real"] = member.post_form(
-                edit, _paper_data("Drill target", _real_text(100_000), 1))
-            drilled = time.monotonic()
-            time.sleep(0.5)
-        finally:
-            stop.set()
-            for loop in loops:
-                loop.join(timeout=TIMEOUT + 5)
+    with _longest_write(copy) as longest, _traffic(server, copy) as traffic:
+        edit = f"{target}edit/"
+        posts["1.2 MB of ["] = member.post_form(edit, _paper_data("Drill target",
+                                                                  "[" * 1_200_000, 1))
+        posts["200,000 ["] = member.post_form(
+            edit, _paper_data("Drill target", "[" * DOCUMENT_MAX_CHARS, 1))
+        posts["100,000 real"] = member.post_form(
+            edit, _paper_data("Drill target", _real_text(100_000), 1))
+        drilled = time.monotonic()
+        time.sleep(0.5)
 
     # A request is stopped for the time it took beyond its usual time here (its loop's median
     # before the drill): a test machine busy with other suites slows every request, and that is
     # not what the drill measures. (With the machine less busy, every request took under half a
     # second in all.)
-    stopped = {}
-    figures = "drill:"
-    for name, loop in (("reader", reader), ("writer", writer)):
-        before, during = loop.times(0, drill), loop.times(drill, drilled)
-        usual = _p(before, 0.5)
-        stopped[name] = (max(during) - usual) if during else 0.0
-        figures += (f" {name} {len(during)} requests during the posts, p99 {_p(during, 0.99):.3f}"
-                    f" s, max {max(during, default=0):.3f} s (usual {usual:.3f} s, p99 before "
-                    f"{_p(before, 0.99):.3f} s);")
-    figures += (f" longest write transaction {longest[0]:.3f} s; posts "
-                + ", ".join(f"{name}: {a.status} in {a.seconds:.2f} s"
-                            for name, a in posts.items()))
+    stopped, loops = traffic.stopped(traffic.drill, drilled)
+    figures = (f"drill: during the posts {loops}; longest write transaction {longest[0]:.3f} "
+               "s; posts " + ", ".join(f"{name}: {a.status} in {a.seconds:.2f} s"
+                                       for name, a in posts.items()))
     print(figures)
     assert posts["1.2 MB of ["].status == 400
     assert b"at most 200,000 are allowed here" in posts["1.2 MB of ["].body
     assert posts["200,000 ["].status == 400
     assert b"too much Markdown to be laid out in time" in posts["200,000 ["].body
     assert posts["100,000 real"].status == 302, posts["100,000 real"].body[:500]
-    assert not reader.errors and not writer.errors, (reader.errors[:3], writer.errors[:3])
-    assert reader.times(drill, drilled) and writer.times(drill, drilled), figures
-    assert {status for status, *_ in reader.answers} == {200}, figures
-    assert {status for status, *_ in writer.answers} == {302}, figures
+    traffic.check(drilled)
     assert max(stopped.values()) < LIMIT, figures
     assert longest[0] < LIMIT, figures
 
