@@ -78,6 +78,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in French leaves French active in
+    its thread (LocaleMiddleware), and the next test's messages would be French."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _search_index_at_once(monkeypatch):
     """A test runs in a transaction that is never committed, where callbacks after commit never
     run: there the search index follows each save at once, inside the save's transaction

@@ -202,3 +202,12 @@ def test_applying_reads_the_file_before_taking_the_write_lock(monkeypatch):
     assert seen == [depth]
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
+
+
+def test_observations_may_be_deleted_in_bulk_without_their_signals():
+    """`operations._delete` removes observations with plain DELETEs: safe only while nothing
+    refers to an observation (no cascade to run) and no history is kept of them."""
+    from indicators.models import Observation
+
+    assert [r.related_model for r in Observation._meta.related_objects] == []
+    assert not hasattr(Observation, "history")
