@@ -161,6 +161,23 @@ def _postgresql_copy() -> Iterator[Copy]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextlib.contextmanager
+def copy_of_suite_database(tmp_path_factory, name: str) -> Iterator[Copy]:
+    """A copy of the suite's database on its engine, for other processes (the suite's own is
+    inside the test's transaction, which they cannot see). Call it before that transaction
+    begins (from a module-scoped fixture, inside `django_db_blocker.unblock()`): only committed
+    data is copied, and a PostgreSQL template may have no open session."""
+    vendor = connections["default"].vendor
+    if vendor == "sqlite":
+        made = _sqlite_copy(tmp_path_factory.mktemp(name))
+    elif vendor == "postgresql":
+        made = _postgresql_copy()
+    else:
+        pytest.fail(f"No copy of a {vendor} database")
+    with made as copy:
+        yield copy
+
+
 # The test is marked so that pytest-django sets up the test database; its own transaction is
 # unused. The copy is made before that transaction begins (module scope): a PostgreSQL template
 # may have no open session, and only committed data is copied.

@@ -34,14 +34,13 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections
 from django.utils import timezone
 
 from conftest import DEMO
 from members.models import Organisation, User, WorkingGroup
 from papers.models import PaperKind
 from talanoa.lib.markup import DOCUMENT_MAX_CHARS
-from talanoa.tests.test_crash import Copy, Server, _postgresql_copy, _sqlite_copy, _write_probe
+from talanoa.tests.test_crash import Copy, Server, _write_probe, copy_of_suite_database
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +51,8 @@ MARKER = "Quokkaquay"  # a word of the long real text, to find it by search
 
 @pytest.fixture(scope="module")
 def copy(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Copy]:
-    with django_db_blocker.unblock():
-        vendor = connections["default"].vendor
-        if vendor == "sqlite":
-            made = _sqlite_copy(tmp_path_factory.mktemp("drill-db"))
-        elif vendor == "postgresql":
-            made = _postgresql_copy()
-        else:
-            pytest.fail(f"No drill for {vendor}")
-        with made as database:
-            yield database
+    with django_db_blocker.unblock(), copy_of_suite_database(tmp_path_factory, "drill-db") as copy:
+        yield copy
 
 
 @pytest.fixture

@@ -24,10 +24,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from talanoa.tests.smtp_sink import Sink
-from talanoa.tests.test_crash import Copy, _postgresql_copy, _sqlite_copy
+from talanoa.tests.test_crash import Copy, copy_of_suite_database
 
 INVITATIONS = 12
 # Seconds the relay takes per recipient: the worker is mid-message most of the time.
@@ -77,12 +76,8 @@ daily_round.enqueue()
 def copy(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Copy]:
     """Made before the test's transaction begins (module scope), as test_crash's: only
     committed data is copied, and a PostgreSQL template may have no open session."""
-    with django_db_blocker.unblock():
-        vendor = connections["default"].vendor
-        made = (_sqlite_copy(tmp_path_factory.mktemp("mail-db")) if vendor == "sqlite"
-                else _postgresql_copy())
-        with made as database:
-            yield database
+    with django_db_blocker.unblock(), copy_of_suite_database(tmp_path_factory, "mail-db") as copy:
+        yield copy
 
 
 class Worker:

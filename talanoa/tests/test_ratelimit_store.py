@@ -17,11 +17,11 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from talanoa import ratelimit
 from talanoa.models import RateCount
-from talanoa.tests.test_crash import Copy, _postgresql_copy, _sqlite_copy
+from talanoa.tests.test_crash import Copy, copy_of_suite_database
 
 pytestmark = pytest.mark.django_db
 
@@ -124,16 +124,8 @@ print("answers " + json.dumps({"answers": answers, "waits": waits}), flush=True)
 def database_copy(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Copy]:
     """A copy of the suite's database for the processes (its own is inside the test's
     transaction, which they could not see), made before that transaction begins."""
-    with django_db_blocker.unblock():
-        vendor = connections["default"].vendor
-        if vendor == "sqlite":
-            made = _sqlite_copy(tmp_path_factory.mktemp("rate-db"))
-        elif vendor == "postgresql":
-            made = _postgresql_copy()
-        else:
-            pytest.fail(f"No copy for {vendor}")
-        with made as copy:
-            yield copy
+    with django_db_blocker.unblock(), copy_of_suite_database(tmp_path_factory, "rate-db") as copy:
+        yield copy
 
 
 def test_a_limit_holds_across_two_processes(database_copy, tmp_path):
